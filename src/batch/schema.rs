@@ -1,0 +1,153 @@
+//! The contract's tables as Arrow schemas (data-contract.md, version 1).
+//!
+//! `report_year` is not a column inside the files: it is the hive partition
+//! key (`report_year=2021/`), which DuckDB, Spark and Polars read back as an
+//! integer column. Writing it twice would make readers disagree.
+
+use std::sync::{Arc, LazyLock};
+
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+
+/// One output table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Table {
+    /// One row per input file.
+    Reports,
+    /// Table 二 facts.
+    ActiveDisclosure,
+    /// Table 三 facts.
+    Applications,
+    /// Table 四 facts.
+    ReviewsLitigation,
+    /// Counts stated in prose.
+    NarrativeCounts,
+    /// Accounting identities.
+    Checks,
+    /// Findings per file.
+    Diagnostics,
+}
+
+/// Every table, in the order they are written and summarised.
+pub const TABLES: [Table; 7] = [
+    Table::Reports,
+    Table::ActiveDisclosure,
+    Table::Applications,
+    Table::ReviewsLitigation,
+    Table::NarrativeCounts,
+    Table::Checks,
+    Table::Diagnostics,
+];
+
+impl Table {
+    /// The directory name under the output root.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Reports => "reports",
+            Self::ActiveDisclosure => "active_disclosure",
+            Self::Applications => "applications",
+            Self::ReviewsLitigation => "reviews_litigation",
+            Self::NarrativeCounts => "narrative_counts",
+            Self::Checks => "checks",
+            Self::Diagnostics => "diagnostics",
+        }
+    }
+
+    /// The table's Arrow schema.
+    #[must_use]
+    pub fn schema(self) -> SchemaRef {
+        static SCHEMAS: LazyLock<[SchemaRef; 7]> = LazyLock::new(|| TABLES.map(|t| Arc::new(Schema::new(fields(t)))));
+        SCHEMAS[self as usize].clone()
+    }
+}
+
+fn s(name: &str) -> Field {
+    Field::new(name, DataType::Utf8, true)
+}
+
+fn req(name: &str, dt: DataType) -> Field {
+    Field::new(name, dt, false)
+}
+
+fn fields(table: Table) -> Vec<Field> {
+    use DataType::{Boolean, Date32, Float64, Int32, Int64, Utf8};
+    match table {
+        Table::Reports => vec![
+            req("doc_id", Utf8),
+            req("source_path", Utf8),
+            req("source_bytes", Int64),
+            s("encoding"),
+            s("format"),
+            s("layout"),
+            s("title"),
+            s("organization"),
+            s("province"),
+            s("city"),
+            s("county"),
+            s("township"),
+            req("admin_level", Utf8),
+            Field::new("published_on", Date32, true),
+            s("template_version"),
+            req("status", Utf8),
+            s("error"),
+            req("cells_expected", Int32),
+            req("cells_found", Int32),
+            req("cells_blank", Int32),
+            req("checks_failed", Int32),
+            req("diagnostics", Int32),
+            req("parser_version", Utf8),
+        ],
+        Table::ActiveDisclosure => vec![
+            req("doc_id", Utf8),
+            req("source_line", Int32),
+            req("article", Utf8),
+            req("item_code", Utf8),
+            req("metric_code", Utf8),
+            Field::new("value", Float64, true),
+            s("unit"),
+            s("raw"),
+        ],
+        Table::Applications => vec![
+            req("doc_id", Utf8),
+            req("source_line", Int32),
+            req("row_code", Utf8),
+            req("applicant", Utf8),
+            Field::new("count", Int64, true),
+            s("raw"),
+        ],
+        Table::ReviewsLitigation => vec![
+            req("doc_id", Utf8),
+            req("source_line", Int32),
+            req("proceeding", Utf8),
+            req("outcome", Utf8),
+            Field::new("count", Int64, true),
+            s("raw"),
+        ],
+        Table::NarrativeCounts => vec![
+            req("doc_id", Utf8),
+            req("source_line", Int32),
+            req("subject", Utf8),
+            s("category"),
+            s("channel"),
+            req("is_total", Boolean),
+            req("count", Int64),
+            req("approximate", Boolean),
+            req("sentence", Utf8),
+        ],
+        Table::Checks => vec![
+            req("doc_id", Utf8),
+            req("check_code", Utf8),
+            req("scope", Utf8),
+            req("expected", Float64),
+            req("actual", Float64),
+            req("passed", Boolean),
+        ],
+        Table::Diagnostics => vec![
+            req("doc_id", Utf8),
+            Field::new("source_line", Int32, true),
+            req("severity", Utf8),
+            req("code", Utf8),
+            req("message", Utf8),
+        ],
+    }
+}

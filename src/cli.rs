@@ -1,0 +1,80 @@
+//! What the user typed (clap derive; the doc comments are the `--help`).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Turn government information-disclosure annual reports (政府信息公开工作年度报告)
+/// into hive-partitioned Parquet and statistics.
+#[derive(Debug, Parser)]
+#[command(name = "govreports", version, about, long_about = None, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Exit codes, shown by `--help`.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  the run completed and was published (some files may be partial/not_a_report/failed)
+  1  the run itself failed; nothing was published, the previous output is intact
+     (also when another run holds the lock on the same output directory)
+  2  usage error: bad arguments, missing corpus root, invalid pipeline file
+  3  with --fail-on-failed: published, but at least one file has status failed";
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse a corpus directory into Parquet tables and statistics.
+    Run(RunArgs),
+    /// Show what the parser sees in one file: encoding, layout, template,
+    /// metadata, every table as a grid, diagnostics and failed checks.
+    Inspect(InspectArgs),
+}
+
+/// `govreports run`.
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct RunArgs {
+    /// Corpus root: every file under it, recursively, becomes one `reports` row.
+    #[arg(default_value = "data/sample")]
+    pub corpus: PathBuf,
+    /// Output directory; replaced atomically when the run completes.
+    #[arg(short, long, default_value = "out")]
+    pub out: PathBuf,
+    /// Pipeline file declaring the statistics [default: pipelines/default.toml,
+    /// or the built-in copy when that file is absent].
+    #[arg(short, long)]
+    pub pipeline: Option<PathBuf>,
+    /// Parser threads [default: number of CPUs].
+    #[arg(short, long)]
+    pub jobs: Option<usize>,
+    /// Exit with status 3 when any file has status `failed` (for cron alerting).
+    #[arg(long)]
+    pub fail_on_failed: bool,
+    /// Files larger than this many bytes are reported `failed` without being parsed.
+    #[arg(long, default_value_t = crate::decode::DEFAULT_MAX_BYTES)]
+    pub max_file_size: u64,
+    /// Only warnings and errors on stderr.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// More detail on stderr (-vv for per-chunk tracing).
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// `govreports inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The file to inspect.
+    pub file: PathBuf,
+}
+
+impl RunArgs {
+    /// -1 quiet, 0 normal, 1+ verbose.
+    #[must_use]
+    pub fn verbosity(&self) -> i8 {
+        if self.quiet { -1 } else { self.verbose.min(3) as i8 }
+    }
+}

@@ -1,0 +1,68 @@
+//! `Config`: the validated, resolved form of the command line. Everything
+//! after `main` sees only this.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use crate::cli::RunArgs;
+use crate::error::Usage;
+use crate::stats::Pipeline;
+
+/// A run, ready to go.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Corpus root (absolute).
+    pub corpus: PathBuf,
+    /// Output directory (absolute).
+    pub out: PathBuf,
+    /// The statistics to compute.
+    pub pipeline: Pipeline,
+    /// Parser threads.
+    pub jobs: usize,
+    /// Exit 3 when a file failed.
+    pub fail_on_failed: bool,
+    /// Size limit per file.
+    pub max_bytes: u64,
+    /// Show a progress bar (stderr is a terminal and not quiet).
+    pub progress: bool,
+}
+
+fn absolute(p: &Path) -> Result<PathBuf> {
+    Ok(std::path::absolute(p).map_err(|e| Usage(format!("{}: {e}", p.display())))?)
+}
+
+impl TryFrom<&RunArgs> for Config {
+    type Error = anyhow::Error;
+
+    fn try_from(args: &RunArgs) -> Result<Self> {
+        let corpus = absolute(&args.corpus)?;
+        if !corpus.is_dir() {
+            return Err(Usage(format!("corpus root {} is not a directory", args.corpus.display())).into());
+        }
+        let out = absolute(&args.out)?;
+        if corpus.starts_with(&out) {
+            return Err(Usage(format!("output directory {} contains the corpus {}", out.display(), corpus.display())).into());
+        }
+        let pipeline = match &args.pipeline {
+            Some(p) => Pipeline::load(p)?,
+            None if Path::new("pipelines/default.toml").is_file() => Pipeline::load(Path::new("pipelines/default.toml"))?,
+            None => Pipeline::builtin(),
+        };
+        let jobs = match args.jobs {
+            Some(0) => return Err(Usage("--jobs must be at least 1".to_owned()).into()),
+            Some(j) => j,
+            None => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+        };
+        use std::io::IsTerminal;
+        Ok(Self {
+            corpus,
+            out,
+            pipeline,
+            jobs,
+            fail_on_failed: args.fail_on_failed,
+            max_bytes: args.max_file_size,
+            progress: !args.quiet && std::io::stderr().is_terminal(),
+        })
+    }
+}

@@ -1,0 +1,312 @@
+//! Bytes → [`Text`]: encoding detection, BOM handling, newline normalisation
+//! and a line index. Owns nothing about layouts or tables.
+//!
+//! Detection order: a BOM wins (UTF-8, UTF-16LE/BE); then strict UTF-8; then
+//! `chardetng` (the detector Firefox uses) picks a legacy encoding, which for
+//! Chinese text is GBK, decoded here as its superset GB18030. A guess that
+//! still leaves replacement characters in more than a sliver of the text is
+//! refused: a wrong decoding would produce wrong labels, and wrong labels can
+//! mean wrong numbers.
+
+use encoding_rs::{Encoding, GB18030, GBK, UTF_16BE, UTF_16LE, UTF_8};
+
+use crate::error::FileError;
+
+/// Decoded text of one file with a line index.
+///
+/// Newlines are normalised to `\n` (CRLF and lone CR both become `\n`), so
+/// line numbers agree with what editors show. Form feeds are kept: they mark
+/// page breaks in `pdftotext` output and the layout readers treat them as
+/// whitespace.
+#[derive(Debug, Clone)]
+pub struct Text {
+    text: String,
+    line_starts: Vec<u32>,
+    /// Contract name of the encoding (`utf-8`, `gb18030`, `utf-16le`, …).
+    pub encoding: &'static str,
+    /// True when no BOM or strict UTF-8 decided the encoding and the detector guessed.
+    pub guessed: bool,
+}
+
+impl Text {
+    /// Wraps already-decoded text (used by tests and the generator's round trip).
+    #[must_use]
+    pub fn from_str(s: &str) -> Self {
+        Self::build(normalize_newlines(s), "utf-8", false)
+    }
+
+    fn build(text: String, encoding: &'static str, guessed: bool) -> Self {
+        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
+        line_starts.push(0);
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| (i + 1) as u32));
+        Self { text, line_starts, encoding, guessed }
+    }
+
+    /// The whole decoded text.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Number of lines (a trailing newline does not open a new line).
+    #[must_use]
+    pub fn line_count(&self) -> usize {
+        if self.text.ends_with('\n') { self.line_starts.len() - 1 } else { self.line_starts.len() }
+    }
+
+    /// Line `i` (0-based), without its `\n`.
+    #[must_use]
+    pub fn line(&self, i: usize) -> &str {
+        let start = self.line_starts[i] as usize;
+        let end = self.line_starts.get(i + 1).map_or(self.text.len(), |&e| e as usize - 1);
+        &self.text[start..end]
+    }
+
+    /// Byte offset where line `i` (0-based) starts.
+    #[must_use]
+    pub fn line_start(&self, i: usize) -> usize {
+        self.line_starts[i] as usize
+    }
+
+    /// 1-based line number of a byte offset.
+    #[must_use]
+    pub fn line_of(&self, offset: usize) -> u32 {
+        let idx = self.line_starts.partition_point(|&s| s as usize <= offset);
+        idx as u32
+    }
+
+    /// Iterates over `(0-based line index, line text)`.
+    pub fn lines(&self) -> impl Iterator<Item = (usize, &str)> {
+        (0..self.line_count()).map(move |i| (i, self.line(i)))
+    }
+}
+
+/// Files larger than this are refused by default: real reports are well under
+/// 2 MB of text, and a huge file is almost always a dump or an archive.
+pub const DEFAULT_MAX_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Decodes one file's bytes.
+///
+/// # Errors
+/// A [`FileError`] saying why the bytes are not text this tool can read:
+/// empty, a PDF/Office container, binary, or undecodable.
+pub fn decode(bytes: &[u8]) -> Result<Text, FileError> {
+    if bytes.is_empty() {
+        return Err(FileError::Empty);
+    }
+    if let Some(kind) = sniff_container(bytes) {
+        return Err(FileError::Unsupported(kind));
+    }
+    let (encoding, bom_len) = match Encoding::for_bom(bytes) {
+        Some((enc, len)) => (Some(enc), len),
+        None => (None, 0),
+    };
+    let body = &bytes[bom_len..];
+    let (text, name, guessed) = match encoding {
+        Some(enc) => {
+            let (cow, had_errors) = enc.decode_without_bom_handling(body);
+            if had_errors && replacement_share(&cow) > 0.001 {
+                return Err(FileError::Undecodable(format!("invalid {} after its byte-order mark", enc.name())));
+            }
+            (cow.into_owned(), contract_name(enc), false)
+        }
+        None => {
+            if looks_binary(body) {
+                return Err(FileError::Binary("contains NUL or control bytes"));
+            }
+            match std::str::from_utf8(body) {
+                Ok(s) => (s.to_owned(), "utf-8", false),
+                Err(_) => decode_guessed(body)?,
+            }
+        }
+    };
+    if text.contains('\0') {
+        return Err(FileError::Binary("decoded text contains NUL characters"));
+    }
+    Ok(Text::build(normalize_newlines_owned(text), name, guessed))
+}
+
+fn decode_guessed(body: &[u8]) -> Result<(String, &'static str, bool), FileError> {
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(body, true);
+    let mut enc = detector.guess(None, chardetng::Utf8Detection::Allow);
+    // GBK is a subset of GB18030; decoding as GB18030 never loses a character
+    // that GBK would have produced, and reports use GB18030-only characters.
+    if enc == GBK {
+        enc = GB18030;
+    }
+    let (cow, _, had_errors) = enc.decode(body);
+    if had_errors && replacement_share(&cow) > 0.001 {
+        return Err(FileError::Undecodable(format!(
+            "not valid UTF-8, and the best guess ({}) leaves {:.1}% undecodable characters",
+            enc.name(),
+            replacement_share(&cow) * 100.0
+        )));
+    }
+    if control_share(&cow) > 0.01 {
+        return Err(FileError::Binary("mostly control characters after decoding"));
+    }
+    Ok((cow.into_owned(), contract_name(enc), true))
+}
+
+fn contract_name(enc: &'static Encoding) -> &'static str {
+    if enc == UTF_8 {
+        "utf-8"
+    } else if enc == GB18030 || enc == GBK {
+        "gb18030"
+    } else if enc == UTF_16LE {
+        "utf-16le"
+    } else if enc == UTF_16BE {
+        "utf-16be"
+    } else {
+        match enc.name() {
+            "Big5" => "big5",
+            "Shift_JIS" => "shift_jis",
+            "EUC-KR" => "euc-kr",
+            "EUC-JP" => "euc-jp",
+            "windows-1252" => "windows-1252",
+            other => leak_lowercase(other),
+        }
+    }
+}
+
+/// Encoding names are a small closed set; the few not listed above are
+/// lowercased once and interned for the life of the process.
+fn leak_lowercase(name: &'static str) -> &'static str {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static NAMES: OnceLock<Mutex<HashMap<&'static str, &'static str>>> = OnceLock::new();
+    let map = NAMES.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut guard = map.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    guard.entry(name).or_insert_with(|| Box::leak(name.to_ascii_lowercase().into_boxed_str()))
+}
+
+fn sniff_container(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"%PDF") {
+        Some("PDF")
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        Some("ZIP container (docx/xlsx/zip)")
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        Some("OLE2 document (doc/xls)")
+    } else if bytes.starts_with(b"{\\rtf") {
+        Some("RTF")
+    } else if bytes.starts_with(&[0x1F, 0x8B]) {
+        Some("gzip archive")
+    } else if bytes.starts_with(b"\x89PNG") || bytes.starts_with(&[0xFF, 0xD8, 0xFF]) || bytes.starts_with(b"GIF8") {
+        Some("image")
+    } else {
+        None
+    }
+}
+
+/// NUL bytes never occur in UTF-8 or GB18030 text; other C0 controls (apart
+/// from tab, newline, CR and form feed) are rare in real reports.
+fn looks_binary(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    if memchr::memchr(0, sample).is_some() {
+        return true;
+    }
+    let controls = sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)).count();
+    controls * 100 > sample.len()
+}
+
+fn replacement_share(s: &str) -> f64 {
+    let total = s.chars().count().max(1);
+    s.chars().filter(|&c| c == '\u{FFFD}').count() as f64 / total as f64
+}
+
+fn control_share(s: &str) -> f64 {
+    let total = s.chars().count().max(1);
+    s.chars().filter(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c')).count() as f64 / total as f64
+}
+
+fn normalize_newlines(s: &str) -> String {
+    normalize_newlines_owned(s.to_owned())
+}
+
+fn normalize_newlines_owned(s: String) -> String {
+    if !s.contains('\r') {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' {
+            if chars.peek() == Some(&'\n') {
+                chars.next();
+            }
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Lowercase hex of the first 128 bits of the BLAKE3 hash of the bytes: the
+/// contract's `doc_id`. Same bytes, same id, on every machine.
+#[must_use]
+pub fn doc_id(bytes: &[u8]) -> String {
+    let hash = blake3::hash(bytes);
+    let mut out = String::with_capacity(32);
+    for b in &hash.as_bytes()[..16] {
+        use std::fmt::Write;
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_each_supported_encoding() {
+        let s = "新绛县万安镇人民政府\r\n2021年政府信息公开工作年度报告\r";
+        let want = "新绛县万安镇人民政府\n2021年政府信息公开工作年度报告\n";
+        let utf8 = decode(s.as_bytes()).unwrap();
+        assert_eq!((utf8.as_str(), utf8.encoding), (want, "utf-8"));
+
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice(s.as_bytes());
+        let t = decode(&bom).unwrap();
+        assert_eq!((t.as_str(), t.encoding), (want, "utf-8"));
+
+        let (gb, _, _) = GB18030.encode(s);
+        let t = decode(&gb).unwrap();
+        assert_eq!((t.as_str(), t.encoding, t.guessed), (want, "gb18030", true));
+
+        let mut u16 = vec![0xFF, 0xFE];
+        for unit in s.encode_utf16() {
+            u16.extend_from_slice(&unit.to_le_bytes());
+        }
+        let t = decode(&u16).unwrap();
+        assert_eq!((t.as_str(), t.encoding), (want, "utf-16le"));
+    }
+
+    #[test]
+    fn refuses_what_is_not_text() {
+        assert_eq!(decode(b"").unwrap_err(), FileError::Empty);
+        assert_eq!(decode(b"%PDF-1.7 ...").unwrap_err().code(), "unsupported_format");
+        assert_eq!(decode(&[0u8, 1, 2, 3, 200, 201, 0, 0]).unwrap_err().code(), "binary_file");
+    }
+
+    #[test]
+    fn line_index_is_one_based_and_stable() {
+        let t = Text::from_str("a\nbb\n\nccc");
+        assert_eq!(t.line_count(), 4);
+        assert_eq!(t.line(1), "bb");
+        assert_eq!(t.line(2), "");
+        assert_eq!(t.line_of(0), 1);
+        assert_eq!(t.line_of(2), 2);
+        assert_eq!(t.line_of(t.as_str().len() - 1), 4);
+    }
+
+    #[test]
+    fn doc_id_is_128_bit_hex() {
+        let id = doc_id(b"abc");
+        assert_eq!(id.len(), 32);
+        assert_eq!(id, doc_id(b"abc"));
+        assert_ne!(id, doc_id(b"abd"));
+    }
+}

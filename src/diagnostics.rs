@@ -1,0 +1,129 @@
+//! Per-file findings: a stable machine code kept apart from the human message
+//! (as Vector does), so that users can `GROUP BY code` while people read the
+//! message.
+
+use std::fmt;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Context for a person reading the output; nothing is wrong.
+    Info,
+    /// Some value or table could not be read; what was read is still right.
+    Warning,
+    /// The file could not be read at all.
+    Error,
+}
+
+impl Severity {
+    /// The contract string (`info`, `warning`, `error`).
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Info => "info",
+            Self::Warning => "warning",
+            Self::Error => "error",
+        }
+    }
+}
+
+/// Stable machine codes for findings. The string form is part of the data
+/// contract: add codes freely, never rename one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DiagCode {
+    /// A value cell was present but blank (`—`, `/`, empty …): NULL, not 0.
+    BlankCell,
+    /// A row had a number of value cells that cannot be aligned with its columns.
+    ColumnCountMismatch,
+    /// A cell held text that is not a number where a number belongs.
+    InvalidValue,
+    /// A value was written approximately (`约30`) inside a table.
+    ApproximateValue,
+    /// A template row was not found in the report.
+    RowMissing,
+    /// A whole table was not found.
+    TableMissing,
+    /// A table stops before its last rows (cut short).
+    TableTruncated,
+    /// Numbers in a table that belong to no row label.
+    OrphanValues,
+    /// The reading order of a table is scrambled (text extracted without layout).
+    ReadingOrderScrambled,
+    /// The same template row appeared twice.
+    DuplicateRow,
+    /// The template version was taken from the report year, not from labels.
+    VersionFallback,
+    /// Labels of both template versions were seen.
+    MixedTemplate,
+    /// No supported template applies (e.g. a pre-2019 local form).
+    UnsupportedTemplate,
+    /// A money value was converted to 万元 from the unit written in the cell.
+    UnitConverted,
+    /// A money value has no unit anywhere and could be 元 or 万元.
+    UnitUnknown,
+    /// 2021-format table 三 printed （六）其他处理 as a single row.
+    OtherHandlingCollapsed,
+    /// The encoding was guessed by the detector (no BOM, not UTF-8).
+    EncodingFallback,
+    /// The report year could not be determined.
+    YearMissing,
+    /// The file is not a disclosure annual report.
+    NotAReport,
+    /// The file could not be read; the payload is [`crate::error::FileError::code`].
+    File(&'static str),
+}
+
+impl DiagCode {
+    /// The contract string for `diagnostics.code`.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::BlankCell => "blank_cell",
+            Self::ColumnCountMismatch => "column_count_mismatch",
+            Self::InvalidValue => "invalid_value",
+            Self::ApproximateValue => "approximate_value",
+            Self::RowMissing => "row_missing",
+            Self::TableMissing => "table_missing",
+            Self::TableTruncated => "table_truncated",
+            Self::OrphanValues => "orphan_values",
+            Self::ReadingOrderScrambled => "reading_order_scrambled",
+            Self::DuplicateRow => "duplicate_row",
+            Self::VersionFallback => "version_fallback",
+            Self::MixedTemplate => "mixed_template",
+            Self::UnsupportedTemplate => "unsupported_template",
+            Self::UnitConverted => "unit_converted",
+            Self::UnitUnknown => "unit_unknown",
+            Self::OtherHandlingCollapsed => "other_handling_collapsed",
+            Self::EncodingFallback => "encoding_fallback",
+            Self::YearMissing => "year_missing",
+            Self::NotAReport => "not_a_report",
+            Self::File(code) => code,
+        }
+    }
+}
+
+impl fmt::Display for DiagCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// One finding about one file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    /// How serious it is.
+    pub severity: Severity,
+    /// Stable machine code.
+    pub code: DiagCode,
+    /// 1-based line of the decoded input, when the finding has a place.
+    pub line: Option<u32>,
+    /// One line a person understands.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// A new finding.
+    pub fn new(severity: Severity, code: DiagCode, line: Option<u32>, message: impl Into<String>) -> Self {
+        Self { severity, code, line, message: message.into() }
+    }
+}

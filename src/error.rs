@@ -1,0 +1,65 @@
+//! The library's typed errors.
+//!
+//! Two tiers (see `lib.rs`): a file that cannot be parsed is *data* — it
+//! becomes a `reports` row with status `failed` and a one-line reason built
+//! from [`FileError`] — while a run that cannot go on (bad arguments, an
+//! unwritable output directory) propagates an `anyhow::Error`, possibly
+//! wrapping [`Usage`] so that `main` can choose exit code 2.
+
+use thiserror::Error;
+
+/// Why one input file could not be read as a report at all.
+///
+/// Each variant has a stable [`FileError::code`] that goes into the
+/// `diagnostics` table; the `Display` text goes into `reports.error`.
+#[derive(Debug, Clone, Error, PartialEq, Eq)]
+pub enum FileError {
+    /// The file has zero bytes.
+    #[error("empty file (0 bytes)")]
+    Empty,
+    /// The file is larger than the configured limit.
+    #[error("file too large: {size} bytes (limit {limit} bytes)")]
+    TooLarge {
+        /// Size of the file in bytes.
+        size: u64,
+        /// The limit in force.
+        limit: u64,
+    },
+    /// The file could not be opened or read.
+    #[error("unreadable: {0}")]
+    Unreadable(String),
+    /// A PDF, Word or other container format the ETL does not read itself.
+    #[error("unsupported file type: {0}; extract its text first (e.g. pdftotext -layout)")]
+    Unsupported(&'static str),
+    /// The bytes look like binary data, not text.
+    #[error("binary file: {0}")]
+    Binary(&'static str),
+    /// No supported text encoding decodes the bytes cleanly.
+    #[error("undecodable text: {0}")]
+    Undecodable(String),
+    /// A panic inside the parser, caught per file.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl FileError {
+    /// The stable machine code written to `diagnostics.code`.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Empty => "empty_file",
+            Self::TooLarge { .. } => "file_too_large",
+            Self::Unreadable(_) => "unreadable_file",
+            Self::Unsupported(_) => "unsupported_format",
+            Self::Binary(_) => "binary_file",
+            Self::Undecodable(_) => "undecodable",
+            Self::Internal(_) => "internal_error",
+        }
+    }
+}
+
+/// A usage problem found after argument parsing (a missing corpus root, a
+/// bad pipeline file). `main` maps it to exit code 2.
+#[derive(Debug, Error)]
+#[error("{0}")]
+pub struct Usage(pub String);

@@ -1,0 +1,231 @@
+//! The batch job: discover → parse (rayon, chunked) → Arrow → staged Parquet
+//! → Polars statistics → atomic publish → `_run.json`.
+//!
+//! Parsing and writing overlap: a producer thread parses chunk *n+1* on the
+//! rayon pool while this thread encodes chunk *n*; a bounded channel keeps
+//! at most [`CHUNKS_IN_FLIGHT`] parsed chunks in memory, so memory stays flat
+//! however large the corpus. Chunks are fixed-size and consumed in order, so
+//! `-j1` and `-jN` write identical files.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::mpsc::sync_channel;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use tracing::{debug, info};
+
+use crate::batch::{TABLES, build_batches};
+use crate::config::Config;
+use crate::corpus::{SourceFile, discover};
+use crate::error::{FileError, Usage};
+use crate::parse::parse_file;
+use crate::report::{Report, Status};
+use crate::sink::{Output, Sink};
+use crate::stats::compute_stats;
+use crate::summary::{RunSummary, Stages, peak_rss_bytes};
+
+/// Files per parse chunk.
+pub const CHUNK_FILES: usize = 512;
+
+/// Parsed chunks buffered between the parser and the writer.
+pub const CHUNKS_IN_FLIGHT: usize = 2;
+
+/// Exit code for usage errors.
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code for a failed run.
+pub const EXIT_RUN_FAILED: u8 = 1;
+/// Exit code for `--fail-on-failed` with failed files.
+pub const EXIT_FILES_FAILED: u8 = 3;
+
+/// The exit code for a run-level error: 2 for usage problems, else 1.
+#[must_use]
+pub fn exit_code_for(err: &anyhow::Error) -> u8 {
+    if err.downcast_ref::<Usage>().is_some() || err.downcast_ref::<clap::Error>().is_some() { EXIT_USAGE } else { EXIT_RUN_FAILED }
+}
+
+fn now_utc() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn parse_source(file: &SourceFile, max_bytes: u64) -> Report {
+    match &file.problem {
+        None => parse_file(&file.path, &file.rel, max_bytes),
+        Some(problem) => {
+            let mut r = Report::new(crate::decode::doc_id(format!("unreadable:{}", file.rel).as_bytes()), file.rel.clone(), 0);
+            r.fail(&FileError::Unreadable(problem.clone()));
+            r
+        }
+    }
+}
+
+fn doc_key(doc_id: &str) -> u128 {
+    u128::from_str_radix(doc_id.get(..32).unwrap_or(doc_id), 16).unwrap_or(0)
+}
+
+/// Marks byte-identical copies `duplicate` (the first in sorted order keeps its facts).
+struct Dedup {
+    first: HashMap<u128, u32>,
+}
+
+impl Dedup {
+    fn apply(&mut self, index: u32, report: &mut Report, files: &[SourceFile]) {
+        if report.status == Status::Failed && report.source_bytes == 0 {
+            return;
+        }
+        let key = doc_key(&report.doc_id);
+        match self.first.get(&key) {
+            None => {
+                self.first.insert(key, index);
+            }
+            Some(&first) => {
+                report.status = Status::Duplicate;
+                report.error = Some(format!("byte-identical to {}", files[first as usize].rel));
+                report.active.clear();
+                report.applications.clear();
+                report.reviews.clear();
+                report.narrative.clear();
+                report.checks.clear();
+                report.diagnostics.clear();
+                report.cells_found = 0;
+                report.cells_blank = 0;
+            }
+        }
+    }
+}
+
+/// Runs the job described by `config`.
+///
+/// # Errors
+/// A run-level failure (lock held, output unwritable, a statistic failing);
+/// the previous output is then left as it was.
+pub fn run(config: &Config) -> Result<RunSummary> {
+    let started_at = now_utc();
+    let t0 = Instant::now();
+    let mut stages = Stages::default();
+
+    let output = Output::prepare(&config.out)?;
+    let t = Instant::now();
+    let files = discover(&config.corpus, &[config.out.clone(), output.staging().to_owned()])?;
+    stages.discover = t.elapsed().as_secs_f64();
+    info!(files = files.len(), seconds = stages.discover, "discover: {} files under {}", files.len(), config.corpus.display());
+
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(config.jobs).build().context("starting parser threads")?;
+    let progress = if config.progress {
+        let bar = ProgressBar::new(files.len() as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {elapsed_precise} [{bar:40}] {pos}/{len} files {per_sec} eta {eta}")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+
+    let mut sink = Sink::new(output.staging());
+    let mut statuses: BTreeMap<&'static str, u64> = Status::ALL.iter().map(|s| (s.code(), 0)).collect();
+    let mut dedup = Dedup { first: HashMap::new() };
+    let mut bytes_seen = 0u64;
+    let mut write_secs = 0.0;
+    let parse_secs = std::thread::scope(|scope| -> Result<f64> {
+        let (tx, rx) = sync_channel::<(usize, Vec<Report>)>(CHUNKS_IN_FLIGHT);
+        let files_ref = &files;
+        let pool_ref = &pool;
+        let max_bytes = config.max_bytes;
+        let producer = scope.spawn(move || {
+            let mut secs = 0.0;
+            for (n, chunk) in files_ref.chunks(CHUNK_FILES).enumerate() {
+                let t = Instant::now();
+                let reports: Vec<Report> = pool_ref.install(|| {
+                    use rayon::prelude::*;
+                    chunk.par_iter().map(|f| parse_source(f, max_bytes)).collect()
+                });
+                secs += t.elapsed().as_secs_f64();
+                if tx.send((n * CHUNK_FILES, reports)).is_err() {
+                    break; // the writer stopped on an error
+                }
+            }
+            secs
+        });
+        for (start, mut reports) in rx {
+            let t = Instant::now();
+            for (i, r) in reports.iter_mut().enumerate() {
+                dedup.apply((start + i) as u32, r, &files);
+                *statuses.entry(r.status.code()).or_default() += 1;
+                bytes_seen += r.source_bytes as u64;
+            }
+            let mut by_year: BTreeMap<Option<i32>, Vec<&Report>> = BTreeMap::new();
+            for r in &reports {
+                by_year.entry(r.meta.report_year).or_default().push(r);
+            }
+            for (year, group) in by_year {
+                let batches = build_batches(&group).context("building Arrow batches")?;
+                sink.write(year, batches)?;
+            }
+            write_secs += t.elapsed().as_secs_f64();
+            progress.inc(reports.len() as u64);
+            debug!(chunk_start = start, files = reports.len(), "chunk written");
+        }
+        Ok(producer.join().expect("parser thread does not panic: parse_file catches panics"))
+    })?;
+    progress.finish_and_clear();
+    let t = Instant::now();
+    let rows = sink.finish()?;
+    stages.parse = parse_secs;
+    stages.write = write_secs + t.elapsed().as_secs_f64();
+    info!(
+        seconds = stages.parse,
+        "parse: {} files ({} ok, {} partial, {} failed, {} not_a_report, {} duplicate)",
+        files.len(),
+        statuses["ok"],
+        statuses["partial"],
+        statuses["failed"],
+        statuses["not_a_report"],
+        statuses["duplicate"]
+    );
+    info!(seconds = stages.write, "write: {} facts", rows.values().sum::<u64>());
+
+    let t = Instant::now();
+    let stats = compute_stats(output.staging(), &config.pipeline)?;
+    stages.stats = t.elapsed().as_secs_f64();
+    info!(seconds = stages.stats, "stats: {} statistics from {}", stats.len(), config.pipeline.source);
+
+    let failed = statuses["failed"];
+    let exit_status = if config.fail_on_failed && failed > 0 { EXIT_FILES_FAILED } else { 0 };
+    let mut summary = RunSummary {
+        tool: "govreports",
+        tool_version: crate::VERSION,
+        contract_version: crate::CONTRACT_VERSION,
+        corpus_root: config.corpus.display().to_string(),
+        output_root: config.out.display().to_string(),
+        pipeline: config.pipeline.source.clone(),
+        jobs: config.jobs,
+        started_at,
+        finished_at: String::new(),
+        wall_seconds: 0.0,
+        files_seen: files.len() as u64,
+        bytes_seen,
+        statuses,
+        rows: TABLES.iter().map(|t| (t.name(), rows.get(t).copied().unwrap_or(0))).collect(),
+        stats: stats.into_iter().collect(),
+        stages,
+        peak_rss_bytes: None,
+        exit_status,
+    };
+    summary.finished_at = now_utc();
+    summary.wall_seconds = t0.elapsed().as_secs_f64();
+    summary.peak_rss_bytes = peak_rss_bytes();
+    summary.write(output.staging())?;
+
+    let t = Instant::now();
+    output.publish()?;
+    summary.stages.publish = t.elapsed().as_secs_f64();
+    summary.finished_at = now_utc();
+    summary.wall_seconds = t0.elapsed().as_secs_f64();
+    summary.peak_rss_bytes = peak_rss_bytes();
+    // Rewritten in place (atomically) so the publish time is recorded too.
+    summary.write(output.out())?;
+    info!(seconds = summary.stages.publish, "publish: {} ({:.1}s in all)", config.out.display(), summary.wall_seconds);
+    Ok(summary)
+}

@@ -1,0 +1,210 @@
+//! Metadata: title, organization, places, admin level, report year and
+//! publication date, read from the title, the signature block and the page
+//! header of a web page.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::layout::{RawRow, RowKind};
+use crate::normalize::normalize;
+use crate::report::Metadata;
+
+/// Suffixes that end the name of an issuing body.
+const ORG_SUFFIXES: &[&str] = &[
+    "人民政府", "政府", "办事处", "管委会", "管理委员会", "委员会", "办公室", "办公厅", "局", "厅", "委", "署", "中心", "院", "站", "所", "队", "馆", "会", "处", "室",
+];
+
+static YEAR_IN_TITLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(20\d\d|19\d\d)年度?").expect("valid regex"));
+static PERIOD_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(20\d\d)年1月1日(?:起)?至(20\d\d)年12月31日").expect("valid regex"));
+static CN_DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(20\d\d)年(\d{1,2})月(\d{1,2})日$").expect("valid regex"));
+static HEADER_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:发布日期|发布时间|成文日期|日期|时间)[:]?(20\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})").expect("valid regex"));
+static SOURCE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"来源[:]([^\s:]{2,40}?)(?:责任编辑|作者|浏览|访问|字号|$)").expect("valid regex"));
+
+fn row_text(row: &RawRow<'_>) -> String {
+    let mut s = String::new();
+    for (i, c) in row.cells.iter().enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        s.push_str(c.text.trim());
+    }
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn ends_with_org_suffix(s: &str) -> bool {
+    ORG_SUFFIXES.iter().any(|suf| s.ends_with(suf))
+}
+
+/// Reads the metadata from the first and last rows of a document.
+#[must_use]
+pub fn extract_metadata(rows: &[RawRow<'_>], norms: &[String]) -> Metadata {
+    let mut meta = Metadata { admin_level: "unknown", ..Metadata::default() };
+    let head = rows.len().min(40);
+    let title_idx = (0..head).find(|&i| {
+        let n = &norms[i];
+        n.contains("政府信息公开") && (n.contains("年度报告") || n.contains("年报")) && n.chars().count() <= 80
+    });
+    let mut title_org = None;
+    if let Some(i) = title_idx {
+        let mut title = cut_title(&row_text(&rows[i]));
+        let mut norm = normalize(&title);
+        // A title split over two lines: `淮安市人民政府` / `2024 年政府信息公开工作年度报告`.
+        if let Some(year) = YEAR_IN_TITLE.find(&norm) {
+            if year.start() == 0 && i > 0 {
+                let prev = norms[i - 1].trim_start_matches('《');
+                if prev.chars().count() <= 30 && ends_with_org_suffix(prev) && rows[i - 1].kind == RowKind::Single {
+                    title = format!("{}{}", row_text(&rows[i - 1]), title);
+                    norm = normalize(&title);
+                }
+            }
+        }
+        if let Some(m) = YEAR_IN_TITLE.captures(&norm) {
+            meta.report_year = m[1].parse().ok();
+            let org = norm[..m.get(0).map_or(0, |g| g.start())].trim_start_matches(['《', '"']);
+            let org = org.strip_suffix("关于").unwrap_or(org);
+            if org.chars().count() >= 2 {
+                title_org = Some(org.to_owned());
+            }
+        }
+        meta.title = Some(title);
+    }
+    if meta.report_year.is_none() {
+        meta.report_year = norms.iter().take(80).find_map(|n| PERIOD_YEAR.captures(n).and_then(|c| (c[1] == c[2]).then(|| c[1].parse().ok()).flatten()));
+    }
+
+    // Signature block: a short line naming a body, near the end.
+    let tail_start = rows.len().saturating_sub(12);
+    let signature = (tail_start..rows.len()).rev().map(|i| &norms[i]).find(|n| {
+        let len = n.chars().count();
+        (4..=30).contains(&len) && ends_with_org_suffix(n) && !n.contains("。") && !n.contains(',')
+    });
+    let source = norms.iter().take(20).find_map(|n| SOURCE.captures(n).map(|c| c[1].to_owned()));
+    let candidates: Vec<&str> = signature.map(String::as_str).into_iter().chain(source.as_deref()).collect();
+    meta.organization = match title_org {
+        Some(org) if ends_with_org_suffix(&org) => Some(org),
+        Some(org) => Some(candidates.iter().find(|c| c.starts_with(org.as_str()) || c.ends_with(org.as_str())).map_or(org, |c| (*c).to_owned())),
+        None => candidates.first().map(|c| (*c).to_owned()),
+    };
+    if let Some(org) = meta.organization.clone() {
+        fill_places(&org, &mut meta);
+    }
+
+    // Date: the signature date at the end, else the page header's 日期.
+    meta.published_on = (tail_start..rows.len())
+        .rev()
+        .find_map(|i| CN_DATE.captures(&norms[i]).and_then(|c| valid_date(&c[1], &c[2], &c[3])))
+        .or_else(|| norms.iter().take(15).find_map(|n| HEADER_DATE.captures(n).and_then(|c| valid_date(&c[1], &c[2], &c[3]))));
+    meta
+}
+
+fn cut_title(title: &str) -> String {
+    // Web page titles carry the site name after the report title.
+    match title.find("年度报告") {
+        Some(pos) => {
+            let end = pos + "年度报告".len();
+            let rest = &title[end..];
+            let suffix_len = rest
+                .strip_prefix('（')
+                .and_then(|r| r.find('）').map(|e| '（'.len_utf8() + e + '）'.len_utf8()))
+                .or_else(|| rest.strip_prefix('(').and_then(|r| r.find(')').map(|e| 1 + e + 1)))
+                .filter(|&l| l <= 24)
+                .unwrap_or(0);
+            title[..end + suffix_len].trim_start_matches('《').trim().to_owned()
+        }
+        None => title.trim().to_owned(),
+    }
+}
+
+fn valid_date(y: &str, m: &str, d: &str) -> Option<(i32, u32, u32)> {
+    let (y, m, d) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    chrono::NaiveDate::from_ymd_opt(y, m, d).map(|_| (y, m, d))
+}
+
+const MUNICIPALITIES: &[&str] = &["北京市", "天津市", "上海市", "重庆市"];
+
+/// Splits an organization name into the places it states and sets the level.
+fn fill_places(org: &str, meta: &mut Metadata) {
+    let chars: Vec<char> = org.chars().collect();
+    let mut pos = 0;
+    let take_until = |pos: usize, suffixes: &[&str], max: usize| -> Option<usize> {
+        // Smallest end > pos+1 where chars[pos..end] ends with a suffix.
+        for end in pos + 2..=(pos + max).min(chars.len()) {
+            let s: String = chars[pos..end].iter().collect();
+            if suffixes.iter().any(|suf| s.ends_with(suf)) && s.chars().count() > suffixes.iter().find(|suf| s.ends_with(*suf)).map_or(0, |x| x.chars().count()) {
+                return Some(end);
+            }
+        }
+        None
+    };
+    let word = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
+    if let Some(m) = MUNICIPALITIES.iter().find(|m| org.starts_with(*m)) {
+        meta.province = Some((*m).to_owned());
+        pos = m.chars().count();
+    } else if let Some(end) = take_until(pos, &["省", "自治区"], 12) {
+        meta.province = Some(word(pos, end));
+        pos = end;
+    }
+    if meta.province.as_deref().is_none_or(|p| !MUNICIPALITIES.contains(&p)) {
+        if let Some(end) = take_until(pos, &["市", "自治州", "地区", "盟"], 10) {
+            if !matches!(chars.get(end), Some('场' | '政' | '民' | '级')) || chars.get(end..end + 4).is_some_and(|w| w.iter().collect::<String>() == "人民政府") {
+                meta.city = Some(word(pos, end));
+                pos = end;
+            }
+        }
+    }
+    if let Some(end) = take_until(pos, &["县", "区", "旗", "市"], 8) {
+        let w = word(pos, end);
+        if !w.ends_with("社区") && !w.ends_with("园区") {
+            meta.county = Some(w);
+            pos = end;
+        }
+    }
+    if let Some(end) = take_until(pos, &["镇", "乡", "街道"], 8) {
+        meta.township = Some(word(pos, end));
+        pos = end;
+    }
+    let rest = word(pos, chars.len());
+    meta.admin_level = match rest.as_str() {
+        "人民政府" | "政府" | "人民政府办事处" | "办事处" => {
+            if meta.township.is_some() {
+                "township"
+            } else if meta.county.is_some() {
+                "county"
+            } else if meta.city.is_some() {
+                "city"
+            } else if meta.province.is_some() {
+                "province"
+            } else {
+                "unknown"
+            }
+        }
+        "" => "unknown",
+        _ => "department",
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn places(org: &str) -> (Option<String>, Option<String>, Option<String>, Option<String>, &'static str) {
+        let mut m = Metadata::default();
+        fill_places(org, &mut m);
+        (m.province, m.city, m.county, m.township, m.admin_level)
+    }
+
+    #[test]
+    fn places_stated_in_names() {
+        let s = |x: &str| Some(x.to_owned());
+        assert_eq!(places("新绛县万安镇人民政府"), (None, None, s("新绛县"), s("万安镇"), "township"));
+        assert_eq!(places("玉溪市江川区雄关乡人民政府"), (None, s("玉溪市"), s("江川区"), s("雄关乡"), "township"));
+        assert_eq!(places("淮安市洪泽区人民政府"), (None, s("淮安市"), s("洪泽区"), None, "county"));
+        assert_eq!(places("淮安市人民政府"), (None, s("淮安市"), None, None, "city"));
+        assert_eq!(places("山西省人民政府"), (s("山西省"), None, None, None, "province"));
+        assert_eq!(places("新绛县教育局"), (None, None, s("新绛县"), None, "department"));
+        assert_eq!(places("思礼镇人民政府"), (None, None, None, s("思礼镇"), "township"));
+        assert_eq!(places("淮安市市场监督管理局"), (None, s("淮安市"), None, None, "department"));
+    }
+}

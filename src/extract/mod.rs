@@ -1,0 +1,66 @@
+//! From rows to facts: metadata ([`header`]), the three official tables
+//! ([`tables`]) and counts in prose ([`narrative`]), then the accounting
+//! identities ([`crate::checks`]) and the report's status.
+
+pub mod header;
+pub mod narrative;
+pub mod tables;
+
+use crate::checks::{check_narrative, check_tables};
+use crate::decode::Text;
+use crate::diagnostics::{DiagCode, Severity};
+use crate::layout;
+use crate::report::{Report, Status};
+
+use tables::VersionSource;
+
+/// Reads everything a decoded file says into `report` and sets its status.
+///
+/// `report.text` is left to the caller: the rows borrow `text` while facts
+/// are written into `report`.
+pub fn extract(text: &Text, report: &mut Report) {
+    let doc = layout::read(text);
+    report.format = Some(doc.format.code());
+    report.layout = Some(doc.layout.code());
+    let norms = tables::row_norms(&doc.rows);
+    report.meta = header::extract_metadata(&doc.rows, &norms);
+    let regions = tables::find_regions(&norms);
+    let found_any = regions.proactive.is_some() || regions.applications.is_some() || regions.reviews.is_some();
+    if report.meta.title.is_none() && !found_any {
+        let reason = "not a disclosure annual report: no 政府信息公开工作年度报告 title and none of tables 二/三/四";
+        report.status = Status::NotAReport;
+        report.error = Some(reason.to_owned());
+        report.diag(Severity::Info, DiagCode::NotAReport, None, reason);
+        report.layout = Some(layout::Layout::None.code());
+        return;
+    }
+    if report.meta.report_year.is_none() {
+        report.diag(Severity::Warning, DiagCode::YearMissing, None, "report year not found in the title or the statistics period");
+    }
+
+    let versions = tables::detect_versions(&norms, &regions, doc.result_rowspan, report.meta.report_year);
+    if let Some(v) = versions.report {
+        report.template_version = Some(v.code());
+        report.cells_expected = v.template().cells_expected() as i32;
+        if versions.source == VersionSource::Year {
+            report.diag(
+                Severity::Info,
+                DiagCode::VersionFallback,
+                None,
+                format!("no version-specific labels; template {} assumed from report year", v.code()),
+            );
+        }
+    }
+    if versions.mixed {
+        report.diag(Severity::Warning, DiagCode::MixedTemplate, None, "labels of both the 2019 and the 2021 format occur");
+    }
+    let outcome = tables::extract_tables(&doc, &norms, &regions, &versions, report);
+
+    let table_ranges: Vec<_> = [&regions.proactive, &regions.applications, &regions.reviews].into_iter().flatten().cloned().collect();
+    let counted = narrative::extract_narrative(&doc.rows, &table_ranges);
+    report.checks = check_tables(&report.applications, &report.reviews);
+    report.checks.extend(check_narrative(&counted));
+    report.narrative = counted.into_iter().map(|c| c.fact).collect();
+
+    report.status = if outcome.complete && outcome.tables_found == 3 && versions.report.is_some() { Status::Ok } else { Status::Partial };
+}

@@ -1,0 +1,400 @@
+//! Counts stated in prose (一、总体情况 and elsewhere): `共 71 条，其中机构信息
+//! 17 条…`, `通过微信平台发布信息共 67 条`, `发布视频114条`, `5500 余条`.
+//!
+//! Prose rows outside the tables are joined into sentences (a PDF wraps a
+//! sentence over several lines), each sentence is normalised for matching
+//! while a map keeps every matched number's source line and the sentence as
+//! written. A clause is the piece between commas, colons, semicolons and
+//! 、; each count in a clause is classified as a *total* (共/合计/总计/累计),
+//! a *category* (after 其中/具体内容为/包括 in the same sentence), a *channel*
+//! count (政府网站, 微信, 抖音 …) or a plain count.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::layout::{RawRow, RowKind};
+use crate::normalize::{fold_char, is_space};
+use crate::report::NarrativeCount;
+
+/// A count followed by a counting unit, optionally approximate.
+static COUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(约|近|超过|逾)?(\d{1,3}(?:,\d{3})+|\d+)(余|多)?(人次|条|件|篇|次|期|个|场|项|部|份|则|幅)").expect("valid regex")
+});
+
+/// Verbs after which the counted subject starts (`公开政务信息` → `政务信息`).
+const VERBS: &[&str] = &[
+    "主动公开", "公开", "发布", "推送", "更新", "上传", "报送", "制作", "收到", "受理", "办理", "处理", "答复", "举办", "召开", "开展", "印发", "转载", "刊发", "编发",
+    "录入", "解读", "回应", "新增", "制发", "审查", "接收", "征集",
+];
+
+/// Words that mark a stated total.
+const TOTAL_MARKERS: &[&str] = &["共计", "合计", "总计", "累计", "共"];
+
+/// Words after which the counts of the sentence are categories of its total.
+const CATEGORY_MARKERS: &[&str] = &["其中", "具体内容为", "具体包括", "主要包括", "包括", "分别为", "内容为"];
+
+/// Platform keywords and the channel name they stand for, most specific first.
+const CHANNELS: &[(&str, &str)] = &[
+    ("视频号", "视频号"),
+    ("微信", "微信"),
+    ("微博", "微博"),
+    ("抖音", "抖音"),
+    ("头条", "今日头条"),
+    ("快手", "快手"),
+    ("客户端", "客户端"),
+    ("APP", "客户端"),
+    ("新媒体", "政务新媒体"),
+    ("门户网站", "政府网站"),
+    ("政府网站", "政府网站"),
+    ("网站", "政府网站"),
+    ("官网", "政府网站"),
+    ("公开栏", "公开栏"),
+    ("公示栏", "公开栏"),
+    ("公告栏", "公开栏"),
+    ("新闻发布会", "新闻发布会"),
+    ("报纸", "报刊"),
+    ("报刊", "报刊"),
+    ("广播", "广播电视"),
+    ("电视", "广播电视"),
+];
+
+/// Words after the unit that show the number is not a count of items.
+const NOT_COUNTS: &[&str] = &["工作日", "月", "小时", "百分点", "年", "日", "季度", "以上"];
+
+/// Longest sentence examined, in bytes; longer runs are split.
+const MAX_SENTENCE: usize = 2000;
+
+/// A narrative count and, for a category, the index of its total.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Counted {
+    /// The contract fact.
+    pub fact: NarrativeCount,
+    /// For a category: index (in the returned vector) of the stated total it breaks down.
+    pub part_of: Option<usize>,
+}
+
+/// Prose stream: normalised text plus, per normalised char, where it came from.
+struct Prose {
+    norm: String,
+    /// For each char of `norm`: (byte offset in `norm`, byte offset in `display`, source line).
+    map: Vec<(u32, u32, u32)>,
+    display: String,
+}
+
+impl Prose {
+    fn new() -> Self {
+        Self { norm: String::new(), map: Vec::new(), display: String::new() }
+    }
+
+    fn clear(&mut self) {
+        self.norm.clear();
+        self.map.clear();
+        self.display.clear();
+    }
+
+    fn push_text(&mut self, text: &str, line: u32) {
+        let mut pending_space = !self.display.is_empty();
+        for c in text.chars() {
+            if is_space(c) {
+                pending_space = !self.display.is_empty();
+                continue;
+            }
+            if pending_space {
+                // Keep one space between Latin words/digits only; CJK needs none.
+                if self.display.chars().next_back().is_some_and(|p| p.is_ascii_alphanumeric()) && c.is_ascii_alphanumeric() {
+                    self.display.push(' ');
+                }
+                pending_space = false;
+            }
+            let f = fold_char(c);
+            self.map.push((self.norm.len() as u32, self.display.len() as u32, line));
+            self.norm.push(f);
+            self.display.push(c);
+        }
+    }
+
+    /// Index into `map` of the char at normalised byte offset `at`.
+    fn index(&self, at: usize) -> usize {
+        self.map.partition_point(|&(n, _, _)| (n as usize) < at)
+    }
+
+    fn line_at(&self, at: usize) -> u32 {
+        let i = self.index(at).min(self.map.len().saturating_sub(1));
+        self.map.get(i).map_or(0, |m| m.2)
+    }
+
+    fn display_range(&self, r: Range<usize>) -> &str {
+        let a = self.index(r.start);
+        let b = self.index(r.end);
+        let start = self.map.get(a).map_or(self.display.len(), |m| m.1 as usize);
+        let end = self.map.get(b).map_or(self.display.len(), |m| m.1 as usize);
+        self.display.get(start..end).unwrap_or("").trim()
+    }
+}
+
+fn starts_heading(norm: &str) -> bool {
+    let mut chars = norm.chars();
+    match chars.next() {
+        Some('(') => true,
+        Some(c) if "一二三四五六七八九十".contains(c) => chars.next() == Some('、') || chars.next() == Some('、'),
+        Some(c) if c.is_ascii_digit() => matches!(chars.next(), Some('.' | '、')),
+        _ => false,
+    }
+}
+
+fn ends_sentence(c: char) -> bool {
+    matches!(c, '。' | ';' | '!' | '?' | '；')
+}
+
+/// Extracts prose counts from every row outside `tables`.
+#[must_use]
+pub fn extract_narrative(rows: &[RawRow<'_>], tables: &[Range<usize>]) -> Vec<Counted> {
+    let mut out = Vec::new();
+    let mut prose = Prose::new();
+    let mut last_line = 0u32;
+    let mut row_norm = String::new();
+    for (i, row) in rows.iter().enumerate() {
+        if tables.iter().any(|r| r.contains(&i)) || row.kind == RowKind::BlankCell {
+            flush(&mut prose, &mut out);
+            continue;
+        }
+        row_norm.clear();
+        for c in &row.cells {
+            row_norm.extend(c.text.chars().filter(|c| !is_space(*c)).map(fold_char));
+        }
+        if row_norm.is_empty() {
+            continue;
+        }
+        let joins = !prose.norm.is_empty()
+            && row.line == last_line + 1
+            && !prose.norm.ends_with(ends_sentence)
+            && !starts_heading(&row_norm);
+        if !joins {
+            flush(&mut prose, &mut out);
+        }
+        for c in &row.cells {
+            prose.push_text(&c.text, row.line);
+        }
+        last_line = row.line;
+        if prose.norm.len() > MAX_SENTENCE * 8 {
+            flush(&mut prose, &mut out);
+        }
+    }
+    flush(&mut prose, &mut out);
+    out
+}
+
+/// Splits the paragraph in `prose` into sentences and reads each.
+fn flush(prose: &mut Prose, out: &mut Vec<Counted>) {
+    if prose.norm.is_empty() {
+        return;
+    }
+    if prose.norm.bytes().any(|b| b.is_ascii_digit()) {
+        let mut start = 0;
+        for (i, c) in prose.norm.char_indices() {
+            let end = i + c.len_utf8();
+            if ends_sentence(c) || end - start >= MAX_SENTENCE {
+                read_sentence(prose, start..end, out);
+                start = end;
+            }
+        }
+        if start < prose.norm.len() {
+            read_sentence(prose, start..prose.norm.len(), out);
+        }
+    }
+    prose.clear();
+}
+
+/// Splits a sentence into clauses (commas between digits are thousands separators).
+fn clauses(s: &str) -> Vec<Range<usize>> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        let split = match c {
+            ',' => !(i > 0 && bytes[i - 1].is_ascii_digit() && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)),
+            ':' | ';' | '、' | '。' | '!' | '?' | '(' | ')' => true,
+            _ => false,
+        };
+        if split {
+            if i > start {
+                out.push(start..i);
+            }
+            start = i + c.len_utf8();
+        }
+    }
+    if start < s.len() {
+        out.push(start..s.len());
+    }
+    out
+}
+
+fn strip_suffixes<'a>(mut s: &'a str, words: &[&str]) -> &'a str {
+    loop {
+        let before = s;
+        for w in words {
+            if let Some(rest) = s.strip_suffix(w) {
+                s = rest;
+            }
+        }
+        if s == before {
+            return s;
+        }
+    }
+}
+
+fn strip_prefixes<'a>(mut s: &'a str, words: &[&str]) -> &'a str {
+    loop {
+        let before = s;
+        for w in words {
+            if let Some(rest) = s.strip_prefix(w) {
+                s = rest;
+            }
+        }
+        if s == before {
+            return s;
+        }
+    }
+}
+
+/// The counted noun in the text before a number: what follows the last verb.
+fn subject_of(prefix: &str) -> &str {
+    let p = strip_suffixes(prefix, &["共计", "合计", "总计", "累计", "总数", "共", "约", "近", "达到", "达", "为", "计", "超过", "逾", "数量", "数"]);
+    let after_verb = VERBS
+        .iter()
+        .filter_map(|v| p.rfind(v).map(|i| i + v.len()))
+        .max()
+        .map_or(p, |i| &p[i..]);
+    let s = strip_prefixes(after_verb, &["了", "各类", "相关", "其中", "通过", "在", "的", "共计", "共"]);
+    strip_suffixes(s, &["共计", "共", "的"])
+}
+
+fn channel_of(clause: &str) -> Option<&'static str> {
+    CHANNELS.iter().find(|(k, _)| clause.contains(k)).map(|&(_, c)| c)
+}
+
+fn read_sentence(prose: &Prose, range: Range<usize>, out: &mut Vec<Counted>) {
+    let sentence = &prose.norm[range.clone()];
+    if !COUNT.is_match(sentence) {
+        return;
+    }
+    let display = prose.display_range(range.clone()).to_owned();
+    let mut total: Option<usize> = None;
+    let mut category_mode = false;
+    for clause in clauses(sentence) {
+        let text = &sentence[clause.clone()];
+        if CATEGORY_MARKERS.iter().any(|m| text.contains(m)) && total.is_some() {
+            category_mode = true;
+        }
+        let mut from = 0;
+        for m in COUNT.captures_iter(text) {
+            let whole = m.get(0).expect("match");
+            let num = m.get(2).expect("group 2");
+            let after = &text[whole.end()..];
+            let prefix = &text[from..whole.start()];
+            from = whole.end();
+            if prefix.ends_with('第') || NOT_COUNTS.iter().any(|w| after.starts_with(w)) || after.starts_with('%') {
+                continue;
+            }
+            let Ok(count) = num.as_str().replace(',', "").parse::<i64>() else { continue };
+            let approximate = m.get(1).is_some() || m.get(3).is_some();
+            let channel = channel_of(prefix);
+            let marked_total = TOTAL_MARKERS.iter().any(|w| prefix.contains(w));
+            let stripped = strip_prefixes(prefix, CATEGORY_MARKERS);
+            let line = prose.line_at(clause.start + num.start());
+            let mut fact = NarrativeCount {
+                subject: String::new(),
+                category: None,
+                channel,
+                is_total: false,
+                count,
+                approximate,
+                sentence: display.clone(),
+                source_line: line,
+            };
+            let mut part_of = None;
+            if category_mode && channel.is_none() {
+                let Some(t) = total else { continue };
+                let cat = subject_of(stripped);
+                if cat.is_empty() {
+                    continue;
+                }
+                fact.subject.clone_from(&out[t].fact.subject);
+                fact.category = Some(cat.to_owned());
+                part_of = Some(t);
+            } else {
+                let subject = subject_of(stripped);
+                if subject.is_empty() || subject.chars().count() > 20 {
+                    continue;
+                }
+                fact.subject = subject.to_owned();
+                fact.is_total = marked_total && channel.is_none();
+            }
+            let is_total = fact.is_total;
+            out.push(Counted { fact, part_of });
+            if is_total && total.is_none() {
+                total = Some(out.len() - 1);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::Text;
+
+    fn counts(s: &str) -> Vec<Counted> {
+        let text = Text::from_str(s);
+        let doc = crate::layout::read(&text);
+        extract_narrative(&doc.rows, &[])
+    }
+
+    #[test]
+    fn total_with_categories_from_seed_000() {
+        let got = counts("全年在新绛县政府信息公开网上公开政务信息共 71 条，其中机构信息 17 条，政策法规 2 条，通知公告公示 5 条，乡镇工作 43 条。\n");
+        let total = &got[0].fact;
+        assert!(total.is_total);
+        assert_eq!((total.subject.as_str(), total.count, total.channel), ("政务信息", 71, None));
+        let cats: Vec<_> = got[1..].iter().map(|c| (c.fact.category.clone().unwrap(), c.fact.count, c.part_of)).collect();
+        assert_eq!(
+            cats,
+            vec![("机构信息".into(), 17, Some(0)), ("政策法规".into(), 2, Some(0)), ("通知公告公示".into(), 5, Some(0)), ("乡镇工作".into(), 43, Some(0))]
+        );
+        assert!(got[1..].iter().all(|c| c.fact.subject == "政务信息" && !c.fact.is_total));
+        assert!(total.sentence.starts_with("全年在新绛县"));
+    }
+
+    #[test]
+    fn channels_and_approximate_totals_from_seed_001() {
+        let got = counts("2020 年我镇在各类公开平台发布消息共 1300 余条，其中通过微信平台“文明思礼”发布信息共 67 条，通过政府网站发布信息 1292 条，均属于主动公开政府信息，具体内容为：概况信息 87 条，综合管理信息 38 条。\n");
+        let f: Vec<_> = got.iter().map(|c| (c.fact.subject.as_str(), c.fact.category.as_deref(), c.fact.channel, c.fact.is_total, c.fact.count, c.fact.approximate)).collect();
+        assert_eq!(
+            f,
+            vec![
+                ("消息", None, None, true, 1300, true),
+                ("信息", None, Some("微信"), false, 67, false),
+                ("信息", None, Some("政府网站"), false, 1292, false),
+                ("消息", Some("概况信息"), None, false, 87, false),
+                ("消息", Some("综合管理信息"), None, false, 38, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn wrapped_pdf_lines_join_and_keep_lines() {
+        let got = counts("严格落实条例各项规定，全年主动公开政\n府信息 5500 余条，全年新增公开市政府规章 1 件。\n");
+        assert_eq!(got.len(), 2);
+        assert_eq!((got[0].fact.subject.as_str(), got[0].fact.count, got[0].fact.approximate, got[0].fact.source_line), ("政府信息", 5500, true, 2));
+        assert_eq!((got[1].fact.subject.as_str(), got[1].fact.count), ("市政府规章", 1));
+    }
+
+    #[test]
+    fn ignores_dates_ordinals_and_durations() {
+        assert!(counts("2021年1月1日至12月31日，第3期简报在15个工作日内答复。\n").is_empty());
+        let got = counts("2022年全镇共计发布视频114条,主要传达重要信息。\n");
+        assert_eq!((got[0].fact.subject.as_str(), got[0].fact.count, got[0].fact.is_total), ("视频", 114, true));
+    }
+}

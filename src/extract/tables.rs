@@ -1,0 +1,732 @@
+//! Template-driven table extraction: [`RawRow`]s + [`Template`] → facts.
+//!
+//! Rows are *anchored on their labels* (tolerant of split labels, numbering
+//! variants and missing group labels), then exactly that row's number of
+//! value cells is read. A row whose cells cannot be aligned with certainty
+//! gives NULLs and a `column_count_mismatch` diagnostic — never a guess.
+//!
+//! The same state machine serves every layout: a label line without values
+//! waits (`Pending`) for the values on the next line(s) — which is how both a
+//! wrapped `pdftotext -layout` label and a one-cell-per-line table look.
+
+use crate::diagnostics::{DiagCode, Severity};
+use crate::layout::{Cell, Document, Layout, RawRow, RowKind};
+use crate::normalize::{normalize, normalize_into};
+use crate::report::{ActiveFact, ApplicationFact, Report, ReviewFact, Span};
+use crate::template::{APPLICANT_LABELS, APPLICANTS, Key, REVIEW_CELLS, Template, TemplateVersion, best_match, version_signals};
+use crate::value::{CellUnit, CellValue, Number, parse_cell};
+
+/// Which official table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableId {
+    /// 二、主动公开政府信息情况
+    Proactive,
+    /// 三、收到和处理政府信息公开申请情况
+    Applications,
+    /// 四、政府信息公开行政复议、行政诉讼情况
+    Reviews,
+}
+
+impl TableId {
+    /// The table's Chinese number, for messages.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Proactive => "二",
+            Self::Applications => "三",
+            Self::Reviews => "四",
+        }
+    }
+}
+
+/// Row index ranges of the three tables in a document.
+#[derive(Debug, Default, Clone)]
+pub struct Regions {
+    /// Table 二.
+    pub proactive: Option<std::ops::Range<usize>>,
+    /// Table 三.
+    pub applications: Option<std::ops::Range<usize>>,
+    /// Table 四.
+    pub reviews: Option<std::ops::Range<usize>>,
+}
+
+fn is_heading(norm: &str, prefix: &str, words: &[&str]) -> bool {
+    norm.starts_with(prefix) && norm.chars().count() <= 40 && words.iter().any(|w| norm.contains(w))
+}
+
+/// Finds where each table lives. Section headings are preferred; table
+/// headers are the fallback. `四、结转下年度继续办理` is a row of table 三,
+/// not section 四: section 四's heading names 复议.
+#[must_use]
+pub fn find_regions(norms: &[String]) -> Regions {
+    let n = norms.len();
+    let t2 = norms.iter().position(|s| is_heading(s, "二、", &["主动公开"]) || s.starts_with("第二十条"));
+    let from3 = t2.map_or(0, |i| i + 1);
+    let t3 = (from3..n).find(|&i| {
+        let s = &norms[i];
+        is_heading(s, "三、", &["收到和处理", "申请情况"]) || s.contains("勾稽关系") || s.starts_with("申请人情况") || s.contains("本年新收")
+    });
+    let from4 = t3.map_or(from3, |i| i + 1);
+    let t4 = (from4..n).find(|&i| {
+        let s = &norms[i];
+        is_heading(s, "四、", &["复议", "诉讼"]) || s.starts_with("行政复议")
+    });
+    let end_from = t4.or(t3).or(t2).map_or(0, |i| i + 1);
+    let end = (end_from..n)
+        .find(|&i| {
+            let s = &norms[i];
+            (s.starts_with("五、") || s.starts_with("六、")) && s.chars().count() <= 40
+        })
+        .unwrap_or(n);
+    let t3_end = t4.unwrap_or(end);
+    let t2_end = t3.unwrap_or(t3_end);
+    Regions { proactive: t2.map(|s| s..t2_end), applications: t3.map(|s| s..t3_end), reviews: t4.map(|s| s..end) }
+}
+
+/// How the report's template version was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionSource {
+    /// Labels only one version prints.
+    Labels,
+    /// The rowspan of 三、本年度办理结果 in HTML.
+    Rowspan,
+    /// The report year (template.md §4, rule 4).
+    Year,
+    /// Nothing said.
+    Unknown,
+}
+
+/// Versions per table and for the report.
+#[derive(Debug, Clone, Copy)]
+pub struct Versions {
+    /// Report-level version.
+    pub report: Option<TemplateVersion>,
+    /// Table 二's version.
+    pub proactive: Option<TemplateVersion>,
+    /// Table 三's version.
+    pub applications: Option<TemplateVersion>,
+    /// How `report` was decided.
+    pub source: VersionSource,
+    /// Both versions' labels occur.
+    pub mixed: bool,
+}
+
+fn signal_version(norms: &[String], range: Option<&std::ops::Range<usize>>) -> (bool, bool) {
+    let Some(r) = range else { return (false, false) };
+    let mut joined = String::new();
+    for s in &norms[r.clone()] {
+        joined.push_str(s);
+    }
+    version_signals(&joined)
+}
+
+/// Decides the template version (template.md §4).
+#[must_use]
+pub fn detect_versions(norms: &[String], regions: &Regions, rowspan: Option<u32>, year: Option<i32>) -> Versions {
+    let (p19, p21) = signal_version(norms, regions.proactive.as_ref());
+    let (a19, a21) = signal_version(norms, regions.applications.as_ref());
+    let pick = |v19: bool, v21: bool| match (v19, v21) {
+        (true, false) => Some(TemplateVersion::V2019),
+        (false, true) => Some(TemplateVersion::V2021),
+        _ => None,
+    };
+    let any19 = p19 || a19;
+    let any21 = p21 || a21;
+    let (report, source) = if let Some(v) = pick(any19, any21) {
+        (Some(v), VersionSource::Labels)
+    } else if any19 && any21 {
+        (pick(p19, p21).or(pick(a19, a21)), VersionSource::Labels)
+    } else if let Some(v) = rowspan.and_then(|r| match r {
+        22 => Some(TemplateVersion::V2021),
+        20 => Some(TemplateVersion::V2019),
+        _ => None,
+    }) {
+        (Some(v), VersionSource::Rowspan)
+    } else if let Some(v) = year.and_then(TemplateVersion::for_year) {
+        (Some(v), VersionSource::Year)
+    } else {
+        (None, VersionSource::Unknown)
+    };
+    Versions {
+        report,
+        proactive: pick(p19, p21).or(report),
+        applications: pick(a19, a21).or(report),
+        source,
+        mixed: any19 && any21,
+    }
+}
+
+/// A row split into its label (normalised) and its trailing value cells.
+struct RowParts<'r, 'a> {
+    label: String,
+    values: &'r [Cell<'a>],
+}
+
+fn split_row<'r, 'a>(row: &'r RawRow<'a>) -> RowParts<'r, 'a> {
+    if row.kind == RowKind::BlankCell {
+        return RowParts { label: String::new(), values: &row.cells[..] };
+    }
+    let last_text = row.cells.iter().rposition(|c| matches!(parse_cell(&c.text), CellValue::Text));
+    let mut label = String::new();
+    let values_from = match last_text {
+        Some(i) => {
+            for c in &row.cells[..=i] {
+                if matches!(parse_cell(&c.text), CellValue::Text) {
+                    normalize_into(&c.text, &mut label);
+                }
+            }
+            i + 1
+        }
+        None => 0,
+    };
+    let mut values = &row.cells[values_from..];
+    // A single-cell line holding only an empty string carries no value.
+    if row.kind == RowKind::Single && values.iter().all(|c| c.text.trim().is_empty()) {
+        values = &values[..0];
+    }
+    RowParts { label, values }
+}
+
+/// The outcome for one template row.
+#[derive(Debug, Clone)]
+enum RowResult<'r, 'a> {
+    Aligned { line: u32, cells: Vec<&'r Cell<'a>> },
+    Mismatch { line: u32, found: usize },
+}
+
+struct Pending<'r, 'a> {
+    row: usize,
+    line: u32,
+    cells: Vec<&'r Cell<'a>>,
+    text_rows: usize,
+}
+
+/// What the state machine needs to know about one table's rows.
+struct RowSpec<'t> {
+    keys: &'t [Key],
+    width: usize,
+    alternative: bool,
+}
+
+struct TableRead<'r, 'a> {
+    results: Vec<Option<RowResult<'r, 'a>>>,
+    orphans: usize,
+    first_orphan_line: Option<u32>,
+    duplicates: Vec<(usize, u32)>,
+}
+
+/// Aligns a run of value cells with `width` columns, or says it cannot.
+fn align<'r, 'a>(cells: &'r [Cell<'a>], width: usize, layout: Layout, kind: RowKind) -> Option<Vec<&'r Cell<'a>>> {
+    if kind == RowKind::Physical && layout == Layout::HtmlTable {
+        // HTML cells are explicit: the last `width` cells are the value columns.
+        return (cells.len() >= width).then(|| cells[cells.len() - width..].iter().collect());
+    }
+    if kind == RowKind::Physical && matches!(layout, Layout::Tabbed | Layout::MarkdownTable | Layout::Mixed) {
+        let is_empty = |c: &Cell<'_>| c.raw.trim().is_empty();
+        let first = cells.iter().position(|c| !is_empty(c));
+        let Some(first) = first else {
+            // Every cell empty: every value is blank, wherever the padding is.
+            return (cells.len() >= width).then(|| cells[..width].iter().collect());
+        };
+        let last = cells.iter().rposition(|c| !is_empty(c)).unwrap_or(first);
+        let core = &cells[first..=last];
+        // Leading/trailing empty cells may be merged-cell padding; only the
+        // run between the first and last written cell is certain.
+        return (core.len() == width).then(|| core.iter().collect());
+    }
+    (cells.len() == width).then(|| cells.iter().collect())
+}
+
+fn read_labelled<'r, 'a>(rows: &'r [RawRow<'a>], specs: &[RowSpec<'_>], layout: Layout) -> TableRead<'r, 'a> {
+    let mut out = TableRead { results: vec![None; specs.len()], orphans: 0, first_orphan_line: None, duplicates: Vec::new() };
+    let mut pending: Option<Pending<'r, 'a>> = None;
+
+    fn finish<'r, 'a>(pending: &mut Option<Pending<'r, 'a>>, specs: &[RowSpec<'_>], out: &mut TableRead<'r, 'a>) {
+        if let Some(p) = pending.take() {
+            if p.cells.is_empty() {
+                return; // a label with no values: the row stays missing
+            }
+            let width = specs[p.row].width;
+            out.results[p.row] = Some(if p.cells.len() == width {
+                RowResult::Aligned { line: p.line, cells: p.cells }
+            } else {
+                RowResult::Mismatch { line: p.line, found: p.cells.len() }
+            });
+        }
+    }
+    let orphan = |out: &mut TableRead<'r, 'a>, n: usize, line: u32| {
+        out.orphans += n;
+        out.first_orphan_line.get_or_insert(line);
+    };
+
+    for row in rows {
+        let parts = split_row(row);
+        let matched = if parts.label.is_empty() {
+            None
+        } else {
+            best_match(&parts.label, specs.iter().map(|s| (s, s.keys)))
+                .map(|(i, _)| i)
+                .filter(|&i| !specs[i].alternative || !parts.values.is_empty())
+        };
+        if let Some(idx) = matched {
+            finish(&mut pending, specs, &mut out);
+            if out.results[idx].is_some() {
+                out.duplicates.push((idx, row.line));
+                continue;
+            }
+            if parts.values.is_empty() {
+                pending = Some(Pending { row: idx, line: row.line, cells: Vec::new(), text_rows: 0 });
+            } else {
+                out.results[idx] = Some(match align(parts.values, specs[idx].width, layout, row.kind) {
+                    Some(cells) => RowResult::Aligned { line: row.line, cells },
+                    None => RowResult::Mismatch { line: row.line, found: parts.values.len() },
+                });
+            }
+            continue;
+        }
+        if parts.values.is_empty() {
+            // Text that is no row label: a wrapped label's continuation, a
+            // group label, a header. It ends a run of one-per-line values.
+            if let Some(p) = pending.as_mut() {
+                p.text_rows += 1;
+                if !p.cells.is_empty() || p.text_rows > 3 {
+                    finish(&mut pending, specs, &mut out);
+                }
+            }
+            continue;
+        }
+        let values_count = parts.values.iter().filter(|c| !c.raw.trim().is_empty() || row.kind == RowKind::BlankCell).count();
+        match pending.as_mut() {
+            Some(p) if row.kind == RowKind::Physical => {
+                if p.cells.is_empty() {
+                    let width = specs[p.row].width;
+                    let line = p.line;
+                    let idx = p.row;
+                    pending = None;
+                    out.results[idx] = Some(match align(parts.values, width, layout, row.kind) {
+                        Some(cells) => RowResult::Aligned { line: row.line.max(line), cells },
+                        None => RowResult::Mismatch { line: row.line, found: parts.values.len() },
+                    });
+                } else {
+                    finish(&mut pending, specs, &mut out);
+                    orphan(&mut out, values_count, row.line);
+                }
+            }
+            Some(p) => {
+                p.cells.extend(parts.values.iter());
+                if p.cells.len() >= specs[p.row].width && layout != Layout::CellPerLine {
+                    finish(&mut pending, specs, &mut out);
+                }
+            }
+            None => {
+                if values_count > 0 {
+                    orphan(&mut out, values_count, row.line);
+                }
+            }
+        }
+    }
+    finish(&mut pending, specs, &mut out);
+    out
+}
+
+/// Everything extracted from the three tables.
+#[derive(Debug, Default)]
+pub struct TablesOutcome {
+    /// All three tables were found complete.
+    pub complete: bool,
+    /// How many of the three tables were found at all.
+    pub tables_found: usize,
+}
+
+/// Extracts tables 二, 三 and 四 into `report`'s facts and diagnostics.
+pub fn extract_tables(doc: &Document<'_>, norms: &[String], regions: &Regions, versions: &Versions, report: &mut Report) -> TablesOutcome {
+    let mut outcome = TablesOutcome { complete: true, tables_found: 0 };
+    let layout = doc.layout;
+
+    match (regions.proactive.clone(), versions.proactive) {
+        (Some(range), Some(v)) => {
+            outcome.tables_found += 1;
+            let complete = extract_proactive(&doc.rows[range.clone()], norms[range].join("").as_str(), v.template(), layout, report);
+            outcome.complete &= complete;
+        }
+        (None, _) => {
+            outcome.complete = false;
+            report.diag(Severity::Warning, DiagCode::TableMissing, None, "table 二 (主动公开政府信息情况) not found");
+        }
+        (Some(range), None) => {
+            outcome.tables_found += 1;
+            outcome.complete = false;
+            report.diag(Severity::Warning, DiagCode::UnsupportedTemplate, doc.rows.get(range.start).map(|r| r.line), "table 二 found but no template version applies; values not read");
+        }
+    }
+    match (regions.applications.clone(), versions.applications) {
+        (Some(range), Some(v)) => {
+            outcome.tables_found += 1;
+            outcome.complete &= extract_applications(&doc.rows[range], v.template(), layout, report);
+        }
+        (None, _) => {
+            outcome.complete = false;
+            report.diag(Severity::Warning, DiagCode::TableMissing, None, "table 三 (收到和处理政府信息公开申请情况) not found");
+        }
+        (Some(range), None) => {
+            outcome.tables_found += 1;
+            outcome.complete = false;
+            report.diag(Severity::Warning, DiagCode::UnsupportedTemplate, doc.rows.get(range.start).map(|r| r.line), "table 三 found but no template version applies; values not read");
+        }
+    }
+    match regions.reviews.clone() {
+        Some(range) => {
+            outcome.tables_found += 1;
+            outcome.complete &= extract_reviews(&doc.rows[range], layout, report);
+        }
+        None => {
+            outcome.complete = false;
+            report.diag(Severity::Warning, DiagCode::TableMissing, None, "table 四 (行政复议、行政诉讼) not found");
+        }
+    }
+    outcome
+}
+
+fn span_of(cell: &Cell<'_>) -> Span {
+    Span { start: cell.offset, end: cell.offset + cell.raw.len() as u32 }
+}
+
+/// Reading-order check for text extracted without layout: in a one-cell-per-
+/// line table every label is followed by exactly its values. Orphan numbers or
+/// runs of the wrong length mean the extractor scrambled the order, and then
+/// even runs of the right length may belong to another row.
+fn scrambled(read: &TableRead<'_, '_>, layout: Layout) -> bool {
+    layout == Layout::CellPerLine && (read.orphans > 0 || read.results.iter().any(|r| matches!(r, Some(RowResult::Mismatch { .. }))))
+}
+
+fn report_table_issues(table: TableId, read: &TableRead<'_, '_>, layout: Layout, report: &mut Report) -> bool {
+    for &(_, line) in &read.duplicates {
+        report.diag(Severity::Warning, DiagCode::DuplicateRow, Some(line), format!("table {} row label repeated; the first occurrence is kept", table.name()));
+    }
+    if scrambled(read, layout) {
+        let line = read.first_orphan_line.or_else(|| read.results.iter().flatten().map(|r| match r {
+            RowResult::Aligned { line, .. } | RowResult::Mismatch { line, .. } => *line,
+        }).next());
+        report.diag(
+            Severity::Warning,
+            DiagCode::ReadingOrderScrambled,
+            line,
+            format!("table {}: labels and numbers are out of order (text extracted without layout); no value of this table is trusted", table.name()),
+        );
+        return true;
+    }
+    if read.orphans > 0 {
+        report.diag(
+            Severity::Warning,
+            DiagCode::OrphanValues,
+            read.first_orphan_line,
+            format!("table {}: {} number(s) belong to no row label and were not used", table.name(), read.orphans),
+        );
+    }
+    false
+}
+
+fn missing_rows(table: TableId, codes: &[&str], first_line: Option<u32>, report: &mut Report) {
+    if codes.is_empty() {
+        return;
+    }
+    report.diag(
+        Severity::Warning,
+        DiagCode::RowMissing,
+        first_line,
+        format!("table {}: {} row(s) not found: {}", table.name(), codes.len(), codes.join(", ")),
+    );
+}
+
+fn extract_proactive(rows: &[RawRow<'_>], region_norm: &str, template: &Template, layout: Layout, report: &mut Report) -> bool {
+    let specs: Vec<RowSpec<'_>> = template.proactive.iter().map(|r| RowSpec { keys: r.keys, width: r.metrics.len(), alternative: false }).collect();
+    let read = read_labelled(rows, &specs, layout);
+    let refused = report_table_issues(TableId::Proactive, &read, layout, report);
+    let money_unit_stated = region_norm.contains("万元");
+    let yuan_stated = region_norm.contains("(元)") || region_norm.contains("单位:元");
+    let mut complete = !refused;
+    let mut missing = Vec::new();
+    for (row, result) in template.proactive.iter().zip(&read.results) {
+        match (result, refused) {
+            (None, _) => {
+                complete = false;
+                missing.push(row.item_code);
+            }
+            (Some(RowResult::Aligned { line, .. } | RowResult::Mismatch { line, .. }), true) => {
+                for m in row.metrics {
+                    report.active.push(ActiveFact { article: row.article, item_code: row.item_code, metric_code: m.code, value: None, unit: m.unit, raw: None, source_line: *line });
+                }
+            }
+            (Some(RowResult::Mismatch { line, found }), false) => {
+                complete = false;
+                report.diag(
+                    Severity::Warning,
+                    DiagCode::ColumnCountMismatch,
+                    Some(*line),
+                    format!("table 二 row {}: {} value cells where {} are expected; values left NULL", row.item_code, found, row.metrics.len()),
+                );
+                for m in row.metrics {
+                    report.active.push(ActiveFact { article: row.article, item_code: row.item_code, metric_code: m.code, value: None, unit: m.unit, raw: None, source_line: *line });
+                }
+            }
+            (Some(RowResult::Aligned { cells, .. }), false) => {
+                for (m, cell) in row.metrics.iter().zip(cells) {
+                    let line = &cell.line;
+                    let parsed = parse_cell(&cell.text);
+                    let value = match parsed {
+                        CellValue::Blank => {
+                            report.cells_blank += 1;
+                            report.diag(Severity::Info, DiagCode::BlankCell, Some(*line), format!("table 二 {} {}: blank cell {:?} → NULL", row.item_code, m.code, cell.raw));
+                            None
+                        }
+                        CellValue::Text => {
+                            complete = false;
+                            report.diag(Severity::Warning, DiagCode::InvalidValue, Some(*line), format!("table 二 {} {}: {:?} is not a number", row.item_code, m.code, cell.raw));
+                            None
+                        }
+                        CellValue::Number(n) => proactive_value(n, m, row.item_code, *line, money_unit_stated, yuan_stated, report),
+                    };
+                    if value.is_some() {
+                        report.cells_found += 1;
+                    } else if matches!(parsed, CellValue::Number(_)) {
+                        complete = false;
+                    }
+                    report.active.push(ActiveFact {
+                        article: row.article,
+                        item_code: row.item_code,
+                        metric_code: m.code,
+                        value,
+                        unit: m.unit,
+                        raw: Some(span_of(cell)),
+                        source_line: *line,
+                    });
+                }
+            }
+        }
+    }
+    missing_rows(TableId::Proactive, &missing, rows.first().map(|r| r.line), report);
+    complete
+}
+
+fn proactive_value(n: Number, m: &crate::template::Metric, item: &str, line: u32, wan_stated: bool, yuan_stated: bool, report: &mut Report) -> Option<f64> {
+    if n.approximate {
+        report.diag(Severity::Warning, DiagCode::ApproximateValue, Some(line), format!("table 二 {item} {}: approximate value → NULL", m.code));
+        return None;
+    }
+    if m.money {
+        if n.value < 0.0 {
+            report.diag(Severity::Warning, DiagCode::InvalidValue, Some(line), format!("table 二 {item} {}: negative amount → NULL", m.code));
+            return None;
+        }
+        return match n.unit {
+            Some(CellUnit::Yuan) => {
+                report.diag(Severity::Info, DiagCode::UnitConverted, Some(line), format!("table 二 {item} {}: {} 元 converted to 万元", m.code, n.value));
+                Some(n.value / 10_000.0)
+            }
+            Some(CellUnit::WanYuan) => Some(n.value),
+            Some(CellUnit::Count) => {
+                report.diag(Severity::Warning, DiagCode::InvalidValue, Some(line), format!("table 二 {item} {}: a count unit in a money cell → NULL", m.code));
+                None
+            }
+            None if m.code == "fee_amount" || (wan_stated && !yuan_stated) || n.value == 0.0 => Some(n.value),
+            None if yuan_stated && !wan_stated => Some(n.value / 10_000.0),
+            None if !n.is_integer && decimals(n.value) > 2 => Some(n.value),
+            None => {
+                report.diag(
+                    Severity::Warning,
+                    DiagCode::UnitUnknown,
+                    Some(line),
+                    format!("table 二 {item} {}: {} has no unit (元 or 万元?) in the cell or header → NULL", m.code, n.value),
+                );
+                None
+            }
+        };
+    }
+    if !n.is_integer || matches!(n.unit, Some(CellUnit::Yuan | CellUnit::WanYuan)) || (n.value < 0.0 && !m.signed) {
+        report.diag(Severity::Warning, DiagCode::InvalidValue, Some(line), format!("table 二 {item} {}: {} is not a valid count → NULL", m.code, n.value));
+        return None;
+    }
+    Some(n.value)
+}
+
+/// Decimal places of a parsed value (at most 12 are ever parsed).
+fn decimals(v: f64) -> usize {
+    let s = format!("{v}");
+    s.split_once('.').map_or(0, |(_, f)| f.len())
+}
+
+fn count_value(cell: &Cell<'_>, what: &dyn Fn() -> String, line: u32, report: &mut Report) -> (Option<i64>, bool) {
+    match parse_cell(&cell.text) {
+        CellValue::Blank => {
+            report.cells_blank += 1;
+            report.diag(Severity::Info, DiagCode::BlankCell, Some(line), format!("{}: blank cell {:?} → NULL", what(), cell.raw));
+            (None, true)
+        }
+        CellValue::Text => {
+            report.diag(Severity::Warning, DiagCode::InvalidValue, Some(line), format!("{}: {:?} is not a number → NULL", what(), cell.raw));
+            (None, false)
+        }
+        CellValue::Number(n) => {
+            if n.approximate {
+                report.diag(Severity::Warning, DiagCode::ApproximateValue, Some(line), format!("{}: approximate value {:?} → NULL", what(), cell.raw));
+                (None, false)
+            } else if !n.is_integer || n.value < 0.0 || n.signed && n.value != 0.0 || matches!(n.unit, Some(CellUnit::Yuan | CellUnit::WanYuan)) {
+                report.diag(Severity::Warning, DiagCode::InvalidValue, Some(line), format!("{}: {:?} is not a count → NULL", what(), cell.raw));
+                (None, false)
+            } else {
+                report.cells_found += 1;
+                (Some(n.value as i64), true)
+            }
+        }
+    }
+}
+
+fn extract_applications(rows: &[RawRow<'_>], template: &Template, layout: Layout, report: &mut Report) -> bool {
+    let width = APPLICANTS.len();
+    let specs: Vec<RowSpec<'_>> = template.applications.iter().map(|r| RowSpec { keys: r.keys, width, alternative: r.alternative }).collect();
+    let read = read_labelled(rows, &specs, layout);
+    let refused = report_table_issues(TableId::Applications, &read, layout, report);
+    let mut complete = !refused;
+
+    // The collapsed （六） of some 2021 reports stands in for its three sub-rows.
+    let alt_found = template.applications.iter().zip(&read.results).any(|(r, res)| r.alternative && res.is_some());
+    if alt_found {
+        report.diag(Severity::Info, DiagCode::OtherHandlingCollapsed, None, "table 三: （六）其他处理 printed as one row (row_code other_handling)");
+    }
+    let sub_rows = ["other_no_correction", "other_no_fee", "other_other"];
+    let mut missing = Vec::new();
+    let mut last_found = None;
+    for (i, (row, result)) in template.applications.iter().zip(&read.results).enumerate() {
+        let Some(result) = result else {
+            let stands_in = alt_found && sub_rows.contains(&row.row_code);
+            if !row.alternative && !stands_in {
+                complete = false;
+                missing.push(row.row_code);
+            }
+            continue;
+        };
+        last_found = Some(i);
+        match (result, refused) {
+            (RowResult::Aligned { line, .. } | RowResult::Mismatch { line, .. }, true) => {
+                for applicant in APPLICANTS {
+                    report.applications.push(ApplicationFact { row_code: row.row_code, applicant, count: None, raw: None, source_line: *line });
+                }
+            }
+            (RowResult::Mismatch { line, found }, false) => {
+                complete = false;
+                report.diag(
+                    Severity::Warning,
+                    DiagCode::ColumnCountMismatch,
+                    Some(*line),
+                    format!("table 三 row {}: {found} value cells where 7 are expected; values left NULL", row.row_code),
+                );
+                for applicant in APPLICANTS {
+                    report.applications.push(ApplicationFact { row_code: row.row_code, applicant, count: None, raw: None, source_line: *line });
+                }
+            }
+            (RowResult::Aligned { line, cells }, false) => {
+                let _ = line;
+                for (j, cell) in cells.iter().enumerate() {
+                    let what = || format!("table 三 {} {}", row.row_code, APPLICANT_LABELS[j]);
+                    let (count, ok) = count_value(cell, &what, cell.line, report);
+                    complete &= ok;
+                    report.applications.push(ApplicationFact { row_code: row.row_code, applicant: APPLICANTS[j], count, raw: Some(span_of(cell)), source_line: cell.line });
+                }
+            }
+        }
+    }
+    let truncated = last_found.is_some_and(|last| {
+        template.applications[last + 1..].iter().all(|r| r.alternative || missing.contains(&r.row_code)) && last + 1 < template.applications.len() - usize::from(template.applications.iter().any(|r| r.alternative))
+    });
+    if truncated && !missing.is_empty() {
+        let line = rows.last().map(|r| r.line);
+        report.diag(Severity::Warning, DiagCode::TableTruncated, line, format!("table 三 stops after row {}", template.applications[last_found.unwrap_or(0)].row_code));
+    }
+    missing_rows(TableId::Applications, &missing, rows.first().map(|r| r.line), report);
+    complete
+}
+
+fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, report: &mut Report) -> bool {
+    let width = REVIEW_CELLS.len();
+    let mut run: Vec<&Cell<'_>> = Vec::new();
+    let mut run_line = 0;
+    let mut result: Option<Result<Vec<&Cell<'_>>, usize>> = None;
+    for row in rows {
+        let parts = split_row(row);
+        if row.kind == RowKind::Physical {
+            if !run.is_empty() {
+                break;
+            }
+            let numbers = parts.values.iter().filter(|c| matches!(parse_cell(&c.text), CellValue::Number(_))).count();
+            if numbers < 5 && parts.values.len() < width {
+                continue;
+            }
+            let aligned = if layout.has_explicit_empty_cells() && parts.label.is_empty() && parts.values.len() == width {
+                Some(parts.values.iter().collect())
+            } else {
+                align(parts.values, width, layout, row.kind)
+            };
+            run_line = row.line;
+            result = Some(aligned.ok_or(parts.values.len()));
+            break;
+        }
+        if parts.values.is_empty() {
+            if !run.is_empty() {
+                break;
+            }
+            continue;
+        }
+        if run.is_empty() {
+            run_line = row.line;
+        }
+        run.extend(parts.values.iter());
+    }
+    if result.is_none() && !run.is_empty() {
+        result = Some(if run.len() == width { Ok(run) } else { Err(run.len()) });
+    }
+    match result {
+        None => {
+            report.diag(Severity::Warning, DiagCode::TableMissing, rows.first().map(|r| r.line), "table 四: heading found but no row of values");
+            false
+        }
+        Some(Err(found)) => {
+            let code = if layout == Layout::CellPerLine { DiagCode::ReadingOrderScrambled } else { DiagCode::ColumnCountMismatch };
+            report.diag(Severity::Warning, code, Some(run_line), format!("table 四: {found} value cells where 15 are expected; values left NULL"));
+            for (proceeding, outcome) in REVIEW_CELLS {
+                report.reviews.push(ReviewFact { proceeding, outcome, count: None, raw: None, source_line: run_line });
+            }
+            false
+        }
+        Some(Ok(cells)) => {
+            let mut complete = true;
+            for ((proceeding, outcome), cell) in REVIEW_CELLS.iter().zip(cells) {
+                let what = || format!("table 四 {proceeding} {outcome}");
+                let line = cell.line;
+                let (count, ok) = count_value(cell, &what, line, report);
+                complete &= ok;
+                report.reviews.push(ReviewFact { proceeding, outcome, count, raw: Some(span_of(cell)), source_line: line });
+            }
+            complete
+        }
+    }
+}
+
+/// Normalised text of every row (all cells joined), computed once per file.
+#[must_use]
+pub fn row_norms(rows: &[RawRow<'_>]) -> Vec<String> {
+    rows.iter()
+        .map(|r| {
+            let mut s = String::new();
+            for c in &r.cells {
+                normalize_into(&c.text, &mut s);
+            }
+            s
+        })
+        .collect()
+}
+
+/// Normalises once for tests and callers that have a single label.
+#[must_use]
+pub fn normalized(s: &str) -> String {
+    normalize(s)
+}

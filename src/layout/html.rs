@@ -1,0 +1,275 @@
+//! HTML reader: table rows become [`RowKind::Physical`] rows of `<td>`/`<th>`
+//! cells; text outside tables becomes one row per block. A deliberately
+//! small tag scanner (not a DOM): reports use plain tables, and the scanner
+//! keeps every cell's byte offset, hence its source line, for free.
+
+use std::borrow::Cow;
+
+use super::{Cell, Document, Format, Layout, RawRow, RowKind};
+use crate::decode::Text;
+use crate::normalize::normalize;
+
+/// Elements whose boundaries end a block of prose.
+const BLOCK_TAGS: &[&str] = &[
+    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "table", "tr", "title", "section", "article", "header",
+    "footer", "hr", "tbody", "thead", "dd", "dt", "center", "blockquote", "pre", "td", "th", "span_block",
+];
+
+struct Tag<'a> {
+    name: &'a str,
+    closing: bool,
+    attrs: &'a str,
+    end: usize,
+}
+
+fn parse_tag(s: &str, start: usize) -> Option<Tag<'_>> {
+    let bytes = s.as_bytes();
+    let mut i = start + 1;
+    let closing = bytes.get(i) == Some(&b'/');
+    if closing {
+        i += 1;
+    }
+    let name_start = i;
+    while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'!' || bytes[i] == b'-') {
+        i += 1;
+    }
+    if i == name_start {
+        return None;
+    }
+    let name = &s[name_start..i];
+    let end = memchr::memchr(b'>', &bytes[i..]).map(|p| i + p + 1)?;
+    Some(Tag { name, closing, attrs: &s[i..end - 1], end })
+}
+
+fn attr_u32(attrs: &str, name: &str) -> Option<u32> {
+    let lower = attrs.to_ascii_lowercase();
+    let pos = lower.find(name)?;
+    let rest = &attrs[pos + name.len()..];
+    let rest = rest.trim_start().strip_prefix('=')?.trim_start();
+    let rest = rest.trim_start_matches(['"', '\'']);
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// Strips tags and decodes entities.
+fn inner_text(raw: &str) -> Cow<'_, str> {
+    if !raw.contains(['<', '&']) {
+        return Cow::Borrowed(raw.trim());
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(pos) = rest.find(['<', '&']) {
+        out.push_str(&rest[..pos]);
+        rest = &rest[pos..];
+        if rest.starts_with('<') {
+            match rest.find('>') {
+                Some(end) => rest = &rest[end + 1..],
+                None => {
+                    rest = "";
+                }
+            }
+        } else {
+            let end = rest[1..].find(';').map(|e| e + 1).filter(|&e| e <= 10);
+            match end {
+                Some(e) => {
+                    match decode_entity(&rest[1..e]) {
+                        Some(c) => out.push(c),
+                        None => out.push_str(&rest[..=e]),
+                    }
+                    rest = &rest[e + 1..];
+                }
+                None => {
+                    out.push('&');
+                    rest = &rest[1..];
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    let trimmed = out.trim_matches(|c: char| c.is_whitespace());
+    Cow::Owned(trimmed.to_owned())
+}
+
+fn decode_entity(name: &str) -> Option<char> {
+    Some(match name {
+        "nbsp" => '\u{a0}',
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "ldquo" => '\u{201C}',
+        "rdquo" => '\u{201D}',
+        "mdash" => '\u{2014}',
+        "ndash" => '\u{2013}',
+        "emsp" | "ensp" | "thinsp" => ' ',
+        "middot" => '·',
+        _ => {
+            let num = name.strip_prefix('#')?;
+            let code = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => num.parse().ok()?,
+            };
+            char::from_u32(code)?
+        }
+    })
+}
+
+struct OpenCell {
+    content_start: usize,
+    rowspan: u32,
+}
+
+pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
+    let s = text.as_str();
+    let bytes = s.as_bytes();
+    let mut rows: Vec<RawRow<'a>> = Vec::new();
+    let mut row_cells: Vec<Cell<'a>> = Vec::new();
+    let mut row_line = 0u32;
+    let mut open: Option<OpenCell> = None;
+    let mut table_depth = 0usize;
+    let mut prose_start = 0usize;
+    let mut result_rowspan = None;
+    let mut i = 0usize;
+    let mut table_rows = 0usize;
+
+    let flush_prose = |rows: &mut Vec<RawRow<'a>>, from: usize, to: usize| {
+        if from >= to {
+            return;
+        }
+        let raw = &s[from..to];
+        let text_content = inner_text(raw);
+        if text_content.trim().is_empty() {
+            return;
+        }
+        let lead = raw.len() - raw.trim_start().len();
+        let offset = from + lead;
+        let cell = Cell { raw: raw.trim(), text: text_content, offset: offset as u32, line: text.line_of(offset), col: 0, end_col: 0 };
+        rows.push(RawRow { line: text.line_of(offset), kind: RowKind::Single, cells: vec![cell] });
+    };
+
+    while let Some(p) = memchr::memchr(b'<', &bytes[i..]) {
+        let start = i + p;
+        if s[start..].starts_with("<!--") {
+            let end = s[start..].find("-->").map_or(s.len(), |e| start + e + 3);
+            i = end;
+            continue;
+        }
+        let Some(tag) = parse_tag(s, start) else {
+            i = start + 1;
+            continue;
+        };
+        let name = tag.name.to_ascii_lowercase();
+        if !tag.closing && (name == "script" || name == "style") {
+            let close = format!("</{name}");
+            let end = find_ci(s, tag.end, &close).map_or(s.len(), |e| s[e..].find('>').map_or(s.len(), |g| e + g + 1));
+            if open.is_none() && table_depth == 0 {
+                flush_prose(&mut rows, prose_start, start);
+                prose_start = end;
+            }
+            i = end;
+            continue;
+        }
+        match (name.as_str(), tag.closing) {
+            ("table", false) => {
+                if open.is_none() {
+                    flush_prose(&mut rows, prose_start, start);
+                }
+                table_depth += 1;
+            }
+            ("table", true) => {
+                close_cell(s, text, &mut open, start, &mut row_cells, &mut result_rowspan);
+                emit_row(&mut rows, &mut row_cells, row_line, &mut table_rows);
+                table_depth = table_depth.saturating_sub(1);
+                prose_start = tag.end;
+            }
+            ("tr", false) => {
+                close_cell(s, text, &mut open, start, &mut row_cells, &mut result_rowspan);
+                emit_row(&mut rows, &mut row_cells, row_line, &mut table_rows);
+                row_line = text.line_of(start);
+            }
+            ("tr", true) => {
+                close_cell(s, text, &mut open, start, &mut row_cells, &mut result_rowspan);
+                emit_row(&mut rows, &mut row_cells, row_line, &mut table_rows);
+            }
+            ("td" | "th", false) if table_depth > 0 => {
+                close_cell(s, text, &mut open, start, &mut row_cells, &mut result_rowspan);
+                if row_cells.is_empty() {
+                    row_line = text.line_of(start);
+                }
+                open = Some(OpenCell { content_start: tag.end, rowspan: attr_u32(tag.attrs, "rowspan").unwrap_or(1) });
+            }
+            ("td" | "th", true) if table_depth > 0 => {
+                close_cell(s, text, &mut open, start, &mut row_cells, &mut result_rowspan);
+            }
+            _ => {
+                if table_depth == 0 && BLOCK_TAGS.contains(&name.as_str()) {
+                    flush_prose(&mut rows, prose_start, start);
+                    prose_start = tag.end;
+                }
+            }
+        }
+        i = tag.end;
+    }
+    if table_depth == 0 {
+        flush_prose(&mut rows, prose_start, s.len());
+    }
+    let layout = if table_rows > 0 { Layout::HtmlTable } else { Layout::None };
+    Document { format: Format::Html, layout, rows, result_rowspan }
+}
+
+fn find_ci(s: &str, from: usize, needle: &str) -> Option<usize> {
+    let hay = &s.as_bytes()[from..];
+    let n = needle.as_bytes();
+    hay.windows(n.len()).position(|w| w.eq_ignore_ascii_case(n)).map(|p| from + p)
+}
+
+fn close_cell<'a>(
+    s: &'a str,
+    text: &Text,
+    open: &mut Option<OpenCell>,
+    end: usize,
+    row_cells: &mut Vec<Cell<'a>>,
+    result_rowspan: &mut Option<u32>,
+) {
+    let Some(cell) = open.take() else { return };
+    let raw_full = &s[cell.content_start..end.max(cell.content_start)];
+    let raw = raw_full.trim();
+    let lead = raw_full.len() - raw_full.trim_start().len();
+    let content = inner_text(raw);
+    if cell.rowspan > 1 && normalize(&content).contains("本年度办理结果") {
+        *result_rowspan = Some(cell.rowspan);
+    }
+    let idx = row_cells.len() as u32;
+    let offset = cell.content_start + lead;
+    row_cells.push(Cell { raw, text: content, offset: offset as u32, line: text.line_of(offset), col: idx, end_col: idx + 1 });
+}
+
+fn emit_row<'a>(rows: &mut Vec<RawRow<'a>>, cells: &mut Vec<Cell<'a>>, line: u32, table_rows: &mut usize) {
+    if cells.is_empty() {
+        return;
+    }
+    *table_rows += 1;
+    rows.push(RawRow { line: line.max(1), kind: RowKind::Physical, cells: std::mem::take(cells) });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_cells_with_lines_entities_and_rowspan() {
+        let html = "<html><body><p>一、总体情况</p>\n<table>\n<tr><td rowspan=\"22\">三、本年度<br />办理结果</td><td>（一）予以公开</td><td>1</td><td>&nbsp;</td></tr>\n<tr><td>2</td></tr></table><p>五、存在的主要问题</p></body></html>";
+        let text = Text::from_str(html);
+        let doc = read(&text);
+        assert_eq!(doc.layout, Layout::HtmlTable);
+        assert_eq!(doc.result_rowspan, Some(22));
+        let texts: Vec<Vec<String>> = doc.rows.iter().map(|r| r.cells.iter().map(|c| c.text.to_string()).collect()).collect();
+        assert_eq!(texts[0], ["一、总体情况"]);
+        assert_eq!(texts[1], ["三、本年度办理结果", "（一）予以公开", "1", ""]);
+        assert_eq!(doc.rows[1].line, 3);
+        assert_eq!(doc.rows[1].cells[3].raw, "&nbsp;");
+        assert_eq!(texts[2], ["2"]);
+        assert_eq!(texts[3], ["五、存在的主要问题"]);
+    }
+}

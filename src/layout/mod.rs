@@ -1,0 +1,209 @@
+//! Layout reading: [`Text`] → a [`Document`] of [`RawRow`]s, whatever the
+//! layout. Owns tokenisation into cells; knows nothing of the template.
+//!
+//! Every line is tokenised on its own — a tabbed row, a markdown row, a
+//! space-aligned row (`pdftotext -layout`), a single cell, or a
+//! whitespace-only *blank cell* — so a page break that changes the layout in
+//! the middle of a table costs nothing. The document-level [`Layout`] is a
+//! vote over the lines; it decides only what whitespace-only lines mean and
+//! whether single-value lines accumulate into the row above them.
+
+mod html;
+mod text;
+
+use std::borrow::Cow;
+
+use crate::decode::Text;
+
+/// The container format of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Plain text (e.g. from pdftotext or a Word export).
+    Text,
+    /// Markdown with pipe tables.
+    Markdown,
+    /// An HTML page.
+    Html,
+}
+
+impl Format {
+    /// The contract string.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Markdown => "markdown",
+            Self::Html => "html",
+        }
+    }
+}
+
+/// How the tables were laid out (contract `reports.layout`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Cells separated by tabs, one row per line.
+    Tabbed,
+    /// Markdown pipe tables.
+    MarkdownTable,
+    /// One cell per line.
+    CellPerLine,
+    /// Columns aligned with runs of spaces (`pdftotext -layout`).
+    SpaceAligned,
+    /// HTML `<table>`.
+    HtmlTable,
+    /// Several layouts, or both template versions, in one report.
+    Mixed,
+    /// No table rows found.
+    None,
+}
+
+impl Layout {
+    /// The contract string.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Tabbed => "tabbed",
+            Self::MarkdownTable => "markdown_table",
+            Self::CellPerLine => "cell_per_line",
+            Self::SpaceAligned => "space_aligned",
+            Self::HtmlTable => "html_table",
+            Self::Mixed => "mixed",
+            Self::None => "none",
+        }
+    }
+
+    /// Empty cells are written explicitly (between tabs or pipes, as `<td>`),
+    /// so their position is known only up to merged-cell padding.
+    #[must_use]
+    pub fn has_explicit_empty_cells(self) -> bool {
+        matches!(self, Self::Tabbed | Self::MarkdownTable | Self::HtmlTable)
+    }
+}
+
+/// One cell as read from the file.
+#[derive(Debug, Clone)]
+pub struct Cell<'a> {
+    /// The cell as written (a slice of the decoded text).
+    pub raw: &'a str,
+    /// The cell's content: `raw` for text, tags stripped and entities decoded for HTML.
+    pub text: Cow<'a, str>,
+    /// Byte offset of `raw` in the decoded text.
+    pub offset: u32,
+    /// 1-based source line of the cell.
+    pub line: u32,
+    /// First character column (space-aligned text), or the cell index.
+    pub col: u32,
+    /// One past the last character column.
+    pub end_col: u32,
+}
+
+/// What a row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    /// A table row on one line (tabbed, markdown, space-aligned, HTML `<tr>`).
+    Physical,
+    /// One cell on a line of its own (prose, or a cell-per-line cell).
+    Single,
+    /// A whitespace-only line in a cell-per-line layout: a blank cell.
+    BlankCell,
+}
+
+/// One row of cells with its 1-based source line.
+#[derive(Debug, Clone)]
+pub struct RawRow<'a> {
+    /// 1-based line of the decoded text.
+    pub line: u32,
+    /// What kind of row this is.
+    pub kind: RowKind,
+    /// Cells in reading order.
+    pub cells: Vec<Cell<'a>>,
+}
+
+/// A file read into rows.
+#[derive(Debug)]
+pub struct Document<'a> {
+    /// Container format.
+    pub format: Format,
+    /// Dominant table layout.
+    pub layout: Layout,
+    /// All rows, prose included, in reading order.
+    pub rows: Vec<RawRow<'a>>,
+    /// HTML only: the rowspan of the 三、本年度办理结果 cell (22 in 2021, 20 in 2019).
+    pub result_rowspan: Option<u32>,
+}
+
+/// Reads a decoded file into rows.
+#[must_use]
+pub fn read(text: &Text) -> Document<'_> {
+    match detect_format(text.as_str()) {
+        Format::Html => html::read(text),
+        format => text::read(text, format),
+    }
+}
+
+/// HTML if tags that structure a page occur; markdown if pipe-table rows do.
+#[must_use]
+pub fn detect_format(s: &str) -> Format {
+    let head = &s.as_bytes()[..s.len().min(1 << 20)];
+    let has_tag = |tag: &[u8]| memchr::memmem::find_iter(head, b"<").any(|i| head[i + 1..].len() >= tag.len() && head[i + 1..i + 1 + tag.len()].eq_ignore_ascii_case(tag));
+    if has_tag(b"table") || has_tag(b"html") || has_tag(b"body") || (has_tag(b"p>") && has_tag(b"/p>")) || has_tag(b"!doctype") {
+        return Format::Html;
+    }
+    let pipe_rows = s
+        .lines()
+        .filter(|l| {
+            let t = l.trim();
+            t.len() > 2 && t.starts_with('|') && t.ends_with('|')
+        })
+        .take(3)
+        .count();
+    if pipe_rows >= 3 { Format::Markdown } else { Format::Text }
+}
+
+/// True for a page footer/header such as `-3-`, `— 3 —`, `第 3 页`, `第3页 共6页`.
+#[must_use]
+pub fn is_page_number(line: &str) -> bool {
+    let t: String = line.chars().filter(|c| !crate::normalize::is_space(*c)).map(crate::normalize::fold_char).collect();
+    if t.is_empty() || t.len() > 24 {
+        return false;
+    }
+    let dashes = |c: char| matches!(c, '-' | '—' | '–');
+    if let Some(inner) = t.strip_prefix(dashes).and_then(|r| r.strip_suffix(dashes)) {
+        return !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit());
+    }
+    if let Some(rest) = t.strip_prefix('第') {
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        if digits.is_empty() {
+            return false;
+        }
+        let rest = &rest[digits.len()..];
+        let Some(rest) = rest.strip_prefix('页') else { return false };
+        if rest.is_empty() {
+            return true;
+        }
+        return rest.strip_prefix('共').and_then(|r| r.strip_suffix('页')).is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()));
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_numbers() {
+        for s in ["-3-", "     -2-", "— 3 —", "第 3 页", "第3页共6页", "\x0c-5-"] {
+            assert!(is_page_number(s), "{s:?}");
+        }
+        for s in ["0", "-", "3", "-2", "第二十条第（一）项", "0517-87222589"] {
+            assert!(!is_page_number(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn formats() {
+        assert_eq!(detect_format("<html><body><table><tr><td>1</td></tr></table>"), Format::Html);
+        assert_eq!(detect_format("| a | b |\n|---|---|\n| 1 | 2 |\n"), Format::Markdown);
+        assert_eq!(detect_format("一、总体情况\n规章\t0\t0\t0\n"), Format::Text);
+    }
+}

@@ -1,0 +1,245 @@
+//! Plain-text and markdown reader: one tokenisation per line.
+
+use std::borrow::Cow;
+
+use super::{Cell, Document, Format, Layout, RawRow, RowKind, is_page_number};
+use crate::decode::Text;
+use crate::value::{CellValue, parse_cell};
+
+/// Per-line evidence for the layout vote.
+#[derive(Default)]
+struct Votes {
+    tabbed: usize,
+    markdown: usize,
+    spaced: usize,
+    single_values: usize,
+}
+
+pub(super) fn read(text: &Text, format: Format) -> Document<'_> {
+    let mut rows = Vec::with_capacity(text.line_count());
+    let mut votes = Votes::default();
+    for (i, line) in text.lines() {
+        let base = text.line_start(i);
+        let line_no = (i + 1) as u32;
+        if let Some(row) = tokenize_line(line, base, line_no, &mut votes) {
+            rows.push(row);
+        }
+    }
+    let layout = choose_layout(&votes);
+    if layout != Layout::CellPerLine {
+        rows.retain(|r| r.kind != RowKind::BlankCell);
+    }
+    Document { format, layout, rows, result_rowspan: None }
+}
+
+fn choose_layout(v: &Votes) -> Layout {
+    let candidates = [
+        (v.markdown, Layout::MarkdownTable),
+        (v.tabbed, Layout::Tabbed),
+        (v.spaced, Layout::SpaceAligned),
+        // A cell-per-line table has ~7 single-value lines per row.
+        (v.single_values / 4, Layout::CellPerLine),
+    ];
+    let (best, layout) = candidates.iter().copied().max_by_key(|&(n, _)| n).unwrap_or((0, Layout::None));
+    if best < 3 {
+        return Layout::None;
+    }
+    let strong = candidates.iter().filter(|&&(n, _)| n >= 10 && n * 2 >= best).count();
+    if strong > 1 { Layout::Mixed } else { layout }
+}
+
+fn is_blank_char(c: char) -> bool {
+    matches!(c, ' ' | '\u{3000}' | '\u{a0}' | '\x0c' | '\t' | '\u{2002}' | '\u{2003}' | '\u{2009}')
+}
+
+fn tokenize_line<'a>(line: &'a str, base: usize, line_no: u32, votes: &mut Votes) -> Option<RawRow<'a>> {
+    let trimmed = line.trim_matches(|c: char| c == '\x0c' || c == '\r');
+    if trimmed.is_empty() {
+        return None;
+    }
+    if trimmed.chars().all(|c| crate::normalize::is_space(c)) {
+        // A whitespace-only line: a blank cell in a cell-per-line layout.
+        let offset = (base + (trimmed.as_ptr() as usize - line.as_ptr() as usize)) as u32;
+        let cell = Cell { raw: trimmed, text: Cow::Borrowed(""), offset, line: line_no, col: 0, end_col: 0 };
+        return Some(RawRow { line: line_no, kind: RowKind::BlankCell, cells: vec![cell] });
+    }
+    if is_page_number(trimmed) {
+        return None;
+    }
+    let content = trimmed.trim_matches(is_blank_char);
+    if content.starts_with('|') && content.len() > 1 {
+        if is_markdown_separator(content) {
+            return None;
+        }
+        votes.markdown += 1;
+        return Some(split_markdown(line, content, base, line_no));
+    }
+    if line.contains('\t') {
+        let cells = split_tabs(line, line_no, base);
+        let non_empty = cells.iter().filter(|c| !c.text.trim_matches(is_blank_char).is_empty()).count();
+        if non_empty >= 2 {
+            votes.tabbed += 1;
+            return Some(RawRow { line: line_no, kind: RowKind::Physical, cells });
+        }
+    }
+    let cells = split_spaces(line, line_no, base);
+    match cells.len() {
+        0 => None,
+        1 => {
+            if matches!(parse_cell(&cells[0].text), CellValue::Number(_)) {
+                votes.single_values += 1;
+            }
+            Some(RawRow { line: line_no, kind: RowKind::Single, cells })
+        }
+        _ => {
+            if cells.iter().filter(|c| matches!(parse_cell(&c.text), CellValue::Number(_))).count() >= 1 {
+                votes.spaced += 1;
+            }
+            Some(RawRow { line: line_no, kind: RowKind::Physical, cells })
+        }
+    }
+}
+
+fn is_markdown_separator(s: &str) -> bool {
+    s.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t')) && s.contains('-')
+}
+
+fn make_cell<'a>(line: &'a str, line_no: u32, base: usize, start: usize, end: usize) -> Cell<'a> {
+    let raw = &line[start..end];
+    let col = line[..start].chars().count() as u32;
+    let end_col = col + raw.chars().count() as u32;
+    Cell { raw, text: Cow::Borrowed(raw), offset: (base + start) as u32, line: line_no, col, end_col }
+}
+
+/// Splits a tabbed line; every tab-separated field is a cell, empty ones included.
+fn split_tabs(line: &str, line_no: u32, base: usize) -> Vec<Cell<'_>> {
+    let mut cells = Vec::with_capacity(12);
+    let mut start = 0;
+    for (i, c) in line.char_indices() {
+        if c == '\t' {
+            cells.push(trimmed_cell(line, line_no, base, start, i));
+            start = i + 1;
+        }
+    }
+    cells.push(trimmed_cell(line, line_no, base, start, line.len()));
+    cells
+}
+
+fn trimmed_cell(line: &str, line_no: u32, base: usize, start: usize, end: usize) -> Cell<'_> {
+    let field = &line[start..end];
+    let lead = field.len() - field.trim_start_matches(is_blank_char).len();
+    let inner = field.trim_matches(is_blank_char);
+    let s = start + lead;
+    make_cell(line, line_no, base, s, s + inner.len())
+}
+
+/// Splits `| a | b |` into cells, dropping the outer pipes.
+fn split_markdown<'a>(line: &'a str, content: &'a str, base: usize, line_no: u32) -> RawRow<'a> {
+    let content_start = content.as_ptr() as usize - line.as_ptr() as usize;
+    let mut cells = Vec::with_capacity(12);
+    let mut start = content_start + 1;
+    let end_limit = content_start + content.len();
+    for (i, c) in line[content_start + 1..end_limit].char_indices() {
+        if c == '|' {
+            let abs = content_start + 1 + i;
+            cells.push(trimmed_cell(line, line_no, base, start, abs));
+            start = abs + 1;
+        }
+    }
+    if start < end_limit {
+        let rest = trimmed_cell(line, line_no, base, start, end_limit);
+        if !rest.raw.is_empty() {
+            cells.push(rest);
+        }
+    }
+    RawRow { line: line_no, kind: RowKind::Physical, cells }
+}
+
+/// Splits on runs of two or more blanks; a chunk made only of numbers
+/// separated by single spaces (`10 1 0 0 0`) is split into those numbers.
+fn split_spaces(line: &str, line_no: u32, base: usize) -> Vec<Cell<'_>> {
+    let mut chunks: Vec<(usize, usize)> = Vec::with_capacity(12);
+    let mut chunk_start: Option<usize> = None;
+    let mut last_non_blank_end = 0;
+    let mut blank_run = 0;
+    for (i, c) in line.char_indices() {
+        if is_blank_char(c) {
+            blank_run += 1;
+            if blank_run >= 2 {
+                if let Some(s) = chunk_start.take() {
+                    chunks.push((s, last_non_blank_end));
+                }
+            }
+        } else {
+            if chunk_start.is_none() {
+                chunk_start = Some(i);
+            }
+            blank_run = 0;
+            last_non_blank_end = i + c.len_utf8();
+        }
+    }
+    if let Some(s) = chunk_start {
+        chunks.push((s, last_non_blank_end));
+    }
+    let mut cells = Vec::with_capacity(chunks.len() + 4);
+    for (s, e) in chunks {
+        let chunk = &line[s..e];
+        if chunk.contains(' ') && chunk.split(' ').all(|t| !t.is_empty() && matches!(parse_cell(t), CellValue::Number(_))) {
+            let mut pos = s;
+            for token in chunk.split(' ') {
+                cells.push(make_cell(line, line_no, base, pos, pos + token.len()));
+                pos += token.len() + 1;
+            }
+        } else {
+            cells.push(make_cell(line, line_no, base, s, e));
+        }
+    }
+    cells
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(row: &RawRow<'_>) -> Vec<String> {
+        row.cells.iter().map(|c| c.text.to_string()).collect()
+    }
+
+    #[test]
+    fn space_aligned_rows_split_into_cells() {
+        let line = "一、本年新收政府信息公开申请数量                             21    0      0     0   0   0     21";
+        let mut v = Votes::default();
+        let row = tokenize_line(line, 0, 1, &mut v).unwrap();
+        assert_eq!(texts(&row), ["一、本年新收政府信息公开申请数量", "21", "0", "0", "0", "0", "0", "21"]);
+        assert_eq!(row.cells[1].col, 45);
+        let row = tokenize_line("10 1 0 0 0 0 0 0 0 0 5 0 0 0 0", 0, 1, &mut v).unwrap();
+        assert_eq!(row.cells.len(), 15);
+        let row = tokenize_line("                 4.无正当理由大量反复 申请        0    0", 0, 1, &mut v).unwrap();
+        assert_eq!(texts(&row), ["4.无正当理由大量反复 申请", "0", "0"]);
+    }
+
+    #[test]
+    fn tabbed_rows_keep_empty_cells() {
+        let mut v = Votes::default();
+        let row = tokenize_line("一、本年新收政府信息公开申请数量\t\t0\t0\t0\t0\t0\t0\t0\t", 0, 1, &mut v).unwrap();
+        assert_eq!(row.cells.len(), 10);
+        assert_eq!(row.cells[1].text, "");
+        assert_eq!(row.kind, RowKind::Physical);
+    }
+
+    #[test]
+    fn markdown_rows() {
+        let mut v = Votes::default();
+        let row = tokenize_line("| 行政事业性收费 | 0 | 0 | |", 0, 1, &mut v).unwrap();
+        assert_eq!(texts(&row), ["行政事业性收费", "0", "0", ""]);
+        assert!(tokenize_line("|-----|---|", 0, 1, &mut v).is_none());
+    }
+
+    #[test]
+    fn whitespace_only_line_is_a_blank_cell_candidate() {
+        let mut v = Votes::default();
+        let row = tokenize_line("\u{a0}", 0, 1, &mut v).unwrap();
+        assert_eq!(row.kind, RowKind::BlankCell);
+        assert!(tokenize_line("", 0, 1, &mut v).is_none());
+    }
+}

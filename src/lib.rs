@@ -1,0 +1,43 @@
+//! # govreports
+//!
+//! Turns China's government information-disclosure annual reports
+//! (政府信息公开工作年度报告) into data.
+//!
+//! ```text
+//! corpus ─ discover ─▶ files ─ parse_file (rayon) ─▶ Report ─ builders ─▶ RecordBatch
+//!   (corpus.rs)               decode → layout → extract → checks        (batch/)
+//!                                                                          │
+//!      _run.json ◀─ publish ◀─ stats (Polars, pipelines/*.toml) ◀─ sink (staged hive Parquet)
+//! ```
+//!
+//! The per-file step ([`parse::parse_file`]) cannot fail: every file becomes
+//! exactly one [`report::Report`], with status `failed` and a one-line reason
+//! when it cannot be read. Only run-level problems are `Err`.
+
+pub mod batch;
+pub mod checks;
+pub mod cli;
+pub mod config;
+pub mod corpus;
+pub mod decode;
+pub mod diagnostics;
+pub mod error;
+pub mod etl;
+pub mod extract;
+pub mod inspect;
+pub mod layout;
+pub mod logging;
+pub mod normalize;
+pub mod parse;
+pub mod report;
+pub mod sink;
+pub mod stats;
+pub mod summary;
+pub mod template;
+pub mod value;
+
+/// The tool's version (`reports.parser_version`, `_run.json`).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The data-contract version this build writes.
+pub const CONTRACT_VERSION: &str = "1";

@@ -1,0 +1,89 @@
+//! Normalisation for *matching* labels: values always keep their raw text.
+//!
+//! One pass, one output buffer: full-width ASCII → ASCII, every kind of
+//! whitespace dropped (U+3000, NBSP, tabs, form feeds, zero-width), curly and
+//! straight quotes unified, `（一）` → `(一)`, and numbering `1、`/`1．` → `1.`.
+//! Dropping whitespace is what lets `5.要求行政机关确认或重 新出具` and
+//! `三 、本 年 度办 理 结果` match their template labels.
+
+/// Appends the matching form of `s` to `out`.
+pub fn normalize_into(s: &str, out: &mut String) {
+    let mut prev_digit = false;
+    for c in s.chars() {
+        let c = fold_char(c);
+        if c.is_whitespace() || is_invisible(c) {
+            continue;
+        }
+        let c = if prev_digit && c == '、' { '.' } else { c };
+        prev_digit = c.is_ascii_digit();
+        out.push(c);
+    }
+}
+
+/// The matching form of `s` as a new string.
+///
+/// ```
+/// assert_eq!(govreports::normalize::normalize("（三）　不予公开 1、属于“三安全一稳定”"), "(三)不予公开1.属于\"三安全一稳定\"");
+/// ```
+#[must_use]
+pub fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    normalize_into(s, &mut out);
+    out
+}
+
+/// Maps one character to its matching form (no whitespace handling).
+#[must_use]
+pub fn fold_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{300C}' | '\u{300D}' => '"',
+        '\u{2018}' | '\u{2019}' => '\'',
+        '\u{3010}' => '[',
+        '\u{3011}' => ']',
+        '\u{2014}' | '\u{2013}' | '\u{2012}' | '\u{2015}' | '\u{2212}' => '-',
+        '\u{3002}' => '。',
+        _ => c,
+    }
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{FEFF}' | '\u{2060}' | '\u{00AD}')
+}
+
+/// True for every character `normalize` drops as whitespace.
+#[must_use]
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || is_invisible(c)
+}
+
+/// Trims every kind of whitespace (incl. U+3000, NBSP, form feed) from both ends.
+#[must_use]
+pub fn trim(s: &str) -> &str {
+    s.trim_matches(is_space)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_labels_seen_in_real_reports() {
+        let cases = [
+            ("（二）部分公开（区分处理的，只计这一情 形，不", "(二)部分公开(区分处理的,只计这一情形,不"),
+            ("(五) 不", "(五)不"),
+            ("4.无正当理由大量反复 申请", "4.无正当理由大量反复申请"),
+            ("1、申请人无正当理由逾期不补", "1.申请人无正当理由逾期不补"),
+            ("3．补正后申请内容仍不明确", "3.补正后申请内容仍不明确"),
+            ("三 、本 年 度办 理 结果", "三、本年度办理结果"),
+            ("第二十条 第（一）项", "第二十条第(一)项"),
+            ("本年收费金额（单位：万元）", "本年收费金额(单位:万元)"),
+            ("３．危及\"三安全一稳定\"", "3.危及\"三安全一稳定\""),
+            ("\u{a0}\u{3000}\t\x0c", ""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(normalize(input), want, "{input}");
+        }
+    }
+}

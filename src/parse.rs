@@ -1,0 +1,79 @@
+//! One file → one [`Report`], whatever happens: the per-file step has no
+//! error in its signature, so every file gets exactly one `reports` row.
+
+use std::fs::File;
+use std::io::Read;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
+use crate::decode::{decode, doc_id};
+use crate::diagnostics::{DiagCode, Severity};
+use crate::error::FileError;
+use crate::extract::extract;
+use crate::report::Report;
+
+/// Reads and parses the file at `path`; `source_path` is its corpus-relative name.
+///
+/// Files above `max_bytes` are not read into memory: they are hashed as a
+/// stream and reported `failed`.
+#[must_use]
+pub fn parse_file(path: &Path, source_path: &str, max_bytes: u64) -> Report {
+    let unreadable = |e: std::io::Error| {
+        // No bytes to hash: the id is derived from the path so it is stable and unique.
+        let mut r = Report::new(doc_id(format!("unreadable:{source_path}").as_bytes()), source_path.to_owned(), 0);
+        r.fail(&FileError::Unreadable(e.kind().to_string()));
+        r
+    };
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) => return unreadable(e),
+    };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > max_bytes {
+        let mut hasher = blake3::Hasher::new();
+        if let Err(e) = hasher.update_reader(&mut file) {
+            return unreadable(e);
+        }
+        let id = hasher.finalize().to_hex()[..32].to_owned();
+        let mut r = Report::new(id, source_path.to_owned(), size as i64);
+        r.fail(&FileError::TooLarge { size, limit: max_bytes });
+        return r;
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    if let Err(e) = file.read_to_end(&mut bytes) {
+        return unreadable(e);
+    }
+    parse_bytes(source_path, &bytes)
+}
+
+/// Parses one file's bytes. Never panics: a panic inside the parser is
+/// caught and recorded as `internal error`.
+#[must_use]
+pub fn parse_bytes(source_path: &str, bytes: &[u8]) -> Report {
+    let mut report = Report::new(doc_id(bytes), source_path.to_owned(), bytes.len() as i64);
+    let text = match decode(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            report.fail(&e);
+            return report;
+        }
+    };
+    report.encoding = Some(text.encoding);
+    if text.guessed {
+        report.diag(Severity::Info, DiagCode::EncodingFallback, None, format!("no BOM and not UTF-8; detected {}", text.encoding));
+    }
+    let result = catch_unwind(AssertUnwindSafe(|| extract(&text, &mut report)));
+    if let Err(panic) = result {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".to_owned());
+        let mut fresh = Report::new(report.doc_id.clone(), report.source_path.clone(), report.source_bytes);
+        fresh.encoding = report.encoding;
+        fresh.fail(&FileError::Internal(what.lines().next().unwrap_or("").to_owned()));
+        return fresh;
+    }
+    report.text = Some(text);
+    report
+}

@@ -1,0 +1,276 @@
+//! Partitioned Parquet, staged and published atomically.
+//!
+//! * [`Output`] owns the output directory for the run: a lock next to it
+//!   (a second run over the same `OUT` exits at once), a staging directory
+//!   next to it on the same filesystem, and [`Output::publish`], which swaps
+//!   staging and `OUT` in one `renameat2(RENAME_EXCHANGE)` so readers see the
+//!   old complete tree or the new complete tree, never a mix — also when the
+//!   process is killed at any moment.
+//! * [`Sink`] keeps one Parquet writer per (table, `report_year` partition)
+//!   open for the run and appends each chunk's batches, so memory stays flat
+//!   however many files the corpus has.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File, TryLockError};
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use arrow::record_batch::RecordBatch;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+
+use crate::batch::{TABLES, Table};
+use crate::error::Usage;
+
+/// The file written in each partition directory (codec in the name, as delta-rs does).
+pub const PART_FILE: &str = "part-00000.zstd.parquet";
+
+/// Rows per row group: a multiple of DuckDB's 122,880-row vector group.
+pub const ROW_GROUP_ROWS: usize = 122_880 * 4;
+
+/// Hive directory name of a partition; unknown years go where DuckDB and Spark read NULL.
+#[must_use]
+pub fn partition_dir(year: Option<i32>) -> String {
+    match year {
+        Some(y) => format!("report_year={y}"),
+        None => "report_year=__HIVE_DEFAULT_PARTITION__".to_owned(),
+    }
+}
+
+/// Writer properties: zstd, page statistics, contract and tool versions in the footer.
+#[must_use]
+pub fn writer_properties(table: Table) -> WriterProperties {
+    WriterProperties::builder()
+        .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).expect("valid zstd level")))
+        .set_statistics_enabled(EnabledStatistics::Page)
+        .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+        .set_key_value_metadata(Some(vec![
+            KeyValue::new("govreports.contract_version".to_owned(), crate::CONTRACT_VERSION.to_owned()),
+            KeyValue::new("govreports.parser_version".to_owned(), crate::VERSION.to_owned()),
+            KeyValue::new("govreports.table".to_owned(), table.name().to_owned()),
+        ]))
+        .build()
+}
+
+/// Open Parquet writers for one run, keyed by table and partition.
+pub struct Sink {
+    root: PathBuf,
+    writers: BTreeMap<(Table, Option<i32>), ArrowWriter<BufWriter<File>>>,
+    rows: BTreeMap<Table, u64>,
+}
+
+impl Sink {
+    /// A sink writing under `root` (the staging directory).
+    #[must_use]
+    pub fn new(root: &Path) -> Self {
+        Self { root: root.to_owned(), writers: BTreeMap::new(), rows: TABLES.iter().map(|&t| (t, 0)).collect() }
+    }
+
+    /// Opens the writers of a partition for every table, so that every table
+    /// has a file wherever `reports` has one (DuckDB globs never come back empty).
+    fn open_partition(&mut self, year: Option<i32>) -> Result<()> {
+        if self.writers.contains_key(&(Table::Reports, year)) {
+            return Ok(());
+        }
+        for table in TABLES {
+            let dir = self.root.join(table.name()).join(partition_dir(year));
+            fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            let path = dir.join(PART_FILE);
+            let file = File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+            let writer = ArrowWriter::try_new(BufWriter::with_capacity(1 << 20, file), table.schema(), Some(writer_properties(table)))
+                .with_context(|| format!("opening Parquet writer {}", path.display()))?;
+            self.writers.insert((table, year), writer);
+        }
+        Ok(())
+    }
+
+    /// Appends one partition's batches (one per table).
+    ///
+    /// # Errors
+    /// When a file cannot be created or written.
+    pub fn write(&mut self, year: Option<i32>, batches: Vec<(Table, RecordBatch)>) -> Result<()> {
+        self.open_partition(year)?;
+        for (table, batch) in batches {
+            if batch.num_rows() == 0 {
+                continue;
+            }
+            let writer = self.writers.get_mut(&(table, year)).expect("partition opened above");
+            writer.write(&batch).with_context(|| format!("writing {} rows of {}", batch.num_rows(), table.name()))?;
+            *self.rows.entry(table).or_default() += batch.num_rows() as u64;
+        }
+        Ok(())
+    }
+
+    /// Closes every writer; returns rows written per table.
+    ///
+    /// # Errors
+    /// When a footer cannot be written.
+    pub fn finish(mut self) -> Result<BTreeMap<Table, u64>> {
+        if self.writers.is_empty() {
+            // An empty corpus still gives readable (empty) tables.
+            self.open_partition(None)?;
+        }
+        for ((table, year), writer) in self.writers {
+            writer.close().with_context(|| format!("finishing {}/{}", table.name(), partition_dir(year)))?;
+        }
+        Ok(self.rows)
+    }
+}
+
+/// The output directory of a run: lock, staging directory, publication.
+#[derive(Debug)]
+pub struct Output {
+    out: PathBuf,
+    staging: PathBuf,
+    _lock: File,
+}
+
+fn sibling(out: &Path, what: &str) -> Result<PathBuf> {
+    let name = out.file_name().with_context(|| format!("output path {} has no directory name", out.display()))?;
+    let parent = out.parent().unwrap_or(Path::new("."));
+    Ok(parent.join(format!(".{}.{what}", name.to_string_lossy())))
+}
+
+impl Output {
+    /// Locks `out`, cleans what a killed run left behind and creates an empty
+    /// staging directory.
+    ///
+    /// # Errors
+    /// [`Usage`] when `out` exists but is not a govreports output; an error
+    /// when another run holds the lock or the directory cannot be created.
+    pub fn prepare(out: &Path) -> Result<Self> {
+        let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        let lock_path = sibling(out, "lock")?;
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .with_context(|| format!("opening lock file {}", lock_path.display()))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                bail!("another govreports run is writing {} (lock {} is held); exiting without changes", out.display(), lock_path.display())
+            }
+            Err(TryLockError::Error(e)) => return Err(e).with_context(|| format!("locking {}", lock_path.display())),
+        }
+        let staging = sibling(out, "staging")?;
+        let old = sibling(out, "old")?;
+        // A run killed between the two renames of the fallback publish left
+        // the previous output at `old`: put it back.
+        if !out.exists() && old.exists() {
+            fs::rename(&old, out).with_context(|| format!("restoring {} from {}", out.display(), old.display()))?;
+        }
+        for stale in [&staging, &old] {
+            if stale.exists() {
+                fs::remove_dir_all(stale).with_context(|| format!("removing {} left by an interrupted run", stale.display()))?;
+            }
+        }
+        if out.exists() {
+            let is_ours = out.join("_run.json").exists() || fs::read_dir(out).map(|mut d| d.next().is_none()).unwrap_or(false);
+            if !out.is_dir() || !is_ours {
+                return Err(Usage(format!(
+                    "refusing to replace {}: it exists and is not a govreports output (no _run.json); choose another --out",
+                    out.display()
+                ))
+                .into());
+            }
+        }
+        fs::create_dir_all(&staging).with_context(|| format!("creating staging directory {}", staging.display()))?;
+        Ok(Self { out: out.to_owned(), staging, _lock: lock })
+    }
+
+    /// Where this run writes before publishing.
+    #[must_use]
+    pub fn staging(&self) -> &Path {
+        &self.staging
+    }
+
+    /// The published output directory.
+    #[must_use]
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    /// Makes the staged tree the output, atomically, and removes the old tree.
+    ///
+    /// # Errors
+    /// When the directories cannot be renamed.
+    pub fn publish(&self) -> Result<()> {
+        if self.out.exists() {
+            if exchange(&self.staging, &self.out).is_err() {
+                // No atomic exchange on this platform/filesystem: two renames;
+                // `prepare` restores `old` if we die in between.
+                let old = sibling(&self.out, "old")?;
+                fs::rename(&self.out, &old).with_context(|| format!("moving {} aside", self.out.display()))?;
+                fs::rename(&self.staging, &self.out).with_context(|| format!("publishing {}", self.out.display()))?;
+                fs::remove_dir_all(&old).with_context(|| format!("removing previous output {}", old.display()))?;
+                return Ok(());
+            }
+            // `staging` now holds the previous output.
+            fs::remove_dir_all(&self.staging).with_context(|| format!("removing previous output {}", self.staging.display()))?;
+        } else {
+            fs::rename(&self.staging, &self.out).with_context(|| format!("publishing {}", self.out.display()))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn second_prepare_on_same_output_is_refused_while_first_holds_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let first = Output::prepare(&out).unwrap();
+        let err = Output::prepare(&out).unwrap_err().to_string();
+        assert!(err.contains("another govreports run"), "{err}");
+        drop(first);
+        Output::prepare(&out).unwrap();
+    }
+
+    #[test]
+    fn publish_swaps_and_refuses_foreign_directories() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        for generation in ["one", "two"] {
+            let o = Output::prepare(&out).unwrap();
+            fs::write(o.staging().join("_run.json"), generation).unwrap();
+            o.publish().unwrap();
+            assert_eq!(fs::read_to_string(out.join("_run.json")).unwrap(), generation);
+            assert!(!sibling(&out, "staging").unwrap().exists());
+        }
+        let foreign = dir.path().join("home");
+        fs::create_dir(&foreign).unwrap();
+        fs::write(foreign.join("thesis.docx"), "x").unwrap();
+        let err = Output::prepare(&foreign).unwrap_err();
+        assert!(err.downcast_ref::<Usage>().is_some());
+    }
+}
+
+impl Drop for Output {
+    /// A run that stops with an error removes its staging directory; a killed
+    /// run's is removed by the next run's [`Output::prepare`].
+    fn drop(&mut self) {
+        if self.staging.exists() {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! Statistics over the written facts, with Polars.
+//!
+//! Each statistic is a Polars SQL query declared in a pipeline file
+//! (`pipelines/*.toml`), so users add one without recompiling. The fact
+//! tables are registered as lazy hive-partitioned Parquet scans of the staged
+//! output and every query runs on Polars' streaming engine, so memory does not
+//! grow with the corpus.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+use polars::prelude::{
+    Arc, DataType, Engine, Field, HiveOptions, LazyFrame, ParquetCompression, ParquetWriter, PlRefPath, ScanArgsParquet, Schema, StatisticsOptions,
+};
+use polars::sql::SQLContext;
+use serde::Deserialize;
+
+use crate::batch::{TABLES, Table};
+use crate::error::Usage;
+
+/// The pipeline shipped with the tool (`pipelines/default.toml`), used when
+/// no pipeline file is given and none is found next to the working directory.
+pub const DEFAULT_PIPELINE: &str = include_str!("../pipelines/default.toml");
+
+/// A pipeline file: the statistics to compute.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pipeline {
+    /// Where the pipeline was loaded from (for messages).
+    #[serde(skip)]
+    pub source: String,
+    /// Optional description of the pipeline.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The statistics, in output order.
+    #[serde(default, rename = "stat")]
+    pub stats: Vec<Stat>,
+}
+
+/// One statistic.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stat {
+    /// Output directory name under `stats/`: lowercase letters, digits, `_`.
+    pub name: String,
+    /// What it answers.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// A Polars SQL query over `reports`, `active_disclosure`, `applications`,
+    /// `reviews_litigation`, `narrative_counts`, `checks`, `diagnostics`.
+    pub sql: String,
+}
+
+impl Pipeline {
+    /// Parses a pipeline, naming the file and the statistic in every error.
+    ///
+    /// # Errors
+    /// [`Usage`] for invalid TOML, unknown keys, bad names or duplicates.
+    pub fn parse(text: &str, source: &str) -> Result<Self> {
+        let value: toml::Table = toml::from_str(text).map_err(|e| Usage(format!("pipeline {source}: {}", one_line(&e.to_string()))))?;
+        // Deserialise each statistic on its own so an error can name it.
+        let mut stats = Vec::new();
+        for (key, v) in &value {
+            match key.as_str() {
+                "stat" => {
+                    let items = v.as_array().ok_or_else(|| Usage(format!("pipeline {source}: `stat` must be an array of tables ([[stat]])")))?;
+                    for (i, item) in items.iter().enumerate() {
+                        let name = item.get("name").and_then(|n| n.as_str()).map_or_else(|| format!("#{}", i + 1), ToOwned::to_owned);
+                        let stat: Stat = item
+                            .clone()
+                            .try_into()
+                            .map_err(|e: toml::de::Error| Usage(format!("pipeline {source}: statistic {name}: {}", one_line(&e.to_string()))))?;
+                        stats.push(stat);
+                    }
+                }
+                "description" => {}
+                other => return Err(Usage(format!("pipeline {source}: unknown key `{other}` (expected `description` or [[stat]])")).into()),
+            }
+        }
+        let description = value.get("description").and_then(|d| d.as_str()).map(ToOwned::to_owned);
+        for (i, s) in stats.iter().enumerate() {
+            if s.name.is_empty() || !s.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+                bail!(Usage(format!("pipeline {source}: statistic {}: name must be lowercase letters, digits and _", s.name)));
+            }
+            if stats[..i].iter().any(|o| o.name == s.name) {
+                bail!(Usage(format!("pipeline {source}: statistic {} declared twice", s.name)));
+            }
+        }
+        Ok(Self { source: source.to_owned(), description, stats })
+    }
+
+    /// Loads a pipeline file.
+    ///
+    /// # Errors
+    /// [`Usage`] when it cannot be read or parsed.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Usage(format!("pipeline {}: {e}", path.display())))?;
+        Self::parse(&text, &path.display().to_string())
+    }
+
+    /// The built-in default pipeline.
+    ///
+    /// # Panics
+    /// Never: the embedded file is tested.
+    #[must_use]
+    pub fn builtin() -> Self {
+        Self::parse(DEFAULT_PIPELINE, "pipelines/default.toml (built in)").expect("built-in pipeline is valid")
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A lazy scan of one staged table, `report_year` read from the hive path as Int32.
+fn scan(root: &Path, table: Table) -> Result<LazyFrame> {
+    let pattern = root.join(table.name()).join("**").join("*.parquet");
+    let pattern = pattern.to_str().with_context(|| format!("non-UTF-8 output path {}", root.display()))?;
+    let hive_schema = Arc::new(Schema::from_iter([Field::new("report_year".into(), DataType::Int32)]));
+    let args = ScanArgsParquet {
+        hive_options: HiveOptions { enabled: Some(true), hive_start_idx: 0, schema: Some(hive_schema), try_parse_dates: false },
+        ..ScanArgsParquet::default()
+    };
+    LazyFrame::scan_parquet(PlRefPath::new(pattern), args).with_context(|| format!("scanning {}", table.name()))
+}
+
+/// Rows written per statistic.
+pub type StatsWritten = Vec<(String, usize)>;
+
+/// Runs every statistic of `pipeline` over the tables under `root` and writes
+/// `root/stats/<name>/part-00000.zstd.parquet`.
+///
+/// # Errors
+/// When a query fails (the message names the statistic) or a file cannot be written.
+pub fn compute_stats(root: &Path, pipeline: &Pipeline) -> Result<StatsWritten> {
+    let mut ctx = SQLContext::new();
+    for table in TABLES {
+        ctx.register(table.name(), scan(root, table)?);
+    }
+    let mut written = Vec::new();
+    for stat in &pipeline.stats {
+        let what = || format!("statistic {} (pipeline {})", stat.name, pipeline.source);
+        let lf = ctx.execute(&stat.sql).with_context(what)?;
+        let mut df = lf.collect_with_engine(Engine::Streaming).with_context(what)?.unwrap_single();
+        let dir: PathBuf = root.join("stats").join(&stat.name);
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        let path = dir.join(crate::sink::PART_FILE);
+        let file = File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+        ParquetWriter::new(file)
+            .with_compression(ParquetCompression::Zstd(None))
+            .with_statistics(StatisticsOptions::full())
+            .finish(&mut df)
+            .with_context(|| format!("writing {}", path.display()))?;
+        written.push((stat.name.clone(), df.height()));
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_pipeline_declares_the_contract_statistics() {
+        let p = Pipeline::builtin();
+        let names: Vec<_> = p.stats.iter().map(|s| s.name.as_str()).collect();
+        for needed in ["proactive_by_category", "procurement_totals", "application_outcomes", "review_litigation", "corpus_quality"] {
+            assert!(names.contains(&needed), "{needed} missing from {names:?}");
+        }
+    }
+
+    #[test]
+    fn unknown_keys_name_the_file_and_the_statistic() {
+        let err = Pipeline::parse("[[stat]]\nname = \"x\"\nsql = \"SELECT 1\"\nsqll = \"typo\"\n", "p.toml").unwrap_err().to_string();
+        assert!(err.contains("p.toml") && err.contains("statistic x") && err.contains("sqll"), "{err}");
+        let err = Pipeline::parse("stats = 1\n", "q.toml").unwrap_err().to_string();
+        assert!(err.contains("q.toml") && err.contains("stats"), "{err}");
+    }
+}

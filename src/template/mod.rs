@@ -1,0 +1,348 @@
+//! The two official report formats, described once, as data.
+//!
+//! Every table's rows and columns carry their data-contract codes and the
+//! label variants seen in the wild (`template.md` §2–§4). The extractor never
+//! mentions a label itself: it asks this module. Adding a label variant is a
+//! one-line change here.
+
+mod v2019;
+mod v2021;
+
+use std::sync::LazyLock;
+
+use crate::normalize::normalize;
+
+/// Which official format a report (or a table) follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TemplateVersion {
+    /// 国办公开办函〔2019〕60号 (试行), used for 2019–2020 reports.
+    V2019,
+    /// 国办公开办函〔2021〕30号, used from the 2021 reports on.
+    V2021,
+}
+
+impl TemplateVersion {
+    /// The contract string (`2019`, `2021`).
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::V2019 => "2019",
+            Self::V2021 => "2021",
+        }
+    }
+
+    /// The template for this version.
+    #[must_use]
+    pub fn template(self) -> &'static Template {
+        match self {
+            Self::V2019 => &V2019,
+            Self::V2021 => &V2021,
+        }
+    }
+
+    /// The version a report year implies when the labels say nothing
+    /// (template.md §1): 2019–2020 → 2019, 2021 on → 2021, older → none.
+    #[must_use]
+    pub fn for_year(year: i32) -> Option<Self> {
+        match year {
+            2019 | 2020 => Some(Self::V2019),
+            y if y >= 2021 => Some(Self::V2021),
+            _ => None,
+        }
+    }
+}
+
+/// How a label is recognised, applied to the *normalised* label text.
+#[derive(Debug, Clone, Copy)]
+pub enum Key {
+    /// The label contains this text.
+    Contains(&'static str),
+    /// The label, minus leading numbering, is exactly this text.
+    Exact(&'static str),
+    /// The label ends with this text (for short labels such as `3.其他`).
+    EndsWith(&'static str),
+}
+
+/// One value column of a table 二 row.
+#[derive(Debug, Clone, Copy)]
+pub struct Metric {
+    /// Contract `metric_code`.
+    pub code: &'static str,
+    /// Contract `unit` (`件`, `项`, `万元`) or none.
+    pub unit: Option<&'static str>,
+    /// The column holds money in 万元 (cells may carry 元 and are converted).
+    pub money: bool,
+    /// The column is a signed change (`本年增/减`).
+    pub signed: bool,
+}
+
+/// One data row of table 二 (主动公开政府信息情况).
+#[derive(Debug, Clone)]
+pub struct ProactiveRow {
+    /// Contract `article` (`20.1` …).
+    pub article: &'static str,
+    /// Contract `item_code`.
+    pub item_code: &'static str,
+    /// Label variants.
+    pub keys: &'static [Key],
+    /// Value columns, left to right.
+    pub metrics: &'static [Metric],
+}
+
+/// One data row of table 三 (收到和处理政府信息公开申请情况).
+#[derive(Debug, Clone)]
+pub struct ApplicationRow {
+    /// Contract `row_code`.
+    pub row_code: &'static str,
+    /// Label variants.
+    pub keys: &'static [Key],
+    /// This row is only an alternative layout (2021 reports that print
+    /// （六）其他处理 as one row): it is accepted only with its values on the
+    /// same line, never as a label waiting for values below it, because in
+    /// the normal 2021 form the same words are a group label.
+    pub alternative: bool,
+}
+
+/// One official format.
+#[derive(Debug)]
+pub struct Template {
+    /// Which version this is.
+    pub version: TemplateVersion,
+    /// Table 二 rows in printed order.
+    pub proactive: Vec<ProactiveRow>,
+    /// Table 三 rows in printed order.
+    pub applications: Vec<ApplicationRow>,
+}
+
+impl Template {
+    /// Value cells the template has: 198 (2019) or 200 (2021).
+    #[must_use]
+    pub fn cells_expected(&self) -> usize {
+        let t2: usize = self.proactive.iter().map(|r| r.metrics.len()).sum();
+        let t3 = self.applications.iter().filter(|r| !r.alternative).count() * APPLICANTS.len();
+        t2 + t3 + REVIEW_CELLS.len()
+    }
+}
+
+/// Applicant columns of table 三, left to right, with their contract codes.
+pub const APPLICANTS: [&str; 7] = [
+    "natural_person",
+    "commercial_enterprise",
+    "research_institution",
+    "social_welfare_org",
+    "legal_service_agency",
+    "other_org",
+    "total",
+];
+
+/// Chinese column names of table 三, for messages and `inspect`.
+pub const APPLICANT_LABELS: [&str; 7] = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"];
+
+/// Proceedings of table 四, left to right.
+pub const PROCEEDINGS: [&str; 3] = ["review", "litigation_direct", "litigation_after_review"];
+
+/// Outcomes under each proceeding of table 四, left to right.
+pub const OUTCOMES: [&str; 5] = ["upheld", "corrected", "other", "pending", "total"];
+
+/// The 15 value cells of table 四 in printed order: (proceeding, outcome).
+pub const REVIEW_CELLS: [(&str, &str); 15] = {
+    let mut cells = [("", ""); 15];
+    let mut i = 0;
+    while i < 15 {
+        cells[i] = (PROCEEDINGS[i / 5], OUTCOMES[i % 5]);
+        i += 1;
+    }
+    cells
+};
+
+static V2019: LazyLock<Template> = LazyLock::new(v2019::template);
+static V2021: LazyLock<Template> = LazyLock::new(v2021::template);
+
+/// Label words that only one version prints (template.md §4, signals 1–2).
+const SIGNALS_2021: &[&str] = &["本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "逾期不补正", "收费通知要求缴纳"];
+const SIGNALS_2019: &[&str] =
+    &["本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减", "采购总金额", "采购项目数量", "政府集中采购", "其他对外管理服务事项"];
+
+/// Which versions' signature labels occur in a normalised text.
+#[must_use]
+pub fn version_signals(normalized: &str) -> (bool, bool) {
+    static N2019: LazyLock<Vec<String>> = LazyLock::new(|| SIGNALS_2019.iter().map(|s| normalize(s)).collect());
+    static N2021: LazyLock<Vec<String>> = LazyLock::new(|| SIGNALS_2021.iter().map(|s| normalize(s)).collect());
+    let has_2019 = N2019.iter().any(|s| normalized.contains(s.as_str()));
+    let has_2021 = N2021.iter().any(|s| normalized.contains(s.as_str()));
+    (has_2019, has_2021)
+}
+
+/// Strips leading numbering such as `1.`, `(一)`, `一、` from a normalised label.
+#[must_use]
+pub fn strip_numbering(label: &str) -> &str {
+    let mut s = label;
+    loop {
+        let before = s;
+        if let Some(rest) = s.strip_prefix('(') {
+            if let Some(end) = rest.find(')') {
+                if rest[..end].chars().all(is_numeral) && end > 0 {
+                    s = &rest[end + 1..];
+                }
+            }
+        }
+        let digits = s.chars().take_while(|c| c.is_ascii_digit()).count();
+        if digits > 0 && s[digits..].starts_with('.') {
+            s = &s[digits + 1..];
+        }
+        let numerals = s.chars().take_while(|&c| is_numeral(c)).map(char::len_utf8).sum::<usize>();
+        if numerals > 0 && s[numerals..].starts_with('、') {
+            s = &s[numerals + '、'.len_utf8()..];
+        }
+        if s == before {
+            return s;
+        }
+    }
+}
+
+fn is_numeral(c: char) -> bool {
+    matches!(c, '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十')
+}
+
+impl Key {
+    /// How strongly a normalised label matches: the matched length, or 0.
+    /// Keys are normalised once, so `（三）` in a key matches `(三)` in a label.
+    #[must_use]
+    pub fn score(self, label: &str) -> usize {
+        let matches = |k: &str| match self {
+            Self::Contains(_) => label.contains(k),
+            Self::Exact(_) => strip_numbering(label) == k || label == k,
+            Self::EndsWith(_) => label.ends_with(k),
+        };
+        let key = self.text();
+        let normalized_key = normalized_key(key);
+        if matches(normalized_key) { normalized_key.chars().count() } else { 0 }
+    }
+
+    fn text(self) -> &'static str {
+        match self {
+            Self::Contains(s) | Self::Exact(s) | Self::EndsWith(s) => s,
+        }
+    }
+}
+
+/// Keys are written readably in the template files (full-width brackets,
+/// Chinese punctuation) and normalised once, on first use.
+fn normalized_key(key: &'static str) -> &'static str {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static CACHE: LazyLock<Mutex<HashMap<&'static str, &'static str>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+    let normalized = normalize(key);
+    if normalized == key {
+        return key;
+    }
+    let mut cache = CACHE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    cache.entry(key).or_insert_with(|| Box::leak(normalized.into_boxed_str()))
+}
+
+/// The best-matching row among `rows` for a normalised label: (index, score).
+pub fn best_match<'a, T: 'a>(label: &str, rows: impl IntoIterator<Item = (&'a T, &'a [Key])>) -> Option<(usize, usize)> {
+    let mut best: Option<(usize, usize)> = None;
+    for (i, (_, keys)) in rows.into_iter().enumerate() {
+        let score = keys.iter().map(|k| k.score(label)).max().unwrap_or(0);
+        if score > 0 && best.is_none_or(|(_, s)| score > s) {
+            best = Some((i, score));
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_counts_match_template_md() {
+        assert_eq!(TemplateVersion::V2019.template().cells_expected(), 198);
+        assert_eq!(TemplateVersion::V2021.template().cells_expected(), 200);
+        assert_eq!(TemplateVersion::V2019.template().applications.len(), 23);
+        assert_eq!(TemplateVersion::V2021.template().applications.iter().filter(|r| !r.alternative).count(), 25);
+    }
+
+    #[test]
+    fn numbering_is_stripped() {
+        assert_eq!(strip_numbering("(一)予以公开"), "予以公开");
+        assert_eq!(strip_numbering("1.属于国家秘密"), "属于国家秘密");
+        assert_eq!(strip_numbering("四、结转下年度继续办理"), "结转下年度继续办理");
+        assert_eq!(strip_numbering("规章"), "规章");
+    }
+
+    fn t3(version: TemplateVersion, label: &str) -> Option<&'static str> {
+        let rows = &version.template().applications;
+        let n = normalize(label);
+        best_match(&n, rows.iter().map(|r| (r, r.keys))).map(|(i, _)| rows[i].row_code)
+    }
+
+    #[test]
+    fn table_three_labels_seen_in_real_reports() {
+        use TemplateVersion::V2021;
+        let cases = [
+            ("一、本年新收政府信息公开申请数量", Some("new_received")),
+            ("三、本年度办理结果 (一) 予以公开", Some("granted")),
+            ("（二）部分公开（区分处理的，只计这一情 形，不", Some("partially_granted")),
+            ("2.其他法律行政止公开", Some("denied_prohibited_by_law")),
+            ("3.危及“三安全一稳定”", Some("denied_three_safeties")),
+            ("（四）无法提供   1.本机关不掌握相关政府信息", Some("unable_not_held")),
+            ("法提供 2.没有现成信息需要另行制作", Some("unable_needs_creation")),
+            ("4.无正当理由大量反复 申请", Some("not_processed_excessive")),
+            ("5.要求行政机关确认或重新出", Some("not_processed_confirm")),
+            ("(六) 其他处理 1. 申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", Some("other_no_correction")),
+            ("1、申请人无正当理由逾期不补", Some("other_no_correction")),
+            ("2、申请人逾期未按收费通知要", Some("other_no_fee")),
+            ("3、其他", Some("other_other")),
+            ("（六）其他处理", Some("other_handling")),
+            ("（七）总计", Some("total_handled")),
+            ("四、结转下年度继续办理", Some("carried_forward")),
+            ("（三）不予公开", None),
+            ("三 、本 年 度办 理 结果", None),
+            ("总计", None),
+            ("正、行政机关不再处理其政府信", None),
+        ];
+        for (label, want) in cases {
+            assert_eq!(t3(V2021, label), want, "{label}");
+        }
+    }
+}
+
+/// Rows 1–20 of table 三, identical in both versions (template.md §2.2).
+const APPLICATIONS_COMMON: &[ApplicationRow] = &[
+    ApplicationRow { row_code: "new_received", keys: &[Key::Contains("本年新收")], alternative: false },
+    ApplicationRow { row_code: "carried_over", keys: &[Key::Contains("上年结转")], alternative: false },
+    ApplicationRow { row_code: "granted", keys: &[Key::Contains("予以公开")], alternative: false },
+    ApplicationRow { row_code: "partially_granted", keys: &[Key::Contains("部分公开")], alternative: false },
+    ApplicationRow { row_code: "denied_state_secret", keys: &[Key::Contains("国家秘密")], alternative: false },
+    ApplicationRow {
+        row_code: "denied_prohibited_by_law",
+        keys: &[Key::Contains("其他法律行政法规禁止公开"), Key::Contains("法律行政法规禁止"), Key::Contains("其他法律行政")],
+        alternative: false,
+    },
+    ApplicationRow { row_code: "denied_three_safeties", keys: &[Key::Contains("三安全一稳定")], alternative: false },
+    ApplicationRow { row_code: "denied_third_party", keys: &[Key::Contains("第三方合法权益")], alternative: false },
+    ApplicationRow { row_code: "denied_internal_affairs", keys: &[Key::Contains("三类内部事务"), Key::Contains("内部事务信息")], alternative: false },
+    ApplicationRow { row_code: "denied_process_info", keys: &[Key::Contains("四类过程性"), Key::Contains("过程性信息")], alternative: false },
+    ApplicationRow { row_code: "denied_enforcement_file", keys: &[Key::Contains("行政执法案卷")], alternative: false },
+    ApplicationRow { row_code: "denied_query_matter", keys: &[Key::Contains("行政查询事项")], alternative: false },
+    ApplicationRow { row_code: "unable_not_held", keys: &[Key::Contains("本机关不掌握"), Key::Contains("不掌握相关")], alternative: false },
+    ApplicationRow { row_code: "unable_needs_creation", keys: &[Key::Contains("没有现成信息"), Key::Contains("另行制作")], alternative: false },
+    ApplicationRow { row_code: "unable_unclear", keys: &[Key::Contains("补正后申请内容"), Key::Contains("仍不明确")], alternative: false },
+    ApplicationRow { row_code: "not_processed_petition", keys: &[Key::Contains("信访举报投诉")], alternative: false },
+    ApplicationRow { row_code: "not_processed_repeat", keys: &[Key::Contains("重复申请")], alternative: false },
+    ApplicationRow { row_code: "not_processed_publication", keys: &[Key::Contains("公开出版物")], alternative: false },
+    ApplicationRow { row_code: "not_processed_excessive", keys: &[Key::Contains("大量反复"), Key::Contains("无正当理由大量")], alternative: false },
+    ApplicationRow {
+        row_code: "not_processed_confirm",
+        keys: &[Key::Contains("确认或重新出具"), Key::Contains("行政机关确认"), Key::Contains("重新出具已获取")],
+        alternative: false,
+    },
+];
+
+/// The last two rows of table 三 in both versions.
+const APPLICATIONS_TAIL: &[ApplicationRow] = &[
+    ApplicationRow { row_code: "total_handled", keys: &[Key::Contains("（七）总计")], alternative: false },
+    ApplicationRow { row_code: "carried_forward", keys: &[Key::Contains("结转下年度")], alternative: false },
+];

@@ -1,0 +1,244 @@
+//! Cell text → number. Pure, allocation-free, tested as a table of cases.
+//!
+//! A value cell is one of: a number (with optional sign, thousands
+//! separators, decimals, full-width digits and a unit suffix), a placeholder
+//! that means *blank* (`—`, `-`, `/`, `无`, empty), or something else, which
+//! is never turned into a number.
+
+use crate::normalize::{fold_char, trim};
+
+/// A unit written inside a cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellUnit {
+    /// 元 (yuan): divide by 10 000 for 万元.
+    Yuan,
+    /// 万元.
+    WanYuan,
+    /// A count unit: 件, 项, 个, 条, 次, 宗, 起.
+    Count,
+}
+
+/// A parsed number.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Number {
+    /// The value as written (before any unit conversion).
+    pub value: f64,
+    /// No decimal point was written.
+    pub is_integer: bool,
+    /// An explicit `+` or `-` was written.
+    pub signed: bool,
+    /// A unit suffix, if any.
+    pub unit: Option<CellUnit>,
+    /// Written with `约`, `余`, `多`: not an exact figure.
+    pub approximate: bool,
+}
+
+/// What a cell holds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CellValue {
+    /// A number.
+    Number(Number),
+    /// Blank: empty, whitespace or a placeholder such as `—`, `/`, `无`.
+    Blank,
+    /// Text that is not a number.
+    Text,
+}
+
+impl CellValue {
+    /// True for numbers and blanks: cells that can fill a value slot.
+    #[must_use]
+    pub fn is_value_like(&self) -> bool {
+        !matches!(self, Self::Text)
+    }
+}
+
+const PLACEHOLDERS: &[&str] = &["-", "--", "---", "/", "//", "\\", "无", "空", "/-", "-/", "*", "……", "…", "---/", "不适用", "暂无", "——/——"];
+
+/// Classifies one cell's raw text.
+///
+/// ```
+/// use govreports::value::{parse_cell, CellValue};
+/// assert!(matches!(parse_cell("1,234"), CellValue::Number(n) if n.value == 1234.0));
+/// assert_eq!(parse_cell("—"), CellValue::Blank);
+/// assert_eq!(parse_cell("属于国家秘密"), CellValue::Text);
+/// ```
+#[must_use]
+pub fn parse_cell(raw: &str) -> CellValue {
+    let s = trim(raw);
+    if s.is_empty() {
+        return CellValue::Blank;
+    }
+    if is_placeholder(s) {
+        return CellValue::Blank;
+    }
+    parse_number(s).map_or(CellValue::Text, CellValue::Number)
+}
+
+fn is_placeholder(s: &str) -> bool {
+    // Fold dashes and full-width forms, drop inner spaces, then compare.
+    let mut buf = [0u8; 32];
+    let mut len = 0;
+    for c in s.chars() {
+        let c = fold_char(c);
+        if c.is_whitespace() {
+            continue;
+        }
+        let mut tmp = [0u8; 4];
+        let enc = c.encode_utf8(&mut tmp);
+        if len + enc.len() > buf.len() {
+            return false;
+        }
+        buf[len..len + enc.len()].copy_from_slice(enc.as_bytes());
+        len += enc.len();
+    }
+    let folded = std::str::from_utf8(&buf[..len]).unwrap_or("");
+    PLACEHOLDERS.contains(&folded) || (!folded.is_empty() && folded.chars().all(|c| c == '-'))
+}
+
+/// Parses a number with optional sign, separators, decimals and unit.
+#[must_use]
+pub fn parse_number(s: &str) -> Option<Number> {
+    let mut chars = s.chars().map(fold_char).filter(|c| !c.is_whitespace()).peekable();
+    let mut approximate = false;
+    if chars.peek() == Some(&'约') {
+        approximate = true;
+        chars.next();
+    }
+    let mut negative = false;
+    let mut signed = false;
+    if let Some(&c) = chars.peek() {
+        if c == '+' || c == '-' {
+            signed = true;
+            negative = c == '-';
+            chars.next();
+        }
+    }
+    let mut int_part: u64 = 0;
+    let mut int_digits = 0usize;
+    let mut group_len = 0usize;
+    let mut saw_separator = false;
+    let mut frac: u64 = 0;
+    let mut frac_digits = 0u32;
+    let mut in_frac = false;
+    let mut rest = String::new();
+    while let Some(&c) = chars.peek() {
+        if c.is_ascii_digit() {
+            let d = u64::from(c as u8 - b'0');
+            if in_frac {
+                if frac_digits >= 12 {
+                    return None;
+                }
+                frac = frac * 10 + d;
+                frac_digits += 1;
+            } else {
+                int_part = int_part.checked_mul(10)?.checked_add(d)?;
+                int_digits += 1;
+                group_len += 1;
+            }
+            chars.next();
+        } else if c == ',' && !in_frac && int_digits > 0 {
+            // A thousands separator must follow 1–3 digits and precede exactly 3.
+            if (saw_separator && group_len != 3) || (!saw_separator && group_len > 3) {
+                return None;
+            }
+            saw_separator = true;
+            group_len = 0;
+            chars.next();
+        } else if c == '.' && !in_frac && int_digits > 0 {
+            in_frac = true;
+            chars.next();
+        } else {
+            rest.extend(chars.by_ref());
+            break;
+        }
+    }
+    if int_digits == 0 || (saw_separator && group_len != 3) || (in_frac && frac_digits == 0) {
+        return None;
+    }
+    let unit = match rest.as_str() {
+        "" => None,
+        "元" => Some(CellUnit::Yuan),
+        "万元" => Some(CellUnit::WanYuan),
+        "件" | "项" | "个" | "条" | "次" | "宗" | "起" => Some(CellUnit::Count),
+        "余" | "多" | "余件" | "多件" | "余条" | "多条" | "余项" | "多项" => {
+            approximate = true;
+            None
+        }
+        _ => return None,
+    };
+    let mut value = int_part as f64;
+    if frac_digits > 0 {
+        value += frac as f64 / 10f64.powi(frac_digits as i32);
+        // Re-parse for exact decimal rounding (e.g. 7730.28 must print as 7730.28).
+        value = format!("{int_part}.{frac:0width$}", width = frac_digits as usize).parse().unwrap_or(value);
+    }
+    if negative {
+        value = -value;
+    }
+    Some(Number { value, is_integer: frac_digits == 0, signed, unit, approximate })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(s: &str) -> Option<f64> {
+        match parse_cell(s) {
+            CellValue::Number(n) if !n.approximate => Some(n.value),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn numbers_as_written_in_reports() {
+        let cases: &[(&str, Option<f64>)] = &[
+            ("0", Some(0.0)),
+            ("21", Some(21.0)),
+            (" 3985758 ", Some(3_985_758.0)),
+            ("3,119", Some(3119.0)),
+            ("3，119", Some(3119.0)),
+            ("1,234,567", Some(1_234_567.0)),
+            ("12,34", None),
+            ("7730.28", Some(7730.28)),
+            ("96171.6", Some(96171.6)),
+            ("32.2526", Some(32.2526)),
+            ("+3", Some(3.0)),
+            ("-2", Some(-2.0)),
+            ("＋1036", Some(1036.0)),
+            ("－5", Some(-5.0)),
+            ("１２", Some(12.0)),
+            ("251000元", Some(251_000.0)),
+            ("25.1万元", Some(25.1)),
+            ("12件", Some(12.0)),
+            ("1.", None),
+            ("2.其他", None),
+            ("0517-87222589", None),
+            ("-3-", None),
+            ("约30", None),
+            ("属于国家秘密", None),
+            ("2024年", None),
+        ];
+        for &(input, want) in cases {
+            assert_eq!(num(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn placeholders_mean_blank() {
+        for s in ["", " ", "\u{a0}", "\u{3000}", "—", "——", "-", "－", "/", "／", "无", "—/—"] {
+            assert_eq!(parse_cell(s), CellValue::Blank, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn units_and_approximations_are_kept() {
+        let CellValue::Number(n) = parse_cell("251000元") else { panic!() };
+        assert_eq!(n.unit, Some(CellUnit::Yuan));
+        let CellValue::Number(n) = parse_cell("约30") else { panic!() };
+        assert!(n.approximate);
+        let CellValue::Number(n) = parse_cell("5500余") else { panic!() };
+        assert!(n.approximate);
+        let CellValue::Number(n) = parse_cell("+3") else { panic!() };
+        assert!(n.signed && n.is_integer);
+    }
+}

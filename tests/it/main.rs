@@ -1,0 +1,8 @@
+//! One integration-test binary (as Polars and arrow-rs do): the real corpus
+//! cell by cell, the batch pipeline end to end with a real DuckDB, and
+//! robustness properties.
+
+mod pipeline;
+mod real_corpus;
+mod robustness;
+mod support;

@@ -1,0 +1,1 @@
+//! Every real report, cell by cell.
