@@ -116,6 +116,11 @@ pub fn decode(bytes: &[u8]) -> Result<Text, FileError> {
             }
             match std::str::from_utf8(body) {
                 Ok(s) => (s.to_owned(), "utf-8", false),
+                // A file cut inside its last character (a truncated download):
+                // UTF-8 up to the cut; the parser reports what is missing.
+                Err(e) if e.error_len().is_none() && e.valid_up_to() + 4 > body.len() && e.valid_up_to() > 0 => {
+                    (String::from_utf8_lossy(&body[..e.valid_up_to()]).into_owned(), "utf-8", false)
+                }
                 Err(_) => decode_guessed(body)?,
             }
         }
@@ -259,6 +264,13 @@ pub fn doc_id(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf8_cut_inside_the_last_character_is_still_utf8() {
+        let bytes = "第二十条".as_bytes();
+        let t = decode(&bytes[..bytes.len() - 1]).unwrap();
+        assert_eq!((t.as_str(), t.encoding), ("第二十", "utf-8"));
+    }
 
     #[test]
     fn decodes_each_supported_encoding() {

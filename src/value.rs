@@ -92,7 +92,7 @@ fn is_placeholder(s: &str) -> bool {
         len += enc.len();
     }
     let folded = std::str::from_utf8(&buf[..len]).unwrap_or("");
-    PLACEHOLDERS.contains(&folded) || (!folded.is_empty() && folded.chars().all(|c| c == '-'))
+    PLACEHOLDERS.contains(&folded) || (!folded.is_empty() && folded.chars().all(|c| c == '-' || c == '/'))
 }
 
 /// Parses a number with optional sign, separators, decimals and unit.

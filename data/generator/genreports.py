@@ -22,6 +22,7 @@ exact truth conventions.
 """
 
 import argparse
+import gc
 import json
 import math
 import os
@@ -242,17 +243,9 @@ T4_OUTLBL = ("结果维持", "结果纠正", "其他结果", "尚未审结", "�
 _SUF = ',"blank":false,"ambiguous":false}'
 
 
-def _tpl(prefixes, same):
-    """str.format template for a whole table: value {k} and raw {k} (same) or raw {k+n}."""
-    n = len(prefixes)
-    return ",".join('%s{%d},"raw":"{%d}"%s' % (p.replace("{", "{{").replace("}", "}}"), k, k if same else k + n, _SUF.replace("}", "}}"))
-                    for k, p in enumerate(prefixes))
+Z7 = ["0"] * 7
+T3_ZERO = {v: [",".join('%s0,"raw":"0"%s' % (p, _SUF) for p in row) for row in T3_PREFIX[v]] for v in T3_PREFIX}
 
-
-T3_TPL = {v: (_tpl([p for row in T3_PREFIX[v] for p in row], True), _tpl([p for row in T3_PREFIX[v] for p in row], False))
-          for v in T3_PREFIX}
-T4_TPL = (_tpl(T4_PREFIX, True), _tpl(T4_PREFIX, False))
-T2_TPL = {v: _tpl(T2_PREFIX[v], False) for v in T2_PREFIX}
 
 CNUM = "〇一二三四五六七八九十"
 HALF = str.maketrans({"（": "(", "）": ")", "：": ":", "，": ","})
@@ -1271,7 +1264,7 @@ def tail_text(d, a, sep):
 
 
 def md_row(fields):
-    return "|" + "|".join((" %s " % f) if f else " " for f in fields) + "|"
+    return "| " + " | ".join(fields) + " |"
 
 
 def md_sep(rng, n):
@@ -1327,7 +1320,7 @@ def render_markdown(d, rng):
             raws = raws[:drop[1]] + raws[drop[1] + 1:]
         if cut and cut[0] == i:
             a(md_row([L1, L2, L3] + raws[:cut[1]]))
-            return "".join(out)
+            return "".join(out).replace("|  |", "| |").replace("|  |", "| |")
         a(md_row([L1, L2, L3] + raws + extra) + "\n")
     a("\n" + d.heads[3] + "\n\n")
     if r() < 0.15:
@@ -1340,7 +1333,7 @@ def render_markdown(d, rng):
         a(md_row([""] * 5 + list(T4_OUTLBL) * 2) + "\n")
     a(md_row(d.t4raw) + "\n\n")
     tail_text(d, a, "\n\n")
-    return "".join(out)
+    return "".join(out).replace("|  |", "| |").replace("|  |", "| |")
 
 
 # ----------------------------------------------------------------------------- renderer: cell per line
@@ -1472,6 +1465,9 @@ def render_html(d, rng):
     nl = "\n" if pretty else ""
     wrapc = r() < 0.5
     blank_html = "&nbsp;" if r() < 0.6 else ""
+    tdnl = "\n" if pretty and r() < 0.3 else ""
+    vt = ('<td><p style="text-align:center"><span style="font-size:14px">%s</span></p></td>' if wrapc else "<td>%s</td>") + tdnl
+    vblank = "<td>%s</td>%s" % (blank_html, tdnl)
     o = d.o
     enc_label = d.opt.get("charset", "utf-8")
     out = []
@@ -1511,7 +1507,7 @@ def render_html(d, rng):
             t = t or blank_html
         elif wrapc:
             t = '<p style="text-align:center"><span style="font-size:14px">%s</span></p>' % t
-        return "<td%s>%s</td>%s" % (attrs, t, nl if pretty and r() < 0.3 else "")
+        return "<td%s>%s</td>%s" % (attrs, t, tdnl)
     tbl = '<table border="1" cellspacing="0" cellpadding="0" width="100%" style="border-collapse:collapse">' + nl + "<tbody>" + nl
     a(tbl)
     for cap, hdrs, rows in t2_blocks(d):
@@ -1557,8 +1553,11 @@ def render_html(d, rng):
                     cells.append(td(L2, 1, spans[i][1]))
                 cells.append(td(L3))
         raws = d.t3raw[i]
-        blanks = [(i, c) in d.t3blank for c in range(7)]
-        vc = [td(raws[c], blank=blanks[c]) for c in range(7)]
+        if d.t3blank:
+            vc = [((vblank if raws[c] == "" else "<td>%s</td>%s" % (raws[c], tdnl)) if (i, c) in d.t3blank else vt % raws[c])
+                  for c in range(7)]
+        else:
+            vc = [vt % x for x in raws]
         if drop and drop[0] == i:
             del vc[drop[1]]
         if cut and cut[0] == i:
@@ -1588,49 +1587,41 @@ def render_html(d, rng):
 
 # ----------------------------------------------------------------------------- renderer: space aligned (pdftotext -layout)
 
-class Pager:
-    __slots__ = ("lines", "n", "page", "per", "ff", "rng", "pnstyle")
+def paginate(rng, L, per, final=True):
+    """Insert pdftotext-style page ends: a blank line, a page number line, and a form feed before the next page."""
+    pn = rng.choice(("-%d-", "- %d -", "-%d-", "—%d—"))
+    out = []
+    n = len(L)
+    k = 0
+    for start in range(0, n, per):
+        chunk = L[start:start + per]
+        if k:
+            chunk[0] = "\f" + chunk[0]
+        out.extend(chunk)
+        k += 1
+        if start + per < n or final:
+            out.append("")
+            ind = rng.choice((5, 6, 40, 43, 75)) if rng.random() < 0.8 else 0
+            out.append(" " * ind + pn % k)
+    return "\n".join(out) + ("\n\f" if final else "")
 
-    def __init__(self, rng, per):
-        self.lines = []
-        self.n = 0
-        self.page = 1
-        self.per = per
-        self.ff = False
-        self.rng = rng
-        self.pnstyle = rng.choice(("-%d-", "- %d -", "-%d-", "—%d—"))
 
-    def room(self, k=1):
-        if self.n + k > self.per:
-            self.brk()
+_WRAP = {}
 
-    def add(self, line):
-        if self.n >= self.per:
-            self.brk()
-        if self.ff:
-            line = "\f" + line
-            self.ff = False
-        self.lines.append(line)
-        self.n += 1
 
-    def brk(self):
-        rng = self.rng
-        self.lines.append("")
-        ind = rng.choice((5, 6, 40, 43, 75)) if rng.random() < 0.8 else 0
-        self.lines.append(" " * ind + self.pnstyle % self.page)
-        self.page += 1
-        self.n = 0
-        self.ff = True
-
-    def text(self):
-        self.brk()
-        return "\n".join(self.lines) + "\n\f"
+def wrap_c(text, w):
+    k = (text, w)
+    v = _WRAP.get(k)
+    if v is None:
+        v = _WRAP[k] = wrap(text, w) if len(text) > w else [text]
+    return v
 
 
 def render_space(d, rng):
     r = rng.random
-    P = Pager(rng, rng.randint(42, 50))
-    add = P.add
+    per = rng.randint(42, 50)
+    L = []
+    add = L.append
     width = rng.randint(27, 31)
     pi = " " * rng.choice((3, 3, 5))
     for t in d.title_lines:
@@ -1640,79 +1631,82 @@ def render_space(d, rng):
         add("")
 
     def para(t, indent=pi):
-        for k, ln in enumerate(wrap(t, width)):
-            add((indent + ln) if k == 0 else ln)
+        ls = wrap(t, width)
+        ls[0] = indent + ls[0]
+        L.extend(ls)
 
     def head(t):
-        add(pi + t if r() < 0.7 else "     " + t)
+        add((pi if r() < 0.7 else "     ") + t)
     para(d.intro)
     head(d.heads[0])
     for p in d.s1:
         para(p)
     head(d.heads[1])
     style = d.opt.get("style", "kiro")
-    blanks_t2 = [i for i in d.t2blank]
+    kiro = style == "kiro"
     # ---------------- t2
     for cap, hdrs, rows in t2_blocks(d):
-        ci = rng.choice((14, 14, 39, 0)) if style == "kiro" else 0
+        ci = rng.choice((14, 14, 39, 0)) if kiro else 0
         add(" " * ci + cap)
         add("")
         add("")
         if len(hdrs) >= 2:
-            hx = [18 + k * (len(hdrs[0]) + 4) for k in range(len(hdrs))] if style == "kiro" else \
-                 [14 + k * (len(hdrs[0]) + 5) for k in range(len(hdrs))]
-            add(put([(7 if style == "kiro" else 0, "信息内容")] + list(zip(hx, hdrs))))
+            step = len(hdrs[0]) + (4 if kiro else 5)
+            hx = [(18 if kiro else 14) + k * step for k in range(len(hdrs))]
+            add(put([(7 if kiro else 0, "信息内容")] + list(zip(hx, hdrs))))
         else:
-            hx = [26 if style == "kiro" else 14]
+            hx = [26 if kiro else 14]
             if r() < 0.5:
                 hx = [38]
-            add(put([(7 if style == "kiro" and hx[0] < 30 else (20 if style == "kiro" else 0), "信息内容")] + [(hx[0], hdrs[0])]))
+            add(put([(7 if kiro and hx[0] < 30 else (20 if kiro else 0), "信息内容"), (hx[0], hdrs[0])]))
         add("")
         if r() < 0.7:
             add("")
         for label, raws in rows:
             pairs = [(0, label)]
-            for k, raw in enumerate(raws):
-                x = hx[k] + max(0, (len(hdrs[k]) - len(raw)) // 2) if len(raws) > 1 else hx[0] + rng.randint(0, 4) + (24 if hx[0] == 26 and r() < 0.3 else 0)
-                pairs.append((x, raw))
+            if len(raws) > 1:
+                for k, raw in enumerate(raws):
+                    pairs.append((hx[k] + max(0, (len(hdrs[k]) - len(raw)) // 2), raw))
+            else:
+                pairs.append((hx[0] + rng.randint(0, 4) + (24 if hx[0] == 26 and r() < 0.3 else 0), raws[0]))
             add(put(pairs))
             add("")
         add("")
     # ---------------- t3
     head(d.heads[2])
     labels, spans, note = t3_labels(d.variant, d.sty)
+    rowdefs = ROWDEFS[d.variant]
     nr = len(labels)
-    maxlen = max(len(x) for row in d.t3raw for x in row)
-    if style == "kiro":
-        x0 = rng.randint(44, 48)
-        colw = max(rng.randint(5, 7), maxlen + 2)
+    maxlen = max([max(map(len, row)) for row in d.t3raw])
+    if kiro:
+        x0 = rng.randint(46, 50)
+        colw = max(rng.randint(5, 7), maxlen + 3)
         gi, ri = 18, 28
         gap_rows = False
+        right = True
     else:
-        x0 = rng.randint(31, 36)
-        colw = max(rng.randint(8, 10), maxlen + 2)
+        x0 = rng.randint(33, 38)
+        colw = max(rng.randint(8, 10), maxlen + 3)
         gi, ri = 6, 13
         gap_rows = r() < 0.8
-    align = "right" if style == "kiro" else "left"
-    shifts = {1: 0}
+        right = False
+    shifts = {0: 0}
 
-    def xs_for_page():
-        sh = shifts.get(P.page)
+    def xfirst():
+        pg = len(L) // per
+        sh = shifts.get(pg)
         if sh is None:
-            sh = shifts[P.page] = rng.randint(-2, 3)
-        return [x0 + sh + c * colw for c in range(7)]
-    ot = appl_labels(d)
-    xs = xs_for_page()
-    # header block
-    P.room(12)
-    xs = xs_for_page()
+            sh = shifts[pg] = rng.randint(-2, 3)
+        return x0 + sh
+    xf = xfirst()
+    xs = [xf + c * colw for c in range(7)]
     add(put([(xs[3] - 2, "申请人情况")]))
     add("")
-    if style == "gnb":
+    half = len(note) // 2 + 1
+    if not kiro:
         add("")
-        nparts = [note[:len(note) // 2 + 1], note[len(note) // 2 + 1:]]
-        add(put([(0, nparts[0]), (xs[2], "法人或其他组织")]))
-        add(nparts[1])
+        add(put([(0, note[:half]), (xs[2], "法人或其他组织")]))
+        add(note[half:])
         add(put([(xs[0], "自然人"), (xs[6], "总计")]))
         add(put([(xs[1], "商业企"), (xs[2], "科研机"), (xs[3], "社会公益"), (xs[4], "法律服务")]))
         add(put([(xs[5], "其他")]))
@@ -1721,178 +1715,149 @@ def render_space(d, rng):
         add("")
     else:
         add(put([(xs[2] + 1, "法人或其他组织")]))
-        nparts = [note[:len(note) // 2 + 1] + " 等", note[len(note) // 2 + 2:]] if note[len(note) // 2 + 1] == "等" else [note[:len(note) // 2 + 1], note[len(note) // 2 + 1:]]
-        add(nparts[0])
-        add(nparts[1])
+        add(note[:half])
+        add(note[half:])
         add(put([(xs[0] - 1, "自然人"), (xs[3], "社会"), (xs[4], "法律"), (xs[6], "总计")]))
         add(put([(xs[1], "商业"), (xs[2], "科研")]))
         add(put([(xs[3], "公益"), (xs[4], "服务"), (xs[5], "其他")]))
         add(put([(xs[1], "企业"), (xs[2], "机构")]))
         add(put([(xs[3], "组织"), (xs[4], "机构")]))
         add("")
-    # vertical label 三、本年度办理结果
-    res_first, res_last = 2, nr - 2
+    # vertical label 三、本年度办理结果 and the group labels of multi-row groups
+    res_first = 2
     vert = {}
-    if style == "gnb":
-        chars = ["三、", "本", "年", "度", "办", "理", "结", "果"]
-        # spread over result rows: char k goes before row res_first+1+k*step
-        step = max(1, (res_last - res_first - 1) // len(chars))
+    if not kiro:
+        chars = ("三、", "本", "年", "度", "办", "理", "结", "果")
+        step = max(1, (nr - 4) // len(chars))
         for k, ch in enumerate(chars):
             vert[res_first + 2 + k * step] = ch
     else:
         vert[res_first + 3] = " 三 、本 年 度办 理 结果"
-    # group labels for multi-row groups
     glines = {}
+    same = {}
     for first, (g, size) in spans.items():
         gl_ = labels[first][1]
         if size <= 1:
             continue
-        if style == "gnb" or r() < 0.3:
-            h = max(2, len(gl_) // 2 + (1 if len(gl_) % 2 else 0))
+        if not kiro or r() < 0.3:
+            h = (len(gl_) + 1) // 2
             mid = first + size // 2
-            glines[mid] = gl_[:h]
-            glines[mid + 1 if mid + 1 < first + size else mid] = glines.get(mid + 1, "") or gl_[h:]
-            if mid + 1 >= first + size:
-                glines[mid] = gl_
-        else:
-            if r() < 0.3:
-                glines[("same", first)] = gl_
+            if mid + 1 < first + size:
+                glines[mid] = gl_[:h]
+                glines[mid + 1] = gl_[h:]
             else:
-                glines[first + size // 2] = gl_
+                glines[mid] = gl_
+        elif r() < 0.3 and ri + len(labels[first][2]) <= x0 - 8:
+            same[first] = gl_
+        else:
+            glines[first + size // 2] = gl_
     cut = d.cut
     drop = d.drop
-    vals_mid = style == "gnb"
-    for i, (L1, L2, L3) in enumerate(labels):
-        code, kind, g, k = ROWDEFS[d.variant][i]
-        # noise lines before the row
-        if i in vert:
-            v = vert[i]
-            if style == "kiro":
+    t3raw = d.t3raw
+    sp_ = " "
+    for i in range(nr):
+        L1, L2, L3 = labels[i]
+        kind = rowdefs[i][1]
+        pre = ""
+        v = vert.get(i)
+        if v is not None:
+            if kiro:
                 add(v)
-                for _ in range(rng.randint(1, 4)):
-                    add("")
-            pre = v if style == "gnb" else ""
-        else:
-            pre = ""
-        if i in glines and style == "gnb":
-            add(" " * gi + glines[i])
-        elif i in glines and i - 1 >= 0:
-            add(" " * gi + glines[i])
+                L.extend([""] * rng.randint(1, 4))
+            else:
+                pre = v
+        gt = glines.get(i)
+        if gt:
+            add(" " * gi + gt)
         if kind == "outer":
             ind, text = 0, L1
         elif kind == "single":
             ind, text = gi, L2
         else:
             ind, text = ri, L3
-            if ("same", i) in glines:
-                text = L3
-                ind = ri
-                pre = pre or ""
-                samegl = glines[("same", i)]
-            else:
-                samegl = None
-        maxw = max(6, x0 - ind - 3)
-        if kind == "reason" and ("same", i) in glines:
-            text_lines = [text]
-            maxw = 99
-        else:
-            text_lines = wrap(text, maxw) if len(text) > maxw else [text]
-        # value tokens
-        raws = d.t3raw[i]
-        pos = list(range(7))
+        toks = t3raw[i]
         collapsed = drop is not None and drop[0] == i
         if collapsed:
-            del pos[drop[1]]
+            toks = toks[:drop[1]] + toks[drop[1] + 1:]
         if cut and cut[0] == i:
-            pos = pos[:cut[1]]
-        P.room(len(text_lines) + 1)
-        xs = xs_for_page()
-        pairs = []
+            toks = toks[:cut[1]]
+        xf = xfirst()
         if collapsed:
-            x = xs[0]
-            for c in pos:
-                tok = raws[c]
-                pairs.append((x, tok))
-                x += len(tok) + 2
+            start = xf + 1
+            vals = "  ".join(toks)
+        elif right:
+            start = xf - 2
+            vals = "".join([t.rjust(colw) for t in toks])
         else:
-            for c in pos:
-                tok = raws[c]
-                if tok == "":
-                    continue
-                if align == "right":
-                    pairs.append((xs[c] + colw - 2 - len(tok), tok))
-                else:
-                    pairs.append((xs[c], tok))
-
-        def with_label(lbl, ind_):
-            line = put([(ind_, lbl)] + pairs) if lbl else put([(0, "")] + pairs)
-            return line
-
-        def prefix(line, pfx):
-            if pfx and line.startswith(" " * (len(pfx) + 1)):
-                return pfx + line[len(pfx):]
-            if pfx:
-                add(pfx)
-            return line
-        if kind == "reason" and ("same", i) in glines:
-            line = put([(gi, samegl), (ri, text)] + pairs)
-            add(prefix(line, pre))
-        elif len(text_lines) == 1:
-            add(prefix(with_label(text, ind), pre))
-        elif vals_mid and len(text_lines) >= 3:
-            add(prefix(" " * ind + text_lines[0], pre))
-            add(with_label(text_lines[1], ind))
+            start = xf
+            vals = "".join([t.ljust(colw) for t in toks]).rstrip()
+        if i in same:
+            first_line = put([(gi, same[i]), (ri, text)])
+            text_lines = [first_line]
+            ind = 0
+        else:
+            text_lines = wrap_c(text, x0 - ind - 7)
+        line0 = sp_ * ind + text_lines[0]
+        if pre:
+            if line0.startswith(sp_ * (len(pre) + 1)):
+                line0 = pre + line0[len(pre):]
+            else:
+                add(pre)
+        nl = len(text_lines)
+        if nl == 1:
+            add(line0.ljust(start) + vals if vals else line0)
+        elif not kiro and nl >= 3:
+            add(line0)
+            add((sp_ * ind + text_lines[1]).ljust(start) + vals)
             for tl in text_lines[2:]:
-                add(" " * ind + tl)
-        elif vals_mid:
-            add(prefix(" " * ind + text_lines[0], pre))
-            add(with_label("", 0))
+                add(sp_ * ind + tl)
+        elif not kiro:
+            add(line0)
+            add(sp_ * start + vals)
             for tl in text_lines[1:]:
-                add(" " * ind + tl)
+                add(sp_ * ind + tl)
         else:
-            add(prefix(" " * ind + text_lines[0], pre))
+            add(line0)
             for tl in text_lines[1:]:
-                add(" " * ind + tl)
-            add(with_label("", 0))
+                add(sp_ * ind + tl)
+            add(sp_ * start + vals)
         if cut and cut[0] == i:
-            return "\n".join(P.lines)
+            return paginate(rng, L, per, final=False)
         if gap_rows:
             add("")
     add("")
     add("")
     # ---------------- t4
     head(d.heads[3])
-    P.room(14)
-    if style == "kiro":
-        add("          行政复议                              行政诉讼")
-        add("")
-        add("                              未经复议直接起诉                  复议后起诉")
-        add("")
-        add("结果   结果     其他   尚未")
-        add("                    总 计 结果 结果 其他       尚未     结果 结果 其他 尚未")
-        add("维持   纠正     结果   审结                                               总计")
-        add("                                          总 计")
-        add("                        维持 纠正 结果       审结     维持 纠正 结果 审结")
+    if kiro:
+        L.extend(("          行政复议                              行政诉讼",
+                  "",
+                  "                              未经复议直接起诉                  复议后起诉",
+                  "",
+                  "结果   结果     其他   尚未",
+                  "                    总 计 结果 结果 其他       尚未     结果 结果 其他 尚未",
+                  "维持   纠正     结果   审结                                               总计",
+                  "                                          总 计",
+                  "                        维持 纠正 结果       审结     维持 纠正 结果 审结"))
     else:
-        add("行政复议                          行政诉讼")
-        add("")
-        add("")
-        add("                              未经复议直接起诉                              复议后起诉")
-        add("")
-        add("结果   结果    其他结    尚未")
-        add("                        总计")
-        add("                              结 果   结果       其他       尚未            结果   结果    其他   尚未审")
-        add("维持   纠正    果      审结")
-        add("                                                               总计                           总计")
-        add("                              维持    纠正       结果       审结            维持   纠正    结果   结")
-    for _ in range(rng.randint(1, 4)):
-        add("")
+        L.extend(("行政复议                          行政诉讼",
+                  "",
+                  "",
+                  "                              未经复议直接起诉                              复议后起诉",
+                  "",
+                  "结果   结果    其他结    尚未",
+                  "                        总计",
+                  "                              结 果   结果       其他       尚未            结果   结果    其他   尚未审",
+                  "维持   纠正    果      审结",
+                  "                                                               总计                           总计",
+                  "                              维持    纠正       结果       审结            维持   纠正    结果   结"))
+    L.extend([""] * rng.randint(1, 4))
     s = ""
     for c, tok in enumerate(d.t4raw):
         if c:
             s += " " * rng.randint(2, 6)
         s += tok
-    add(s.lstrip() if r() < 0.7 else " " + s)
+    add(s if r() < 0.7 else " " + s)
     add("")
     head(d.heads[4])
     for p in d.s5:
@@ -1904,9 +1869,8 @@ def render_space(d, rng):
         add("")
         add(" " * rng.randint(20, 30) + d.sign[0])
         add(" " * rng.randint(22, 32) + d.sign[1])
-    for _ in range(rng.randint(1, 4)):
-        add("")
-    return P.text()
+    L.extend([""] * rng.randint(1, 4))
+    return paginate(rng, L, per)
 
 
 # ----------------------------------------------------------------------------- odd files
@@ -1994,10 +1958,9 @@ def truth_line(d, path, enc, status, facts=True):
     if not facts:
         return head + ',"active_disclosure":[],"applications":[],"reviews_litigation":[],"narrative_counts":[]}'
     cut = d.cut
-    plain = not (d.thou or d.fw)
     # table 二
     if not d.t2blank:
-        ad_s = T2_TPL[d.tpl].format(*([repr(v) for v in d.t2] + d.t2raw))
+        ad_s = ",".join([f'{p}{v!r},"raw":"{raw}"{_SUF}' for p, v, raw in zip(T2_PREFIX[d.tpl], d.t2, d.t2raw)])
     else:
         ad = []
         pre = T2_PREFIX[d.tpl]
@@ -2013,10 +1976,16 @@ def truth_line(d, path, enc, status, facts=True):
     t3, t3raw, bl, amb = d.t3, d.t3raw, d.t3blank, d.t3amb
     drop = d.drop
     if not (bl or amb or cut):
-        if plain:
-            ap_s = T3_TPL[d.variant][0].format(*[x for row in t3raw for x in row])
-        else:
-            ap_s = T3_TPL[d.variant][1].format(*([v for row in t3 for v in row] + [x for row in t3raw for x in row]))
+        zs = T3_ZERO[d.variant]
+        parts = []
+        for i, raws in enumerate(t3raw):
+            if raws == Z7:
+                parts.append(zs[i])
+            else:
+                p = pre3[i]
+                row = t3[i]
+                parts.append(",".join([f'{p[c]}{row[c]},"raw":"{raws[c]}"{_SUF}' for c in range(7)]))
+        ap_s = ",".join(parts)
     else:
         ap = []
         SUFA = ',"blank":false,"ambiguous":true}'
@@ -2045,7 +2014,7 @@ def truth_line(d, path, enc, status, facts=True):
     if cut:
         rl_s = ""
     elif not d.t4blank:
-        rl_s = T4_TPL[0].format(*d.t4raw) if plain else T4_TPL[1].format(*(d.t4 + d.t4raw))
+        rl_s = ",".join([f'{p}{v},"raw":"{raw}"{_SUF}' for p, v, raw in zip(T4_PREFIX, d.t4, d.t4raw)])
     else:
         rl = []
         for c, v in enumerate(d.t4):
@@ -2132,9 +2101,15 @@ def main(argv=None):
     ap.add_argument("--out", required=True, help="output directory (corpus/ and truth.jsonl are written there)")
     ap.add_argument("--sample", action="store_true", help="small varied sample corpus (one per layout/format ...)")
     ap.add_argument("--clean", action="store_true", help="only well-formed reports: no odd files, ambiguity or truncation")
+    ap.add_argument("--p-blank", type=float, default=0.03, help="share of reports with blank cells (default 0.03)")
+    ap.add_argument("--p-amb", type=float, default=0.02, help="share of reports with an unrecoverable row (0.02)")
+    ap.add_argument("--p-violation", type=float, default=0.05, help="share violating an identity (0.05)")
+    ap.add_argument("--p-odd", type=float, default=0.017,
+                    help="share of odd files: empty, binary, not-a-report, duplicate, truncated (0.017)")
     ap.add_argument("-q", "--quiet", action="store_true")
     args = ap.parse_args(argv)
     rng = FastRandom(args.seed)
+    gc.disable()  # the generator makes no reference cycles worth collecting; collected every 20000 files below
     out_root = args.out
     corpus = os.path.join(out_root, "corpus")
     made_dirs = set()
@@ -2144,13 +2119,15 @@ def main(argv=None):
     os.makedirs(corpus, exist_ok=True)
     with open(os.path.join(out_root, "truth.jsonl"), "w", encoding="utf-8") as tf:
         for idx in range(args.n):
+            if idx % 20000 == 19999:
+                gc.collect()
             r = rng.random
             if args.sample:
                 ctl = dict(SAMPLE_PLAN[idx % len(SAMPLE_PLAN)])
             else:
-                ctl = {}
+                ctl = {"p_blank": args.p_blank, "p_amb": args.p_amb, "p_violation": args.p_violation}
                 if not args.clean:
-                    x = r()
+                    x = r() * 0.017 / max(args.p_odd, 1e-9)
                     if x < 0.003:
                         ctl["odd"] = "empty"
                     elif x < 0.006:

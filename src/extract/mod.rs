@@ -24,7 +24,8 @@ pub fn extract(text: &Text, report: &mut Report) {
     report.layout = Some(doc.layout.code());
     let norms = tables::row_norms(&doc.rows);
     report.meta = header::extract_metadata(&doc.rows, &norms);
-    let regions = tables::find_regions(&norms);
+    let mut regions = tables::find_regions(&norms);
+    let headless = tables::find_headless_reviews(&doc.rows, &mut regions);
     let found_any = regions.proactive.is_some() || regions.applications.is_some() || regions.reviews.is_some();
     if report.meta.title.is_none() && !found_any {
         let reason = "not a disclosure annual report: no 政府信息公开工作年度报告 title and none of tables 二/三/四";
@@ -38,6 +39,9 @@ pub fn extract(text: &Text, report: &mut Report) {
         report.diag(Severity::Warning, DiagCode::YearMissing, None, "report year not found in the title or the statistics period");
     }
 
+    if let Some(line) = headless {
+        report.diag(Severity::Info, DiagCode::TableMissing, Some(line), "table 四 heading not found; the row of 15 values after table 三 read as table 四");
+    }
     let versions = tables::detect_versions(&norms, &regions, doc.result_rowspan, report.meta.report_year);
     if let Some(v) = versions.report {
         report.template_version = Some(v.code());

@@ -237,6 +237,43 @@ fn align<'r, 'a>(cells: &'r [Cell<'a>], width: usize, layout: Layout, kind: RowK
     (cells.len() == width).then(|| cells.iter().collect())
 }
 
+/// Cells a row actually carries, for messages: in tabbed and markdown rows,
+/// the run between the first and last written cell (edge padding excluded).
+fn written(cells: &[Cell<'_>], layout: Layout) -> usize {
+    if matches!(layout, Layout::Tabbed | Layout::MarkdownTable | Layout::Mixed) {
+        let first = cells.iter().position(|c| !c.raw.trim().is_empty());
+        let last = cells.iter().rposition(|c| !c.raw.trim().is_empty());
+        if let (Some(a), Some(b)) = (first, last) {
+            return b - a + 1;
+        }
+    }
+    cells.len()
+}
+
+/// A report whose table 四 heading is missing or garbled (seed 001: the
+/// header came out one character per cell) still has its unique signature:
+/// one row of exactly 15 numbers and no label, after table 三. When table 四
+/// was not found, such a row ends table 三 and starts table 四.
+pub fn find_headless_reviews(rows: &[RawRow<'_>], regions: &mut Regions) -> Option<u32> {
+    if regions.reviews.is_some() {
+        return None;
+    }
+    let t3 = regions.applications.clone()?;
+    let i = t3.clone().find(|&i| {
+        let r = &rows[i];
+        let written: Vec<&Cell<'_>> = r.cells.iter().filter(|c| !c.raw.trim().is_empty()).collect();
+        r.kind == RowKind::Physical && written.len() == REVIEW_CELLS.len() && written.iter().all(|c| matches!(parse_cell(&c.text), CellValue::Number(_)))
+    })?;
+    // Start table 四 at the blank-line gap before the row (its garbled header).
+    let mut start = i;
+    while start > t3.start + 1 && rows[start - 1].line + 1 == rows[start].line && rows[start - 1].kind == RowKind::Physical {
+        start -= 1;
+    }
+    regions.applications = Some(t3.start..start);
+    regions.reviews = Some(start..t3.end);
+    Some(rows[i].line)
+}
+
 fn read_labelled<'r, 'a>(rows: &'r [RawRow<'a>], specs: &[RowSpec<'_>], layout: Layout) -> TableRead<'r, 'a> {
     let mut out = TableRead { results: vec![None; specs.len()], orphans: 0, first_orphan_line: None, duplicates: Vec::new() };
     let mut pending: Option<Pending<'r, 'a>> = None;
@@ -279,7 +316,7 @@ fn read_labelled<'r, 'a>(rows: &'r [RawRow<'a>], specs: &[RowSpec<'_>], layout: 
             } else {
                 out.results[idx] = Some(match align(parts.values, specs[idx].width, layout, row.kind) {
                     Some(cells) => RowResult::Aligned { line: row.line, cells },
-                    None => RowResult::Mismatch { line: row.line, found: parts.values.len() },
+                    None => RowResult::Mismatch { line: row.line, found: written(parts.values, layout) },
                 });
             }
             continue;
@@ -305,7 +342,7 @@ fn read_labelled<'r, 'a>(rows: &'r [RawRow<'a>], specs: &[RowSpec<'_>], layout: 
                     pending = None;
                     out.results[idx] = Some(match align(parts.values, width, layout, row.kind) {
                         Some(cells) => RowResult::Aligned { line: row.line.max(line), cells },
-                        None => RowResult::Mismatch { line: row.line, found: parts.values.len() },
+                        None => RowResult::Mismatch { line: row.line, found: written(parts.values, layout) },
                     });
                 } else {
                     finish(&mut pending, specs, &mut out);
