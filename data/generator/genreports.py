@@ -235,6 +235,7 @@ ROWDEFS = {v: t3_rowdefs(v) for v in ("2019", "2021", "2021s")}
 T3_PREFIX = {v: [['{"row_code":"%s","applicant":"%s","count":' % (r[0], a) for a in APPLICANTS] for r in ROWDEFS[v]]
              for v in ROWDEFS}
 T3_CUM = {v: list(accumulate(W_OUT[r[0]] for r in ROWDEFS[v][2:-2])) for v in ROWDEFS}
+T3_W = {v: [W_OUT[r[0]] for r in ROWDEFS[v][2:-2]] for v in ROWDEFS}
 
 PROCS = ("review", "litigation_direct", "litigation_after_review")
 OUTS = ("upheld", "corrected", "other", "pending", "total")
@@ -388,27 +389,30 @@ class FastRandom(random.Random):
 
 
 def split_n(rng, n, weights, cum=None):
-    """Split integer n into len(weights) non-negative parts (random, roughly proportional)."""
+    """Split integer n into len(weights) non-negative parts (random, roughly proportional).
+    weights[0] must be the largest weight (it absorbs the rounding remainder)."""
     k = len(weights)
     if n <= 0:
         return [0] * k
+    rr = rng.random
     if n <= 30:
         if cum is None:
             cum = list(accumulate(weights))
         tot = cum[-1]
         out = [0] * k
-        rr = rng.random
         for _ in range(n):
             j = bisect_right(cum, rr() * tot)
             out[j if j < k else k - 1] += 1
         return out
-    rr = rng.random
     raw = [w * (0.3 + 1.4 * rr()) if (w >= 3 or rr() < 0.6) else 0.0 for w in weights]
-    s = sum(raw) or 1.0
-    out = [int(n * x / s) for x in raw]
-    m = max(range(k), key=lambda i: raw[i])
-    out[m] += n - sum(out)
+    raw[0] = weights[0] * (0.3 + 1.4 * rr())
+    f = n / sum(raw)
+    out = [int(x * f) for x in raw]
+    out[0] += n - sum(out)
     return out
+
+
+SMALL_STR = tuple(str(i) for i in range(10000))
 
 
 def lognorm(rng, mu, sigma, cap):
@@ -428,6 +432,9 @@ def cn_date(y, m, d):
     return "%s年%s月%s日" % (ys, small(m), small(d))
 
 
+NO_LINE_START = frozenset("，。、；：）》”’！？,.;:)")
+
+
 def wrap(s, width):
     """Wrap s into lines of at most `width` chars, never splitting a run of ASCII letters/digits."""
     out = []
@@ -443,6 +450,8 @@ def wrap(s, width):
             k -= 1
         if k == i + 1:
             k = j
+        if s[k] in NO_LINE_START:  # kinsoku: punctuation never starts a line
+            k += 1
         out.append(s[i:k])
         i = k
     return out
@@ -558,9 +567,11 @@ def gen_t3(rng, level, variant):
     n_new = max(1, lognorm(rng, mu, sg, 20000))
     cols = split_n(rng, n_new, W_APPL)
     cum = T3_CUM[variant]
-    wts = [W_OUT[x[0]] for x in rows[2:-2]]
+    wts = T3_W[variant]
     for c in range(6):
         n = cols[c]
+        if n == 0 and c:
+            continue
         co = int(n * 0.08 * r()) if r() < 0.5 else 0
         if s >= 2 and c == 0 and co == 0 and r() < 0.3:
             co = 1 + int(r() * 3)
@@ -578,6 +589,9 @@ def gen_t3(rng, level, variant):
     return vals
 
 
+T4_CUM = list(accumulate((50, 10, 28, 12)))
+
+
 def gen_t4(rng, level):
     s = SCALE[level]
     r = rng.random
@@ -588,7 +602,7 @@ def gen_t4(rng, level):
             out += [0, 0, 0, 0, 0]
             continue
         n = max(1, lognorm(rng, mu - dm, 0.9, 2000))
-        a = split_n(rng, n, (50, 10, 28, 12))
+        a = split_n(rng, n, (50, 10, 28, 12), T4_CUM)
         out += a + [n]
     return out
 
@@ -651,7 +665,7 @@ def gen_t2(rng, level, tpl):
 # ----------------------------------------------------------------------------- the document
 
 def fmt_int(v, thou, fw):
-    s = ("{:,}".format(v) if (thou and v >= 1000) else str(v))
+    s = ("{:,}".format(v) if (thou and v >= 1000) else (SMALL_STR[v] if 0 <= v < 10000 else str(v)))
     return s.translate(FULLW) if fw else s
 
 
@@ -762,8 +776,9 @@ def make_doc(rng, idx, gl, ctl):
         d.t3raw = [[fmt_int(v, thou, fw) for v in row] for row in t3]
         d.t4raw = [fmt_int(v, thou, fw) for v in t4]
     else:
-        d.t3raw = [list(map(str, row)) for row in t3]
-        d.t4raw = list(map(str, t4))
+        S = SMALL_STR
+        d.t3raw = [[S[v] if v < 10000 else str(v) for v in row] if any(row) else Z7[:] for row in t3]
+        d.t4raw = [S[v] if v < 10000 else str(v) for v in t4]
     d.t2blank = set()
     d.t3blank = set()
     d.t4blank = set()
@@ -901,7 +916,8 @@ def nfmt(d, v):
 
 
 def fix_sp(s):
-    return s.replace("  ", " ").replace("， ", "，").replace("。 ", "。").replace(" ，", "，").replace(" 。", "。").strip()
+    return (s.replace("  ", " ").replace("， ", "，").replace("。 ", "。").replace(" ，", "，").replace(" 。", "。")
+            .replace("： ", "：").replace(" ）", "）").strip())
 
 
 def build_prose(rng, d, ctl):
@@ -984,7 +1000,7 @@ def build_prose(rng, d, ctl):
                  "存在的主要问题及改进情况、其他需要报告的事项等部分组成。报告中所列数据统计期限为%s年%s月%s日至%s年%s月%s日。"
                  % (org, yr, N(Y), N(1), N(1), N(Y), N(12), N(31)))
     elif x < 0.75:
-        office = org + ("办公室" if org.endswith("人民政府") else "")
+        office = org + (("党政办公室" if o["level"] == "township" else "办公室") if org.endswith("人民政府") else "")
         intro = ("本报告由%s根据《中华人民共和国政府信息公开条例》（国令第%s号）（以下简称《条例》）要求编制。"
                  "报告中所列数据统计期限自%s年%s月%s日起至%s年%s月%s日止。如对本报告有疑问，请与%s联系（地址：%s，邮编：%s，电话：%s）。"
                  % (office, N(711), N(Y), N(1), N(1), N(Y), N(12), N(31), office,
@@ -1001,8 +1017,11 @@ def build_prose(rng, d, ctl):
     st = d.sty[0]
 
     sub_style = r() < 0.6
+    sub_no = [0]
 
-    def sub(i, name):
+    def sub(_i, name):
+        sub_no[0] += 1
+        i = sub_no[0]
         return (gpar(i, st) + name + "。") if sub_style else ("%s是%s。" % (CNUM[i], name))
     # 1) active disclosure
     act = sub(1, "主动公开情况") + rng.choice(ACTIVE_GEN)
@@ -1370,11 +1389,6 @@ def render_cpl(d, rng, tab):
     L = []
     a = L.append
 
-    def cell(t):
-        if t == "" or t.strip() == "":
-            a(blank_line)
-        else:
-            a(ind + t)
     for t in d.title_lines:
         a(t)
     if d.webhdr:
@@ -1384,8 +1398,7 @@ def render_cpl(d, rng, tab):
     for p in d.s1:
         a(pin + p)
     a(d.heads[1] + ("\n" if not tab else ""))
-    for c in cells_t2(d):
-        cell(c)
+    L.extend([(ind + c) if c else blank_line for c in cells_t2(d)])
     a(d.heads[2])
     labels, spans, note = t3_labels(d.variant, d.sty)
     ot = appl_labels(d)
@@ -1421,11 +1434,9 @@ def render_cpl(d, rng, tab):
         if drop and drop[0] == i:
             raws = raws[:drop[1]] + raws[drop[1] + 1:]
         if cut and cut[0] == i:
-            for v in raws[:cut[1]]:
-                cell(v)
+            L.extend([(ind + v) if v else blank_line for v in raws[:cut[1]]])
             return sep.join(L)
-        for v in raws:
-            cell(v)
+        L.extend([(ind + v) if v else blank_line for v in raws])
     a(d.heads[3] + ("\n" if not tab else ""))
     if tab:
         for t in ("行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉",
@@ -1441,8 +1452,7 @@ def render_cpl(d, rng, tab):
         for _ in range(2):
             for t in ("结果", "维持", "结果", "纠正", "其他", "结果", "尚未", "审结", "总计"):
                 a(t)
-    for v in d.t4raw:
-        cell(v)
+    L.extend([(ind + v) if v else blank_line for v in d.t4raw])
     a(d.heads[4])
     for p in d.s5:
         a(pin + p)
@@ -1956,7 +1966,8 @@ def truth_line(d, path, enc, status, facts=True):
                 d.title, o["org"], q(o["province"]), q(o["city"]), q(o["county"]), q(o["township"]), o["level"],
                 q(d.published)))
     if not facts:
-        return head + ',"active_disclosure":[],"applications":[],"reviews_litigation":[],"narrative_counts":[]}'
+        return (head + ',"active_disclosure":[],"applications":[],"reviews_litigation":[],"narrative_counts":[]}\n'
+                ).encode("utf-8")
     cut = d.cut
     # table 二
     if not d.t2blank:
@@ -2028,8 +2039,10 @@ def truth_line(d, path, enc, status, facts=True):
     for subj, cat, ch, tot, n, approx in d.narr:
         nc.append('{"subject":"%s","category":%s,"channel":%s,"is_total":%s,"count":%d,"approximate":%s}' % (
             subj, q(cat), q(ch), jb(tot), n, jb(approx)))
-    return (head + ',"active_disclosure":[' + ad_s + '],"applications":[' + ap_s +
-            '],"reviews_litigation":[' + rl_s + '],"narrative_counts":[' + ",".join(nc) + "]}")
+    # ASCII-only pieces stay compact strings: encode them apart from the CJK metadata (much faster)
+    return b"".join((head.encode("utf-8"), b',"active_disclosure":[', ad_s.encode("utf-8"), b'],"applications":[',
+                     ap_s.encode("utf-8"), b'],"reviews_litigation":[', rl_s.encode("utf-8"), b'],"narrative_counts":[',
+                     ",".join(nc).encode("utf-8"), b"]}\n"))
 
 
 def odd_truth(path, enc, status, fmt="text"):
@@ -2038,7 +2051,7 @@ def odd_truth(path, enc, status, fmt="text"):
             "province": None, "city": None, "county": None, "township": None, "admin_level": None,
             "published_on": None, "active_disclosure": [], "applications": [], "reviews_litigation": [],
             "narrative_counts": []}
-    return json.dumps(meta, ensure_ascii=False)
+    return (json.dumps(meta, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 # ----------------------------------------------------------------------------- encoding
@@ -2117,7 +2130,7 @@ def main(argv=None):
     stats = {}
     recent = []  # (gen_layout, ext, bytes, Doc, enc, status) of recent ok reports, for duplicates
     os.makedirs(corpus, exist_ok=True)
-    with open(os.path.join(out_root, "truth.jsonl"), "w", encoding="utf-8") as tf:
+    with open(os.path.join(out_root, "truth.jsonl"), "wb", buffering=1 << 20) as tf:
         for idx in range(args.n):
             if idx % 20000 == 19999:
                 gc.collect()
@@ -2192,7 +2205,7 @@ def main(argv=None):
                 made_dirs.add(gl)
             with open(os.path.join(corpus, rel), "wb") as f:
                 f.write(data)
-            tf.write(line + "\n")
+            tf.write(line)
             k = (gl, status)
             stats[k] = stats.get(k, 0) + 1
     dt = time.time() - t0

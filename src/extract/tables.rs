@@ -219,7 +219,12 @@ struct TableRead<'r, 'a> {
 fn align<'r, 'a>(cells: &'r [Cell<'a>], width: usize, layout: Layout, kind: RowKind) -> Option<Vec<&'r Cell<'a>>> {
     if kind == RowKind::Physical && layout == Layout::HtmlTable {
         // HTML cells are explicit: the last `width` cells are the value columns.
-        return (cells.len() >= width).then(|| cells[cells.len() - width..].iter().collect());
+        // Trailing empty cells beyond the row's width are padding of a wider table.
+        let mut end = cells.len();
+        while end > width && cells[end - 1].text.trim().is_empty() {
+            end -= 1;
+        }
+        return (end >= width).then(|| cells[end - width..end].iter().collect());
     }
     if kind == RowKind::Physical && matches!(layout, Layout::Tabbed | Layout::MarkdownTable | Layout::Mixed) {
         let is_empty = |c: &Cell<'_>| c.raw.trim().is_empty();
@@ -277,6 +282,7 @@ pub fn find_headless_reviews(rows: &[RawRow<'_>], regions: &mut Regions) -> Opti
 fn read_labelled<'r, 'a>(rows: &'r [RawRow<'a>], specs: &[RowSpec<'_>], layout: Layout) -> TableRead<'r, 'a> {
     let mut out = TableRead { results: vec![None; specs.len()], orphans: 0, first_orphan_line: None, duplicates: Vec::new() };
     let mut pending: Option<Pending<'r, 'a>> = None;
+    let mut carry: Vec<String> = Vec::new();
 
     fn finish<'r, 'a>(pending: &mut Option<Pending<'r, 'a>>, specs: &[RowSpec<'_>], out: &mut TableRead<'r, 'a>) {
         if let Some(p) = pending.take() {
@@ -306,6 +312,7 @@ fn read_labelled<'r, 'a>(rows: &'r [RawRow<'a>], specs: &[RowSpec<'_>], layout: 
                 .filter(|&i| !specs[i].alternative || !parts.values.is_empty())
         };
         if let Some(idx) = matched {
+            carry.clear();
             finish(&mut pending, specs, &mut out);
             if out.results[idx].is_some() {
                 out.duplicates.push((idx, row.line));
@@ -322,6 +329,22 @@ fn read_labelled<'r, 'a>(rows: &'r [RawRow<'a>], specs: &[RowSpec<'_>], layout: 
             continue;
         }
         if parts.values.is_empty() {
+            // A label wrapped so that no single line names its row
+            // (`1．申请人无正当理由逾` / `期不补正、行政机关不再` / …): join the
+            // last few unmatched text lines and try again.
+            if pending.is_none() && !parts.label.is_empty() {
+                if carry.len() == 3 {
+                    carry.remove(0);
+                }
+                carry.push(parts.label.clone());
+                let joined = carry.concat();
+                let found = best_match(&joined, specs.iter().map(|s| (s, s.keys))).map(|(i, _)| i).filter(|&i| !specs[i].alternative && out.results[i].is_none());
+                if let Some(idx) = found {
+                    carry.clear();
+                    pending = Some(Pending { row: idx, line: row.line, cells: Vec::new(), text_rows: 0 });
+                    continue;
+                }
+            }
             // Text that is no row label: a wrapped label's continuation, a
             // group label, a header. It ends a run of one-per-line values.
             if let Some(p) = pending.as_mut() {
@@ -332,6 +355,7 @@ fn read_labelled<'r, 'a>(rows: &'r [RawRow<'a>], specs: &[RowSpec<'_>], layout: 
             }
             continue;
         }
+        carry.clear();
         let values_count = parts.values.iter().filter(|c| !c.raw.trim().is_empty() || row.kind == RowKind::BlankCell).count();
         match pending.as_mut() {
             Some(p) if row.kind == RowKind::Physical => {
@@ -433,7 +457,11 @@ fn span_of(cell: &Cell<'_>) -> Span {
 /// runs of the wrong length mean the extractor scrambled the order, and then
 /// even runs of the right length may belong to another row.
 fn scrambled(read: &TableRead<'_, '_>, layout: Layout) -> bool {
-    layout == Layout::CellPerLine && (read.orphans > 0 || read.results.iter().any(|r| matches!(r, Some(RowResult::Mismatch { .. }))))
+    // One row with a lost or extra cell is that row's problem (its label
+    // and the next one fence it in); numbers outside any row, or several
+    // misfits, mean the reading order itself is broken.
+    let misfits = read.results.iter().filter(|r| matches!(r, Some(RowResult::Mismatch { .. }))).count();
+    layout == Layout::CellPerLine && (read.orphans > 0 || misfits > 1)
 }
 
 fn report_table_issues(table: TableId, read: &TableRead<'_, '_>, layout: Layout, report: &mut Report) -> bool {
@@ -695,7 +723,9 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, report: &mut Report) -> 
                 break;
             }
             let numbers = parts.values.iter().filter(|c| matches!(parse_cell(&c.text), CellValue::Number(_))).count();
-            if numbers < 5 && parts.values.len() < width {
+            let written = parts.values.iter().filter(|c| !c.text.trim().is_empty()).count();
+            // An all-empty row is header padding (markdown `| | | |`), not 15 blanks.
+            if written == 0 || (numbers < 5 && parts.values.len() < width) {
                 continue;
             }
             let aligned = if layout.has_explicit_empty_cells() && parts.label.is_empty() && parts.values.len() == width {

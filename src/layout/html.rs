@@ -241,7 +241,17 @@ fn close_cell<'a>(
         *result_rowspan = Some(cell.rowspan);
     }
     let idx = row_cells.len() as u32;
-    let offset = cell.content_start + lead;
+    let mut offset = cell.content_start + lead;
+    // `raw` is the cell as written: when the visible text occurs verbatim
+    // inside the markup (`<p><span>0</span></p>`), point at it, not at the tags.
+    let visible = content.trim();
+    let mut raw = raw;
+    if !visible.is_empty() && visible.len() < raw.len() {
+        if let Some(pos) = raw.find(visible) {
+            raw = &raw[pos..pos + visible.len()];
+            offset += pos;
+        }
+    }
     row_cells.push(Cell { raw, text: content, offset: offset as u32, line: text.line_of(offset), col: idx, end_col: idx + 1 });
 }
 
