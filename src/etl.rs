@@ -108,7 +108,7 @@ pub fn run(config: &Config) -> Result<RunSummary> {
     let t = Instant::now();
     let files = discover(&config.corpus, &[config.out.clone(), output.staging().to_owned()])?;
     stages.discover = t.elapsed().as_secs_f64();
-    info!(files = files.len(), seconds = stages.discover, "discover: {} files under {}", files.len(), config.corpus.display());
+    info!("discover: {} files under {} in {:.2}s", files.len(), config.corpus.display(), stages.discover);
 
     let pool = rayon::ThreadPoolBuilder::new().num_threads(config.jobs).build().context("starting parser threads")?;
     let progress = if config.progress {
@@ -175,21 +175,21 @@ pub fn run(config: &Config) -> Result<RunSummary> {
     stages.parse = parse_secs;
     stages.write = write_secs + t.elapsed().as_secs_f64();
     info!(
-        seconds = stages.parse,
-        "parse: {} files ({} ok, {} partial, {} failed, {} not_a_report, {} duplicate)",
+        "parse: {} files in {:.2}s ({} ok, {} partial, {} failed, {} not_a_report, {} duplicate)",
         files.len(),
+        stages.parse,
         statuses["ok"],
         statuses["partial"],
         statuses["failed"],
         statuses["not_a_report"],
         statuses["duplicate"]
     );
-    info!(seconds = stages.write, "write: {} facts", rows.values().sum::<u64>());
+    info!("write: {} rows in {:.2}s", rows.values().sum::<u64>(), stages.write);
 
     let t = Instant::now();
     let stats = compute_stats(output.staging(), &config.pipeline)?;
     stages.stats = t.elapsed().as_secs_f64();
-    info!(seconds = stages.stats, "stats: {} statistics from {}", stats.len(), config.pipeline.source);
+    info!("stats: {} statistics from {} in {:.2}s", stats.len(), config.pipeline.source, stages.stats);
 
     let failed = statuses["failed"];
     let exit_status = if config.fail_on_failed && failed > 0 { EXIT_FILES_FAILED } else { 0 };
@@ -226,6 +226,6 @@ pub fn run(config: &Config) -> Result<RunSummary> {
     summary.peak_rss_bytes = peak_rss_bytes();
     // Rewritten in place (atomically) so the publish time is recorded too.
     summary.write(output.out())?;
-    info!(seconds = summary.stages.publish, "publish: {} ({:.1}s in all)", config.out.display(), summary.wall_seconds);
+    info!("publish: {} in {:.2}s ({:.1}s in all, exit status {})", config.out.display(), summary.stages.publish, summary.wall_seconds, summary.exit_status);
     Ok(summary)
 }

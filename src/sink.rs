@@ -28,8 +28,9 @@ use crate::error::Usage;
 /// The file written in each partition directory (codec in the name, as delta-rs does).
 pub const PART_FILE: &str = "part-00000.zstd.parquet";
 
-/// Rows per row group: a multiple of DuckDB's 122,880-row vector group.
-pub const ROW_GROUP_ROWS: usize = 122_880 * 4;
+/// Rows per row group: DuckDB's 122,880-row group size; small enough that the
+/// open writers of every partition together buffer little.
+pub const ROW_GROUP_ROWS: usize = 122_880;
 
 /// Hive directory name of a partition; unknown years go where DuckDB and Spark read NULL.
 #[must_use]

@@ -148,6 +148,10 @@ DEPT_COUNTY = ["教育局", "财政局", "公安局", "自然资源局", "住房
 
 LEVELS = ("township", "county", "department", "city", "province")
 LEVEL_W = (40, 22, 22, 11, 5)
+LEVEL_CUM = list(accumulate(LEVEL_W))
+LAYOUT_CUM = list(accumulate(LAYOUT_WEIGHTS))
+YEARS = (2019, 2020, 2021, 2022, 2023, 2024)
+YEAR_CUM = list(accumulate((10, 14, 18, 20, 20, 18)))
 
 # ----------------------------------------------------------------------------- table 二
 
@@ -312,7 +316,7 @@ def t3_labels(variant, sty):
 
 CATS = ["机构信息", "政策法规", "通知公告", "财政信息", "人事信息", "政府工作报告信息", "乡镇工作", "概况信息", "综合管理信息",
         "政策文件及解读", "村居信息", "工作动态", "规划计划", "民生实事", "重点领域信息", "应急管理信息", "人事任免",
-        "财政预决算", "公示公告", "政策解读信息"]
+        "财政预决算", "公示公告", "政策解读"]
 CH_WEB = ["政府网站", "政府门户网站", "门户网站"]
 CH_WX = ["微信公众号", "政务微信", "微信平台“{nm}”", "“{nm}”微信公众号"]
 CH_WB = ["政务微博", "官方微博"]
@@ -474,7 +478,7 @@ def put(pairs):
 def make_org(rng, level=None):
     r = rng.random
     if level is None:
-        level = rng.choices(LEVELS, LEVEL_W)[0]
+        level = LEVELS[bisect_right(LEVEL_CUM, rng.random() * LEVEL_CUM[-1])]
     prov = city = county = town = None
     if level == "township":
         p, c, k, t = rng.choice(TOWNS)
@@ -696,7 +700,7 @@ def make_doc(rng, idx, gl, ctl):
     d.small = ctl.get("small", False)
     o = make_org(rng, ctl.get("level"))
     d.o = o
-    year = ctl.get("year") or rng.choices((2019, 2020, 2021, 2022, 2023, 2024), (10, 14, 18, 20, 20, 18))[0]
+    year = ctl.get("year") or YEARS[bisect_right(YEAR_CUM, r() * YEAR_CUM[-1])]
     d.year = year
     d.tpl = ctl.get("tpl") or choose_template(rng, year)
     d.variant = d.tpl
@@ -707,6 +711,7 @@ def make_doc(rng, idx, gl, ctl):
     s_half = (gl == "cell_per_line" and r() < 0.7) or r() < 0.08
     d.sty = (0 if r() < 0.55 else (1 if r() < 0.6 else 2), rng.choice((0, 0, 0, 1, 2, 3)), 1 if r() < 0.1 else 0,
              s_half, gl == "space_aligned" and r() < 0.25)
+    d.opt["social"] = r() < 0.1
     d.cap_st = 1 if s_half else (2 if (gl == "space_aligned" and r() < 0.3) else (1 if r() < 0.2 else 0))
     d.sp = r() < (0.6 if gl in ("space_aligned", "tabbed", "markdown_table") else 0.25)
     d.thou = s >= 3 and r() < 0.3
@@ -743,7 +748,7 @@ def make_doc(rng, idx, gl, ctl):
                 d.t2[len(t2raw)] = float(raw.replace(",", ""))
         elif m == "procurement_amount":
             if d.proc_style is None:
-                d.proc_style = rng.choice(("yuan", "yuan", "hdr", "dec4", "dec4", "cell"))
+                d.proc_style = ctl.get("proc") or rng.choice(("yuan", "yuan", "hdr", "dec4", "dec4", "cell"))
             if v == 0:
                 raw = "0"
                 if d.proc_style == "dec4":
@@ -792,10 +797,10 @@ def make_doc(rng, idx, gl, ctl):
     elif gl == "markdown_table":
         d.opt["extra"] = r() < 0.25
     elif gl == "space_aligned":
-        d.opt["style"] = "kiro" if r() < 0.5 else "gnb"
+        d.opt["style"] = ctl.get("style") or ("kiro" if r() < 0.5 else "gnb")
     # ---- blanks (~3% of reports)
     if ctl.get("blanks") or (not ctl.get("no_blanks") and r() < ctl.get("p_blank", 0.03)):
-        apply_blanks(rng, d)
+        apply_blanks(rng, d, ctl.get("ph"), ctl.get("blank_mode"))
     # ---- ambiguity: a row that lost a value cell (~2%)
     if not ctl.get("clean") and (ctl.get("amb") or r() < ctl.get("p_amb", 0.02)):
         apply_drop(rng, d)
@@ -805,6 +810,8 @@ def make_doc(rng, idx, gl, ctl):
         d.drop = None
         d.t3amb = {}
     build_prose(rng, d, ctl)
+    if d.cut and d.sign and not d.webhdr:
+        d.published = None  # the signature was cut off with the rest of the file
     return d
 
 
@@ -820,10 +827,12 @@ def empty_ok(d, table, whole_col=False):
     return True
 
 
-def apply_blanks(rng, d):
+def apply_blanks(rng, d, ph=None, mode=None):
     r = rng.random
-    ph = rng.choice(("", "", "") + PLACEHOLDERS)
-    mode = r()
+    if ph is None:
+        ph = rng.choice(("", "", "") + PLACEHOLDERS)
+    if mode is None:
+        mode = r()
     t3 = d.t3
     if d.tpl == "2019" and mode < 0.2:
         # 本年增/减 written as '/' (or left blank) everywhere
@@ -910,10 +919,6 @@ def apply_drop(rng, d):
 
 
 # ----------------------------------------------------------------------------- prose
-
-def nfmt(d, v):
-    return " %s " % v if d.sp else str(v)
-
 
 def fix_sp(s):
     return (s.replace("  ", " ").replace("， ", "，").replace("。 ", "。").replace(" ，", "，").replace(" 。", "。")
@@ -1181,19 +1186,12 @@ def t2_blocks(d):
 
 def appl_labels(d):
     ot = list(ORG_TYPES)
-    if d.sty[2] and d.gl != "space_aligned":
+    if d.opt.get("social") and d.gl != "space_aligned":
         ot[2] = "社会组织"
     return ot
 
 
 # ----------------------------------------------------------------------------- renderer: tabbed / markdown
-
-def t3_grid(d):
-    """Expanded 10-column grid rows for t3 data: list of [L1, L2, L3, r0..r6] with value cells as raw strings.
-    Also returns row index list (one per data row)."""
-    labels, spans, note = t3_labels(d.variant, d.sty)
-    return labels
-
 
 def render_tabbed(d, rng):
     r = rng.random
@@ -1253,8 +1251,6 @@ def render_tabbed(d, rng):
         fields = [L1, L2, L3] + raws
         if brk is not None and brk <= i < nr - 1:
             fields = fields[1:]
-        if L1 == OUTER[0] or L1 == OUTER[1] or L1 == OUTER[3]:
-            pass
         line = "\t".join(fields)
         if cut and cut[0] == i:
             a(line)
@@ -1885,10 +1881,18 @@ def render_space(d, rng):
 
 # ----------------------------------------------------------------------------- odd files
 
-def odd_file(rng, kind, year):
-    """Returns (text or bytes, title, gen details)."""
+_EMPTY_SEEN = [0]
+
+
+def odd_file(rng, kind, year, form=None):
+    """Returns the text (str) or the raw bytes of an odd file."""
     if kind == "empty":
-        return b""
+        # the first one is 0 bytes; later ones are blank but byte-distinct (else they would be duplicates)
+        _EMPTY_SEEN[0] += 1
+        k = _EMPTY_SEEN[0] - 1
+        if k == 0:
+            return b""
+        return (b"\xef\xbb\xbf" if k % 2 else b"") + (b"\r\n" if k % 3 else b" ") * k
     if kind == "binary":
         head = rng.choice((b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00",
                            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", b""))
@@ -1932,7 +1936,7 @@ def odd_file(rng, kind, year):
              "收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项。",
              "　　二、各部门应于%d年1月31日前、各乡镇人民政府（街道办事处）应于%d年3月31日前向社会公布本机关年度报告。" % (y + 1, y + 1),
              "　　三、年度报告中的数据应当真实准确，表格数据之间的勾稽关系应当正确。"]
-    if rng.random() < 0.3:
+    if (rng.random() < 0.3) if form is None else form:
         lines.append("　　附件：中华人民共和国政府信息公开工作年度报告格式")
         lines.append("二、主动公开政府信息情况")
         for cn, hdrs, rows in T2_2021:
@@ -2085,27 +2089,51 @@ EXT = {"markdown_table": ".md", "html_table": ".html"}
 # ----------------------------------------------------------------------------- sample plan
 
 SAMPLE_PLAN = [
-    dict(gl="tabbed", level="township", year=2021, small=True, web=False, enc="utf-8", crlf=False, clean=True),
-    dict(gl="markdown_table", level="township", year=2020, tpl="2019", small=True, web=False, enc="utf-8", crlf=False,
-         clean=True),
-    dict(gl="cell_per_line", level="township", year=2022, small=True, web=True, enc="utf-8", crlf=False, clean=True,
-         blanks=True),
-    dict(gl="cell_per_line_tab", level="department", year=2020, small=True, web=False, enc="utf-8", crlf=False,
-         clean=True),
-    dict(gl="space_aligned", level="county", year=2023, small=True, enc="utf-8", crlf=False, clean=True,
-         no_variant=True),
-    dict(gl="space_aligned", level="city", year=2019, small=True, enc="utf-8", crlf=False, clean=True),
-    dict(gl="html_table", level="city", year=2022, small=True, enc="utf-8", crlf=False, clean=True, blanks=True),
-    dict(gl="html_table", level="province", year=2019, small=True, enc="utf-8", crlf=False, clean=True),
-    dict(gl="tabbed", level="county", year=2022, small=True, web=False, enc="gb18030", crlf=True, clean=True),
-    dict(gl="markdown_table", level="department", year=2023, small=True, web=False, enc="utf-8-sig", crlf=False,
-         clean=True, blanks=True),
-    dict(odd="notice"),
+    dict(gl="tabbed", level="township", year=2021, web=False, enc="utf-8", crlf=False, want=("apps",)),
+    dict(gl="markdown_table", level="township", year=2020, tpl="2019", web=False, enc="utf-8", crlf=False,
+         proc="dec4", want=("proc",)),
+    dict(gl="cell_per_line", level="township", year=2022, web=True, enc="utf-8", crlf=False, blanks=True, ph="",
+         blank_mode=0.9, want=("blank",)),
+    dict(gl="cell_per_line_tab", level="department", year=2020, web=False, enc="utf-8", crlf=False, proc="yuan",
+         want=("proc", "signed", "apps")),
+    dict(gl="space_aligned", level="county", year=2023, enc="utf-8", crlf=False, style="kiro", no_variant=True,
+         want=("apps",)),
+    dict(gl="space_aligned", level="city", year=2024, enc="utf-8", crlf=False, style="gnb", want=("apps",)),
+    dict(gl="html_table", level="city", year=2022, enc="utf-8", crlf=False, blanks=True, ph="", blank_mode=0.3,
+         want=("blank", "apps")),
+    dict(gl="html_table", level="province", year=2019, enc="utf-8", crlf=False, proc="yuan", want=("proc", "apps")),
+    dict(gl="tabbed", level="county", year=2022, web=False, enc="gb18030", crlf=True, want=("apps",)),
+    dict(gl="markdown_table", level="department", year=2023, web=False, enc="utf-8-sig", crlf=False, blanks=True,
+         want=("blank",)),
+    dict(odd="notice", form=False),
     dict(odd="empty"),
 ]
 
 
+def sample_ok(d, want):
+    for w in want:
+        if w == "apps" and d.t3[0][6] == 0:
+            return False
+        if w == "proc" and (d.tpl != "2019" or d.t2[-2] == 0):
+            return False
+        if w == "signed" and not any(x.startswith(("+", "-")) and x not in ("-",) for x in d.t2raw):
+            return False
+        if w == "blank" and not (d.t2blank or d.t3blank or d.t4blank):
+            return False
+    return True
+
+
 # ----------------------------------------------------------------------------- main
+
+def write_file(path, data):
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -2122,11 +2150,13 @@ def main(argv=None):
     ap.add_argument("-q", "--quiet", action="store_true")
     args = ap.parse_args(argv)
     rng = FastRandom(args.seed)
+    _EMPTY_SEEN[0] = 0
     gc.disable()  # the generator makes no reference cycles worth collecting; collected every 20000 files below
     out_root = args.out
     corpus = os.path.join(out_root, "corpus")
     made_dirs = set()
     t0 = time.time()
+    c0 = time.process_time()
     stats = {}
     recent = []  # (gen_layout, ext, bytes, Doc, enc, status) of recent ok reports, for duplicates
     os.makedirs(corpus, exist_ok=True)
@@ -2136,7 +2166,9 @@ def main(argv=None):
                 gc.collect()
             r = rng.random
             if args.sample:
-                ctl = dict(SAMPLE_PLAN[idx % len(SAMPLE_PLAN)])
+                ctl = dict(SAMPLE_PLAN[idx % len(SAMPLE_PLAN)], small=True, clean=True)
+                if not ctl.get("blanks"):
+                    ctl["no_blanks"] = True
             else:
                 ctl = {"p_blank": args.p_blank, "p_amb": args.p_amb, "p_violation": args.p_violation}
                 if not args.clean:
@@ -2172,14 +2204,18 @@ def main(argv=None):
                     if odd == "binary" and data[:2] == b"PK":
                         ext = ".docx" if r() < 0.3 else ".txt"
                 else:
-                    text = odd_file(rng, odd, rng.choice((2020, 2021, 2022, 2023)))
+                    text = odd_file(rng, odd, rng.choice((2020, 2021, 2022, 2023)), ctl.get("form"))
                     data, enc = encode(rng, text, None, {"crlf": False} if args.sample else {})
                     status = "not_a_report"
                 rel = "%s/%s%s" % (gl, name, ext)
                 line = odd_truth(rel, enc, status)
             else:
-                gl = ctl.get("gl") or rng.choices(GEN_LAYOUTS, LAYOUT_WEIGHTS)[0]
+                gl = ctl.get("gl") or GEN_LAYOUTS[bisect_right(LAYOUT_CUM, r() * LAYOUT_CUM[-1])]
                 d = make_doc(rng, idx, gl, ctl)
+                for _ in range(200):
+                    if sample_ok(d, ctl.get("want", ())):
+                        break
+                    d = make_doc(rng, idx, gl, ctl)
                 enc_choice = ctl.get("enc")
                 if gl == "html_table":
                     if enc_choice is None:
@@ -2203,15 +2239,15 @@ def main(argv=None):
             if gl not in made_dirs:
                 os.makedirs(dirp, exist_ok=True)
                 made_dirs.add(gl)
-            with open(os.path.join(corpus, rel), "wb") as f:
-                f.write(data)
+            write_file(os.path.join(corpus, rel), data)
             tf.write(line)
             k = (gl, status)
             stats[k] = stats.get(k, 0) + 1
     dt = time.time() - t0
+    ct = time.process_time() - c0
     if not args.quiet:
-        print("wrote %d files in %.2fs (%.0f files/s) to %s" % (args.n, dt, args.n / max(dt, 1e-9), out_root),
-              file=sys.stderr)
+        print("wrote %d files in %.2fs (%.0f files/s wall, %.0f files/s cpu) to %s" % (
+            args.n, dt, args.n / max(dt, 1e-9), args.n / max(ct, 1e-9), out_root), file=sys.stderr)
         for (gl, st), n in sorted(stats.items()):
             print("  %-18s %-13s %6d" % (gl, st, n), file=sys.stderr)
     return 0

@@ -317,7 +317,8 @@ fn read_sentence(prose: &Prose, range: Range<usize>, out: &mut Vec<Counted>) {
             let mut part_of = None;
             if category_mode && channel.is_none() {
                 let Some(t) = total else { continue };
-                let cat = subject_of(stripped);
+                // A category is named whole (`政策解读信息`): only a leading verb is dropped.
+                let cat = strip_suffixes(strip_prefixes(stripped, VERBS), &["共计", "共", "约", "近", "达", "为", "计", "的"]);
                 if cat.is_empty() {
                     continue;
                 }

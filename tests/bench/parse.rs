@@ -1,1 +1,80 @@
-fn main() {}
+//! Criterion micro-benchmarks of the hot path: decode, layout reading and
+//! extraction, on the real fixture reports and on one generated report per
+//! layout (`data/sample`).
+//!
+//! `cargo bench --bench parse`. The end-to-end benchmark (files/s, MB/s,
+//! stages, peak RSS, Python and ripgrep side by side) is `tests/bench/bench.py`.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use govreports::decode::decode;
+use govreports::extract::extract;
+use govreports::layout;
+use govreports::report::Report;
+
+fn inputs() -> Vec<(String, Vec<u8>)> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for dir in ["tests/fixtures/corpus/real", "tests/fixtures/corpus/seeds", "data/sample"] {
+        collect(&root.join(dir), &root, &mut out);
+    }
+    out.sort();
+    out.retain(|(_, b)| decode(b).is_ok());
+    out
+}
+
+fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect(&p, root, out);
+        } else if p.extension().is_some_and(|x| x == "txt" || x == "md" || x == "html") {
+            let name = p.strip_prefix(root).unwrap_or(&p).display().to_string();
+            out.push((name, std::fs::read(&p).expect("readable fixture")));
+        }
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let inputs = inputs();
+    let total: u64 = inputs.iter().map(|(_, b)| b.len() as u64).sum();
+    let mut group = c.benchmark_group("corpus");
+    group.throughput(Throughput::Bytes(total));
+    group.bench_function("decode", |b| {
+        b.iter(|| {
+            for (_, bytes) in &inputs {
+                black_box(decode(black_box(bytes)).ok());
+            }
+        });
+    });
+    let texts: Vec<_> = inputs.iter().map(|(_, b)| decode(b).expect("decodable")).collect();
+    group.bench_function("layout_read", |b| {
+        b.iter(|| {
+            for t in &texts {
+                black_box(layout::read(black_box(t)).rows.len());
+            }
+        });
+    });
+    group.bench_function("extract", |b| {
+        b.iter(|| {
+            for t in &texts {
+                let mut r = Report::new(String::new(), String::new(), 0);
+                extract(black_box(t), &mut r);
+                black_box(r.applications.len());
+            }
+        });
+    });
+    group.bench_function("parse_bytes", |b| {
+        b.iter(|| {
+            for (name, bytes) in &inputs {
+                black_box(govreports::parse::parse_bytes(name, black_box(bytes)).cells_found);
+            }
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(parse, benches);
+criterion_main!(parse);

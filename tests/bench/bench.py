@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""End-to-end benchmark of `govreports run`.
+
+    python3 tests/bench/bench.py --n 100000            # full comparison
+    python3 tests/bench/bench.py --n 20000 --skip-python
+
+Generates (once, cached under --work) a corpus of N realistic reports with the
+project's generator (all layouts, both formats), then measures on the same,
+warm corpus:
+
+  * `rg -c 予以公开` over the corpus (the cost of just reading and searching the bytes);
+  * `govreports run` (release build, -j = all cores): wall time, files/s, MB/s,
+    seconds per stage (from _run.json) and peak RSS (wait4 ru_maxrss);
+  * the straightforward Python implementation `tests/bench/baseline.py`
+    (multiprocessing, compiled regexes, pyarrow, polars), in a venv it creates.
+
+and prints the ratios the performance targets are stated in. Nothing in the
+test suite depends on timing; this script is run by hand.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def timed(cmd, **kw):
+    """Runs cmd; returns (seconds, peak RSS bytes of the child, stdout)."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+    out, err = b"", b""
+    # wait4 gives the child's own peak RSS.
+    _, status, ru = os.wait4(p.pid, 0)
+    secs = time.perf_counter() - t
+    out = p.stdout.read()
+    err = p.stderr.read()
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        sys.stderr.write(err.decode(errors="replace"))
+        raise SystemExit(f"{cmd[0]} exited {code}")
+    return secs, ru.ru_maxrss * 1024, out
+
+
+def release_binary():
+    target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
+    sh(["cargo", "build", "--release", "--locked", "--quiet"], cwd=REPO)
+    exe = target / "release" / "govreports"
+    if not exe.exists():
+        raise SystemExit(f"release binary not found at {exe}")
+    return exe
+
+
+def ripgrep():
+    rg = shutil.which("rg")
+    if rg:
+        return rg
+    root = CACHE / "govreports-tools"
+    rg = root / "bin" / "rg"
+    if not rg.exists():
+        print("installing ripgrep into", root, file=sys.stderr)
+        sh(["cargo", "install", "ripgrep", "--locked", "--quiet", "--root", str(root)])
+    return str(rg)
+
+
+def python_env():
+    venv = CACHE / "govreports-bench-venv"
+    py = venv / "bin" / "python"
+    ok = py.exists() and subprocess.run([py, "-c", "import pyarrow, polars"], capture_output=True).returncode == 0
+    if not ok:
+        sh([sys.executable, "-m", "venv", str(venv)])
+        sh([venv / "bin" / "pip", "install", "--quiet", "pyarrow", "polars"])
+    return py
+
+
+def corpus(work, n, seed):
+    d = work / f"corpus-{n}-{seed}"
+    if not (d / "truth.jsonl").exists():
+        if d.exists():
+            shutil.rmtree(d)
+        t = time.perf_counter()
+        sh([sys.executable, REPO / "data/generator/genreports.py", "--n", str(n), "--seed", str(seed), "--out", str(d)], stdout=subprocess.DEVNULL)
+        print(f"generated {n} reports in {time.perf_counter() - t:.1f}s", file=sys.stderr)
+    return d / "corpus"
+
+
+def size_of(root):
+    files, total = 0, 0
+    for dp, _, fs in os.walk(root):
+        for f in fs:
+            files += 1
+            total += os.path.getsize(os.path.join(dp, f))
+    return files, total
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=100_000, help="reports to generate")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--work", type=Path, default=CACHE / "govreports-bench", help="where corpora and outputs go")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count())
+    ap.add_argument("--skip-python", action="store_true", help="do not run the Python baseline")
+    ap.add_argument("--json", type=Path, help="also write the figures to this file")
+    a = ap.parse_args()
+    a.work.mkdir(parents=True, exist_ok=True)
+
+    exe = release_binary()
+    root = corpus(a.work, a.n, a.seed)
+    files, nbytes = size_of(root)
+    mb = nbytes / 1e6
+    rg = ripgrep()
+    # Warm the page cache, then time ripgrep (best of 3).
+    subprocess.run([rg, "-c", "予以公开", "-r", str(root)], stdout=subprocess.DEVNULL)
+    rg_secs = min(timed([rg, "-c", "予以公开", str(root)])[0] for _ in range(3))
+
+    out = a.work / f"out-{a.n}"
+    secs, rss, _ = timed([exe, "run", str(root), "--out", str(out), "-q", "-j", str(a.jobs)], cwd=REPO)
+    run = json.loads((out / "_run.json").read_text())
+    st = run["stages"]
+
+    res = {
+        "machine": f"{os.cpu_count()} cores, {os.uname().sysname} {os.uname().release}",
+        "files": files,
+        "megabytes": round(mb, 1),
+        "govreports": {
+            "wall_seconds": round(secs, 2),
+            "files_per_second": round(files / secs),
+            "mb_per_second": round(mb / secs, 1),
+            "stages": {k: round(v, 2) for k, v in st.items()},
+            "parse_files_per_second": round(files / st["parse"]),
+            "peak_rss_mb": round(rss / 1e6, 1),
+            "statuses": run["statuses"],
+        },
+        "ripgrep_seconds": round(rg_secs, 3),
+        "parse_vs_ripgrep": round(rg_secs / st["parse"], 3),
+    }
+    if not a.skip_python:
+        py = python_env()
+        bout = a.work / f"baseline-out-{a.n}"
+        if bout.exists():
+            shutil.rmtree(bout)
+        psecs, prss, _ = timed([py, REPO / "tests/bench/baseline.py", str(root), str(bout), "--jobs", str(a.jobs)])
+        res["python"] = {"wall_seconds": round(psecs, 2), "files_per_second": round(files / psecs), "peak_rss_mb_parent": round(prss / 1e6, 1)}
+        res["speedup_vs_python"] = round(psecs / secs, 1)
+
+    g = res["govreports"]
+    print(f"corpus            {files} files, {mb:.0f} MB ({root})")
+    print(f"govreports run    {g['wall_seconds']} s wall, {g['files_per_second']} files/s, {g['mb_per_second']} MB/s, peak RSS {g['peak_rss_mb']} MB")
+    print("  stages (s)      " + ", ".join(f"{k} {v}" for k, v in g["stages"].items()) + "   (parse and write overlap)")
+    print(f"  parse stage     {g['parse_files_per_second']} files/s")
+    print(f"rg -c 予以公开     {res['ripgrep_seconds']} s   → parse throughput = {100 * res['parse_vs_ripgrep']:.0f}% of ripgrep (target ≥ 25%)")
+    if "python" in res:
+        print(f"python baseline   {res['python']['wall_seconds']} s wall, {res['python']['files_per_second']} files/s → govreports is {res['speedup_vs_python']}× faster (target ≥ 30×)")
+    print(f"peak RSS          {g['peak_rss_mb']} MB (target ≤ 300 MB at 100k, flat ±10% at 400k)")
+    if a.json:
+        a.json.write_text(json.dumps(res, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
