@@ -125,6 +125,9 @@ pub fn decode(bytes: &[u8]) -> Result<Text, FileError> {
             }
         }
     };
+    if text.chars().all(crate::normalize::is_space) {
+        return Err(FileError::Blank);
+    }
     if text.contains('\0') {
         return Err(FileError::Binary("decoded text contains NUL characters"));
     }

@@ -17,6 +17,9 @@ pub enum FileError {
     /// The file has zero bytes.
     #[error("empty file (0 bytes)")]
     Empty,
+    /// The file decodes to nothing but whitespace (or only a byte-order mark).
+    #[error("no text: only whitespace or a byte-order mark")]
+    Blank,
     /// The file is larger than the configured limit.
     #[error("file too large: {size} bytes (limit {limit} bytes)")]
     TooLarge {
@@ -48,6 +51,7 @@ impl FileError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Empty => "empty_file",
+            Self::Blank => "blank_file",
             Self::TooLarge { .. } => "file_too_large",
             Self::Unreadable(_) => "unreadable_file",
             Self::Unsupported(_) => "unsupported_format",

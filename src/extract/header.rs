@@ -54,7 +54,10 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &[String]) -> Metadata {
         if let Some(year) = YEAR_IN_TITLE.find(&norm) {
             if year.start() == 0 && i > 0 {
                 let prev = norms[i - 1].trim_start_matches('《');
-                if prev.chars().count() <= 30 && ends_with_org_suffix(prev) && rows[i - 1].kind == RowKind::Single {
+                // The line before names the body or the place (`重庆市巫山县`): short, Chinese only.
+                let cjk_only = !prev.is_empty() && prev.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+                let place_or_org = ends_with_org_suffix(prev) || ["省", "市", "县", "区", "旗", "镇", "乡", "街道", "州"].iter().any(|s| prev.ends_with(s));
+                if prev.chars().count() <= 30 && cjk_only && place_or_org && rows[i - 1].kind == RowKind::Single {
                     title = format!("{}{}", row_text(&rows[i - 1]), title);
                     norm = normalize(&title);
                 }
@@ -66,6 +69,13 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &[String]) -> Metadata {
             let org = org.strip_suffix("关于").unwrap_or(org);
             if org.chars().count() >= 2 {
                 title_org = Some(org.to_owned());
+            } else if let Some(end) = norm.find("政府信息公开") {
+                // `2020年保定市人民政府政府信息公开工作年度报告`: the body follows the year.
+                let after = m.get(0).map_or(0, |g| g.end());
+                let org = norm.get(after..end).unwrap_or("");
+                if org.chars().count() >= 2 {
+                    title_org = Some(org.to_owned());
+                }
             }
         }
         meta.title = Some(title);
@@ -94,7 +104,7 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &[String]) -> Metadata {
     // Date: the signature date at the end, else the page header's 日期.
     meta.published_on = (tail_start..rows.len())
         .rev()
-        .find_map(|i| CN_DATE.captures(&norms[i]).and_then(|c| valid_date(&c[1], &c[2], &c[3])))
+        .find_map(|i| CN_DATE.captures(&norms[i]).and_then(|c| valid_date(&c[1], &c[2], &c[3])).or_else(|| chinese_numeral_date(&norms[i])))
         .or_else(|| norms.iter().take(15).find_map(|n| HEADER_DATE.captures(n).and_then(|c| valid_date(&c[1], &c[2], &c[3]))));
     meta
 }
@@ -115,6 +125,33 @@ fn cut_title(title: &str) -> String {
         }
         None => title.trim().to_owned(),
     }
+}
+
+/// `二〇二三年一月二十一日` (signature dates written in Chinese numerals).
+fn chinese_numeral_date(s: &str) -> Option<(i32, u32, u32)> {
+    fn digit(c: char) -> Option<u32> {
+        "〇一二三四五六七八九".chars().position(|d| d == c).map(|p| p as u32).or(if c == '零' || c == 'O' || c == '○' { Some(0) } else { None })
+    }
+    fn small(s: &str) -> Option<u32> {
+        // 一 … 九, 十, 十一 … 十九, 二十 … 三十一
+        let chars: Vec<char> = s.chars().collect();
+        match chars.as_slice() {
+            [d] if *d == '十' => Some(10),
+            [d] => digit(*d).filter(|&v| v > 0),
+            ['十', d] => digit(*d).map(|v| 10 + v),
+            [t, '十'] => digit(*t).map(|v| v * 10),
+            [t, '十', d] => Some(digit(*t)? * 10 + digit(*d)?),
+            _ => None,
+        }
+    }
+    let (y, rest) = s.split_once('年')?;
+    let (m, rest) = rest.split_once('月')?;
+    let d = rest.strip_suffix('日')?;
+    if y.chars().count() != 4 {
+        return None;
+    }
+    let year = y.chars().try_fold(0u32, |acc, c| digit(c).map(|v| acc * 10 + v))?;
+    valid_date(&year.to_string(), &small(m)?.to_string(), &small(d)?.to_string())
 }
 
 fn valid_date(y: &str, m: &str, d: &str) -> Option<(i32, u32, u32)> {
@@ -154,14 +191,24 @@ fn fill_places(org: &str, meta: &mut Metadata) {
             }
         }
     }
-    if let Some(end) = take_until(pos, &["县", "区", "旗", "市"], 8) {
+    if let Some(mut end) = take_until(pos, &["县", "区", "旗", "市"], 8) {
+        if matches!(chars.get(end), Some('区')) {
+            end += 1; // 沙县区
+        }
         let w = word(pos, end);
         if !w.ends_with("社区") && !w.ends_with("园区") {
             meta.county = Some(w);
             pos = end;
         }
     }
-    if let Some(end) = take_until(pos, &["镇", "乡", "街道"], 8) {
+    // A township is followed by its government (`阿尔乡镇人民政府`), which
+    // tells it apart from words that merely end in 乡 (`住房和城乡建设局`).
+    let governs = |end: usize| ["人民政府", "政府", "办事处", "街道办"].iter().any(|g| word(end, chars.len()).starts_with(g));
+    let township_end = (pos + 2..=(pos + 9).min(chars.len())).find(|&end| {
+        let w = word(pos, end);
+        ["镇", "乡", "街道"].iter().any(|s| w.ends_with(s)) && governs(end)
+    });
+    if let Some(end) = township_end {
         meta.township = Some(word(pos, end));
         pos = end;
     }
@@ -206,5 +253,15 @@ mod tests {
         assert_eq!(places("新绛县教育局"), (None, None, s("新绛县"), None, "department"));
         assert_eq!(places("思礼镇人民政府"), (None, None, None, s("思礼镇"), "township"));
         assert_eq!(places("淮安市市场监督管理局"), (None, s("淮安市"), None, None, "department"));
+        assert_eq!(places("新绛县住房和城乡建设局"), (None, None, s("新绛县"), None, "department"));
+        assert_eq!(places("阜新市彰武县阿尔乡镇人民政府"), (None, s("阜新市"), s("彰武县"), s("阿尔乡镇"), "township"));
+        assert_eq!(places("三明市沙县区凤岗街道办事处"), (None, s("三明市"), s("沙县区"), s("凤岗街道"), "township"));
+    }
+
+    #[test]
+    fn dates_in_chinese_numerals() {
+        assert_eq!(chinese_numeral_date("二〇二三年一月二十一日"), Some((2023, 1, 21)));
+        assert_eq!(chinese_numeral_date("二〇二五年十二月十日"), Some((2025, 12, 10)));
+        assert_eq!(chinese_numeral_date("二〇二五年二月三十日"), None);
     }
 }

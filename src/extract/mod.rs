@@ -27,8 +27,15 @@ pub fn extract(text: &Text, report: &mut Report) {
     let mut regions = tables::find_regions(&norms);
     let headless = tables::find_headless_reviews(&doc.rows, &mut regions);
     let found_any = regions.proactive.is_some() || regions.applications.is_some() || regions.reviews.is_some();
-    if report.meta.title.is_none() && !found_any {
-        let reason = "not a disclosure annual report: no 政府信息公开工作年度报告 title and none of tables 二/三/四";
+    // A notice *about* the annual reports (`关于做好…年度报告…工作的通知`), often
+    // with the blank form attached, is not a report.
+    let notice = report.meta.title.as_deref().map(crate::normalize::normalize).is_some_and(|t| t.trim_start_matches(['《', '"']).starts_with("关于"));
+    if notice || (report.meta.title.is_none() && !found_any) {
+        let reason = if notice {
+            "not a disclosure annual report: a notice about the annual reports (关于…的通知)"
+        } else {
+            "not a disclosure annual report: no 政府信息公开工作年度报告 title and none of tables 二/三/四"
+        };
         report.status = Status::NotAReport;
         report.error = Some(reason.to_owned());
         report.diag(Severity::Info, DiagCode::NotAReport, None, reason);
