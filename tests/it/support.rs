@@ -28,7 +28,7 @@ pub fn run(corpus: &Path, out: &Path, args: &[&str]) -> Output {
     bin().arg("run").arg(corpus).arg("--out").arg(out).arg("-q").args(args).current_dir(repo()).output().expect("binary runs")
 }
 
-fn python() -> &'static Path {
+pub fn python() -> &'static Path {
     static PY: OnceLock<PathBuf> = OnceLock::new();
     PY.get_or_init(|| {
         let system = PathBuf::from("python3");
