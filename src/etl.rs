@@ -18,8 +18,8 @@ use tracing::{debug, info};
 use crate::batch::{TABLES, build_batches};
 use crate::config::Config;
 use crate::corpus::{SourceFile, discover};
-use crate::error::{FileError, Usage};
-use crate::parse::parse_file;
+use crate::error::Usage;
+use crate::parse::{parse_file, unreadable};
 use crate::report::{Report, Status};
 use crate::sink::{Output, Sink};
 use crate::stats::compute_stats;
@@ -51,11 +51,7 @@ fn now_utc() -> String {
 fn parse_source(file: &SourceFile, max_bytes: u64) -> Report {
     match &file.problem {
         None => parse_file(&file.path, &file.rel, max_bytes),
-        Some(problem) => {
-            let mut r = Report::new(crate::decode::doc_id(format!("unreadable:{}", file.rel).as_bytes()), file.rel.clone(), 0);
-            r.fail(&FileError::Unreadable(problem.clone()));
-            r
-        }
+        Some(problem) => unreadable(&file.rel, problem.clone()),
     }
 }
 

@@ -18,12 +18,7 @@ use crate::report::Report;
 /// stream and reported `failed`.
 #[must_use]
 pub fn parse_file(path: &Path, source_path: &str, max_bytes: u64) -> Report {
-    let unreadable = |e: std::io::Error| {
-        // No bytes to hash: the id is derived from the path so it is stable and unique.
-        let mut r = Report::new(doc_id(format!("unreadable:{source_path}").as_bytes()), source_path.to_owned(), 0);
-        r.fail(&FileError::Unreadable(e.kind().to_string()));
-        r
-    };
+    let unreadable = |e: std::io::Error| unreadable(source_path, e.kind().to_string());
     let mut file = match File::open(path) {
         Ok(f) => f,
         Err(e) => return unreadable(e),
@@ -44,6 +39,17 @@ pub fn parse_file(path: &Path, source_path: &str, max_bytes: u64) -> Report {
         return unreadable(e);
     }
     parse_bytes(source_path, &bytes)
+}
+
+/// The report of a file that could not be read at all (`reason` says why).
+///
+/// There are no bytes to hash: the id is derived from the path, so it is
+/// stable and unique.
+#[must_use]
+pub fn unreadable(source_path: &str, reason: String) -> Report {
+    let mut r = Report::new(doc_id(format!("unreadable:{source_path}").as_bytes()), source_path.to_owned(), 0);
+    r.fail(&FileError::Unreadable(reason));
+    r
 }
 
 /// Parses one file's bytes. Never panics: a panic inside the parser is
