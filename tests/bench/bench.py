@@ -23,6 +23,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -35,20 +36,24 @@ def sh(cmd, **kw):
 
 
 def timed(cmd, **kw):
-    """Runs cmd; returns (seconds, peak RSS bytes of the child, stdout)."""
-    t = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
-    out, err = b"", b""
-    # wait4 gives the child's own peak RSS.
-    _, status, ru = os.wait4(p.pid, 0)
-    secs = time.perf_counter() - t
-    out = p.stdout.read()
-    err = p.stderr.read()
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        sys.stderr.write(err.decode(errors="replace"))
-        raise SystemExit(f"{cmd[0]} exited {code}")
-    return secs, ru.ru_maxrss * 1024, out
+    """Runs cmd; returns (seconds, peak RSS bytes of the child, stdout).
+
+    Output goes to temporary files, not pipes: a child that writes more than a
+    pipe holds would otherwise block while we sit in wait4.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, **kw)
+        # wait4 gives the child's own peak RSS.
+        _, status, ru = os.wait4(p.pid, 0)
+        secs = time.perf_counter() - t
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if p.returncode != 0:
+            sys.stderr.write(err.read().decode(errors="replace"))
+            raise SystemExit(f"{cmd[0]} exited {p.returncode}")
+        return secs, ru.ru_maxrss * 1024, out.read()
 
 
 def release_binary():
@@ -119,7 +124,7 @@ def main():
     mb = nbytes / 1e6
     rg = ripgrep()
     # Warm the page cache, then time ripgrep (best of 3).
-    subprocess.run([rg, "-c", "予以公开", "-r", str(root)], stdout=subprocess.DEVNULL)
+    subprocess.run([rg, "-c", "予以公开", str(root)], stdout=subprocess.DEVNULL)
     rg_secs = min(timed([rg, "-c", "予以公开", str(root)])[0] for _ in range(3))
 
     out = a.work / f"out-{a.n}"
