@@ -75,6 +75,10 @@ impl RunArgs {
     /// -1 quiet, 0 normal, 1+ verbose.
     #[must_use]
     pub fn verbosity(&self) -> i8 {
-        if self.quiet { -1 } else { self.verbose.min(3) as i8 }
+        if self.quiet {
+            -1
+        } else {
+            self.verbose.min(3) as i8
+        }
     }
 }

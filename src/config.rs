@@ -38,15 +38,26 @@ impl TryFrom<&RunArgs> for Config {
     fn try_from(args: &RunArgs) -> Result<Self> {
         let corpus = absolute(&args.corpus)?;
         if !corpus.is_dir() {
-            return Err(Usage(format!("corpus root {} is not a directory", args.corpus.display())).into());
+            return Err(Usage(format!(
+                "corpus root {} is not a directory",
+                args.corpus.display()
+            ))
+            .into());
         }
         let out = absolute(&args.out)?;
         if corpus.starts_with(&out) {
-            return Err(Usage(format!("output directory {} contains the corpus {}", out.display(), corpus.display())).into());
+            return Err(Usage(format!(
+                "output directory {} contains the corpus {}",
+                out.display(),
+                corpus.display()
+            ))
+            .into());
         }
         let pipeline = match &args.pipeline {
             Some(p) => Pipeline::load(p)?,
-            None if Path::new("pipelines/default.toml").is_file() => Pipeline::load(Path::new("pipelines/default.toml"))?,
+            None if Path::new("pipelines/default.toml").is_file() => {
+                Pipeline::load(Path::new("pipelines/default.toml"))?
+            }
             None => Pipeline::builtin(),
         };
         let jobs = match args.jobs {

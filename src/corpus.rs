@@ -40,11 +40,15 @@ fn dir_key(_meta: &fs::Metadata) -> (u64, u64) {
 /// # Errors
 /// [`Usage`] when `root` does not exist or is not a directory.
 pub fn discover(root: &Path, exclude: &[PathBuf]) -> Result<Vec<SourceFile>> {
-    let meta = fs::metadata(root).map_err(|e| Usage(format!("corpus root {}: {e}", root.display())))?;
+    let meta =
+        fs::metadata(root).map_err(|e| Usage(format!("corpus root {}: {e}", root.display())))?;
     if !meta.is_dir() {
         return Err(Usage(format!("corpus root {} is not a directory", root.display())).into());
     }
-    let exclude: Vec<PathBuf> = exclude.iter().filter_map(|p| fs::canonicalize(p).ok()).collect();
+    let exclude: Vec<PathBuf> = exclude
+        .iter()
+        .filter_map(|p| fs::canonicalize(p).ok())
+        .collect();
     let mut seen = HashSet::new();
     seen.insert(dir_key(&meta));
     let mut out = Vec::new();
@@ -53,13 +57,23 @@ pub fn discover(root: &Path, exclude: &[PathBuf]) -> Result<Vec<SourceFile>> {
     Ok(out)
 }
 
-fn walk(dir: &Path, prefix: &str, exclude: &[PathBuf], seen: &mut HashSet<(u64, u64)>, out: &mut Vec<SourceFile>) {
+fn walk(
+    dir: &Path,
+    prefix: &str,
+    exclude: &[PathBuf],
+    seen: &mut HashSet<(u64, u64)>,
+    out: &mut Vec<SourceFile>,
+) {
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
             out.push(SourceFile {
                 path: dir.to_owned(),
-                rel: if prefix.is_empty() { ".".to_owned() } else { prefix.trim_end_matches('/').to_owned() },
+                rel: if prefix.is_empty() {
+                    ".".to_owned()
+                } else {
+                    prefix.trim_end_matches('/').to_owned()
+                },
                 problem: Some(format!("directory could not be listed: {}", e.kind())),
             });
             return;
@@ -71,14 +85,28 @@ fn walk(dir: &Path, prefix: &str, exclude: &[PathBuf], seen: &mut HashSet<(u64, 
         // `metadata` follows symlinks; a dangling link becomes a failed entry.
         match fs::metadata(&path) {
             Ok(m) if m.is_dir() => {
-                if fs::canonicalize(&path).is_ok_and(|c| exclude.contains(&c)) || !seen.insert(dir_key(&m)) {
+                if fs::canonicalize(&path).is_ok_and(|c| exclude.contains(&c))
+                    || !seen.insert(dir_key(&m))
+                {
                     continue;
                 }
                 walk(&path, &format!("{rel}/"), exclude, seen, out);
             }
-            Ok(m) if m.is_file() => out.push(SourceFile { path, rel, problem: None }),
-            Ok(_) => out.push(SourceFile { path, rel, problem: Some("not a regular file (socket, fifo or device)".to_owned()) }),
-            Err(e) => out.push(SourceFile { path, rel, problem: Some(format!("cannot stat: {}", e.kind())) }),
+            Ok(m) if m.is_file() => out.push(SourceFile {
+                path,
+                rel,
+                problem: None,
+            }),
+            Ok(_) => out.push(SourceFile {
+                path,
+                rel,
+                problem: Some("not a regular file (socket, fifo or device)".to_owned()),
+            }),
+            Err(e) => out.push(SourceFile {
+                path,
+                rel,
+                problem: Some(format!("cannot stat: {}", e.kind())),
+            }),
         }
     }
 }

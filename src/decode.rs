@@ -8,7 +8,7 @@
 //! refused: a wrong decoding would produce wrong labels, and wrong labels can
 //! mean wrong numbers.
 
-use encoding_rs::{Encoding, GB18030, GBK, UTF_16BE, UTF_16LE, UTF_8};
+use encoding_rs::{Encoding, GB18030, GBK, UTF_8, UTF_16BE, UTF_16LE};
 
 use crate::error::FileError;
 
@@ -39,7 +39,12 @@ impl Text {
         let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
         line_starts.push(0);
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| (i + 1) as u32));
-        Self { text, line_starts, encoding, guessed }
+        Self {
+            text,
+            line_starts,
+            encoding,
+            guessed,
+        }
     }
 
     /// The whole decoded text.
@@ -51,14 +56,21 @@ impl Text {
     /// Number of lines (a trailing newline does not open a new line).
     #[must_use]
     pub fn line_count(&self) -> usize {
-        if self.text.ends_with('\n') { self.line_starts.len() - 1 } else { self.line_starts.len() }
+        if self.text.ends_with('\n') {
+            self.line_starts.len() - 1
+        } else {
+            self.line_starts.len()
+        }
     }
 
     /// Line `i` (0-based), without its `\n`.
     #[must_use]
     pub fn line(&self, i: usize) -> &str {
         let start = self.line_starts[i] as usize;
-        let end = self.line_starts.get(i + 1).map_or(self.text.len(), |&e| e as usize - 1);
+        let end = self
+            .line_starts
+            .get(i + 1)
+            .map_or(self.text.len(), |&e| e as usize - 1);
         &self.text[start..end]
     }
 
@@ -106,7 +118,10 @@ pub fn decode(bytes: &[u8]) -> Result<Text, FileError> {
         Some(enc) => {
             let (cow, had_errors) = enc.decode_without_bom_handling(body);
             if had_errors && replacement_share(&cow) > 0.001 {
-                return Err(FileError::Undecodable(format!("invalid {} after its byte-order mark", enc.name())));
+                return Err(FileError::Undecodable(format!(
+                    "invalid {} after its byte-order mark",
+                    enc.name()
+                )));
             }
             (cow.into_owned(), contract_name(enc), false)
         }
@@ -118,8 +133,16 @@ pub fn decode(bytes: &[u8]) -> Result<Text, FileError> {
                 Ok(s) => (s.to_owned(), "utf-8", false),
                 // A file cut inside its last character (a truncated download):
                 // UTF-8 up to the cut; the parser reports what is missing.
-                Err(e) if e.error_len().is_none() && e.valid_up_to() + 4 > body.len() && e.valid_up_to() > 0 => {
-                    (String::from_utf8_lossy(&body[..e.valid_up_to()]).into_owned(), "utf-8", false)
+                Err(e)
+                    if e.error_len().is_none()
+                        && e.valid_up_to() + 4 > body.len()
+                        && e.valid_up_to() > 0 =>
+                {
+                    (
+                        String::from_utf8_lossy(&body[..e.valid_up_to()]).into_owned(),
+                        "utf-8",
+                        false,
+                    )
                 }
                 Err(_) => decode_guessed(body)?,
             }
@@ -134,16 +157,32 @@ pub fn decode(bytes: &[u8]) -> Result<Text, FileError> {
     Ok(Text::build(normalize_newlines_owned(text), name, guessed))
 }
 
-fn decode_guessed(body: &[u8]) -> Result<(String, &'static str, bool), FileError> {
+/// Bytes the detector sees first; a few KB of Chinese prose identify the
+/// encoding, and the whole file is only fed when that guess fails to decode.
+const DETECT_PREFIX: usize = 4096;
+
+fn guess_encoding(sample: &[u8], last: bool) -> &'static Encoding {
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(body, true);
-    let mut enc = detector.guess(None, chardetng::Utf8Detection::Allow);
+    detector.feed(sample, last);
+    let enc = detector.guess(None, chardetng::Utf8Detection::Allow);
     // GBK is a subset of GB18030; decoding as GB18030 never loses a character
     // that GBK would have produced, and reports use GB18030-only characters.
-    if enc == GBK {
-        enc = GB18030;
+    if enc == GBK { GB18030 } else { enc }
+}
+
+fn decode_guessed(body: &[u8]) -> Result<(String, &'static str, bool), FileError> {
+    let mut enc = guess_encoding(
+        &body[..body.len().min(DETECT_PREFIX)],
+        body.len() <= DETECT_PREFIX,
+    );
+    let (mut cow, _, mut had_errors) = enc.decode(body);
+    if had_errors && body.len() > DETECT_PREFIX {
+        let full = guess_encoding(body, true);
+        if full != enc {
+            enc = full;
+            (cow, _, had_errors) = enc.decode(body);
+        }
     }
-    let (cow, _, had_errors) = enc.decode(body);
     if had_errors && replacement_share(&cow) > 0.001 {
         return Err(FileError::Undecodable(format!(
             "not valid UTF-8, and the best guess ({}) leaves {:.1}% undecodable characters",
@@ -152,7 +191,9 @@ fn decode_guessed(body: &[u8]) -> Result<(String, &'static str, bool), FileError
         )));
     }
     if control_share(&cow) > 0.01 {
-        return Err(FileError::Binary("mostly control characters after decoding"));
+        return Err(FileError::Binary(
+            "mostly control characters after decoding",
+        ));
     }
     Ok((cow.into_owned(), contract_name(enc), true))
 }
@@ -185,8 +226,12 @@ fn leak_lowercase(name: &'static str) -> &'static str {
     use std::sync::{Mutex, OnceLock};
     static NAMES: OnceLock<Mutex<HashMap<&'static str, &'static str>>> = OnceLock::new();
     let map = NAMES.get_or_init(|| Mutex::new(HashMap::new()));
-    let mut guard = map.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    guard.entry(name).or_insert_with(|| Box::leak(name.to_ascii_lowercase().into_boxed_str()))
+    let mut guard = map
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    guard
+        .entry(name)
+        .or_insert_with(|| Box::leak(name.to_ascii_lowercase().into_boxed_str()))
 }
 
 fn sniff_container(bytes: &[u8]) -> Option<&'static str> {
@@ -200,7 +245,10 @@ fn sniff_container(bytes: &[u8]) -> Option<&'static str> {
         Some("RTF")
     } else if bytes.starts_with(&[0x1F, 0x8B]) {
         Some("gzip archive")
-    } else if bytes.starts_with(b"\x89PNG") || bytes.starts_with(&[0xFF, 0xD8, 0xFF]) || bytes.starts_with(b"GIF8") {
+    } else if bytes.starts_with(b"\x89PNG")
+        || bytes.starts_with(&[0xFF, 0xD8, 0xFF])
+        || bytes.starts_with(b"GIF8")
+    {
         Some("image")
     } else {
         None
@@ -214,7 +262,10 @@ fn looks_binary(bytes: &[u8]) -> bool {
     if memchr::memchr(0, sample).is_some() {
         return true;
     }
-    let controls = sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)).count();
+    let controls = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
+        .count();
     controls * 100 > sample.len()
 }
 
@@ -225,7 +276,10 @@ fn replacement_share(s: &str) -> f64 {
 
 fn control_share(s: &str) -> f64 {
     let total = s.chars().count().max(1);
-    s.chars().filter(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c')).count() as f64 / total as f64
+    s.chars()
+        .filter(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c'))
+        .count() as f64
+        / total as f64
 }
 
 fn normalize_newlines(s: &str) -> String {
@@ -302,8 +356,14 @@ mod tests {
     #[test]
     fn refuses_what_is_not_text() {
         assert_eq!(decode(b"").unwrap_err(), FileError::Empty);
-        assert_eq!(decode(b"%PDF-1.7 ...").unwrap_err().code(), "unsupported_format");
-        assert_eq!(decode(&[0u8, 1, 2, 3, 200, 201, 0, 0]).unwrap_err().code(), "binary_file");
+        assert_eq!(
+            decode(b"%PDF-1.7 ...").unwrap_err().code(),
+            "unsupported_format"
+        );
+        assert_eq!(
+            decode(&[0u8, 1, 2, 3, 200, 201, 0, 0]).unwrap_err().code(),
+            "binary_file"
+        );
     }
 
     #[test]

@@ -123,7 +123,17 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A new finding.
-    pub fn new(severity: Severity, code: DiagCode, line: Option<u32>, message: impl Into<String>) -> Self {
-        Self { severity, code, line, message: message.into() }
+    pub fn new(
+        severity: Severity,
+        code: DiagCode,
+        line: Option<u32>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity,
+            code,
+            line,
+            message: message.into(),
+        }
     }
 }

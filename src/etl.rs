@@ -41,7 +41,11 @@ pub const EXIT_FILES_FAILED: u8 = 3;
 /// The exit code for a run-level error: 2 for usage problems, else 1.
 #[must_use]
 pub fn exit_code_for(err: &anyhow::Error) -> u8 {
-    if err.downcast_ref::<Usage>().is_some() || err.downcast_ref::<clap::Error>().is_some() { EXIT_USAGE } else { EXIT_RUN_FAILED }
+    if err.downcast_ref::<Usage>().is_some() || err.downcast_ref::<clap::Error>().is_some() {
+        EXIT_USAGE
+    } else {
+        EXIT_RUN_FAILED
+    }
 }
 
 fn now_utc() -> String {
@@ -102,17 +106,30 @@ pub fn run(config: &Config) -> Result<RunSummary> {
 
     let output = Output::prepare(&config.out)?;
     let t = Instant::now();
-    let files = discover(&config.corpus, &[config.out.clone(), output.staging().to_owned()])?;
+    let files = discover(
+        &config.corpus,
+        &[config.out.clone(), output.staging().to_owned()],
+    )?;
     stages.discover = t.elapsed().as_secs_f64();
-    info!("discover: {} files under {} in {:.2}s", files.len(), config.corpus.display(), stages.discover);
+    info!(
+        "discover: {} files under {} in {:.2}s",
+        files.len(),
+        config.corpus.display(),
+        stages.discover
+    );
 
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(config.jobs).build().context("starting parser threads")?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.jobs)
+        .build()
+        .context("starting parser threads")?;
     let progress = if config.progress {
         let bar = ProgressBar::new(files.len() as u64);
         bar.set_style(
-            ProgressStyle::with_template("{spinner} {elapsed_precise} [{bar:40}] {pos}/{len} files {per_sec} eta {eta}")
-                .expect("valid template")
-                .progress_chars("=> "),
+            ProgressStyle::with_template(
+                "{spinner} {elapsed_precise} [{bar:40}] {pos}/{len} files {per_sec} eta {eta}",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
         );
         bar
     } else {
@@ -120,8 +137,11 @@ pub fn run(config: &Config) -> Result<RunSummary> {
     };
 
     let mut sink = Sink::new(output.staging());
-    let mut statuses: BTreeMap<&'static str, u64> = Status::ALL.iter().map(|s| (s.code(), 0)).collect();
-    let mut dedup = Dedup { first: HashMap::new() };
+    let mut statuses: BTreeMap<&'static str, u64> =
+        Status::ALL.iter().map(|s| (s.code(), 0)).collect();
+    let mut dedup = Dedup {
+        first: HashMap::new(),
+    };
     let mut bytes_seen = 0u64;
     let mut write_secs = 0.0;
     let parse_secs = std::thread::scope(|scope| -> Result<f64> {
@@ -135,7 +155,10 @@ pub fn run(config: &Config) -> Result<RunSummary> {
                 let t = Instant::now();
                 let reports: Vec<Report> = pool_ref.install(|| {
                     use rayon::prelude::*;
-                    chunk.par_iter().map(|f| parse_source(f, max_bytes)).collect()
+                    chunk
+                        .par_iter()
+                        .map(|f| parse_source(f, max_bytes))
+                        .collect()
                 });
                 secs += t.elapsed().as_secs_f64();
                 if tx.send((n * CHUNK_FILES, reports)).is_err() {
@@ -161,9 +184,17 @@ pub fn run(config: &Config) -> Result<RunSummary> {
             }
             write_secs += t.elapsed().as_secs_f64();
             progress.inc(reports.len() as u64);
-            debug!(chunk_start = start, files = reports.len(), "chunk written");
+            debug!(
+                chunk_start = start,
+                files = reports.len(),
+                writer_buffer_mb = sink.buffered_bytes() >> 20,
+                rss_mb = crate::summary::current_rss_bytes().unwrap_or(0) >> 20,
+                "chunk written"
+            );
         }
-        Ok(producer.join().expect("parser thread does not panic: parse_file catches panics"))
+        Ok(producer
+            .join()
+            .expect("parser thread does not panic: parse_file catches panics"))
     })?;
     progress.finish_and_clear();
     let t = Instant::now();
@@ -180,15 +211,30 @@ pub fn run(config: &Config) -> Result<RunSummary> {
         statuses["not_a_report"],
         statuses["duplicate"]
     );
-    info!("write: {} rows in {:.2}s", rows.values().sum::<u64>(), stages.write);
+    info!(
+        "write: {} rows in {:.2}s (peak RSS so far {} MB)",
+        rows.values().sum::<u64>(),
+        stages.write,
+        peak_rss_bytes().unwrap_or(0) >> 20
+    );
 
     let t = Instant::now();
     let stats = compute_stats(output.staging(), &config.pipeline)?;
     stages.stats = t.elapsed().as_secs_f64();
-    info!("stats: {} statistics from {} in {:.2}s", stats.len(), config.pipeline.source, stages.stats);
+    info!(
+        "stats: {} statistics from {} in {:.2}s (peak RSS so far {} MB)",
+        stats.len(),
+        config.pipeline.source,
+        stages.stats,
+        peak_rss_bytes().unwrap_or(0) >> 20
+    );
 
     let failed = statuses["failed"];
-    let exit_status = if config.fail_on_failed && failed > 0 { EXIT_FILES_FAILED } else { 0 };
+    let exit_status = if config.fail_on_failed && failed > 0 {
+        EXIT_FILES_FAILED
+    } else {
+        0
+    };
     let mut summary = RunSummary {
         tool: "govreports",
         tool_version: crate::VERSION,
@@ -203,7 +249,10 @@ pub fn run(config: &Config) -> Result<RunSummary> {
         files_seen: files.len() as u64,
         bytes_seen,
         statuses,
-        rows: TABLES.iter().map(|t| (t.name(), rows.get(t).copied().unwrap_or(0))).collect(),
+        rows: TABLES
+            .iter()
+            .map(|t| (t.name(), rows.get(t).copied().unwrap_or(0)))
+            .collect(),
         stats: stats.into_iter().collect(),
         stages,
         peak_rss_bytes: None,
@@ -222,6 +271,12 @@ pub fn run(config: &Config) -> Result<RunSummary> {
     summary.peak_rss_bytes = peak_rss_bytes();
     // Rewritten in place (atomically) so the publish time is recorded too.
     summary.write(output.out())?;
-    info!("publish: {} in {:.2}s ({:.1}s in all, exit status {})", config.out.display(), summary.stages.publish, summary.wall_seconds, summary.exit_status);
+    info!(
+        "publish: {} in {:.2}s ({:.1}s in all, exit status {})",
+        config.out.display(),
+        summary.stages.publish,
+        summary.wall_seconds,
+        summary.exit_status
+    );
     Ok(summary)
 }

@@ -15,7 +15,11 @@ fn cell(value: Option<String>, raw: &str) -> String {
 }
 
 fn fmt_f64(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v}") }
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
 }
 
 /// Renders a parsed report.
@@ -25,11 +29,23 @@ pub fn render(r: &Report) -> String {
     let m = &r.meta;
     let opt = |v: Option<&str>| v.unwrap_or("-").to_owned();
     let _ = writeln!(s, "file             {}", r.source_path);
-    let _ = writeln!(s, "doc_id           {}  ({} bytes)", r.doc_id, r.source_bytes);
+    let _ = writeln!(
+        s,
+        "doc_id           {}  ({} bytes)",
+        r.doc_id, r.source_bytes
+    );
     let _ = writeln!(s, "encoding         {}", opt(r.encoding));
     let _ = writeln!(s, "format / layout  {} / {}", opt(r.format), opt(r.layout));
     let _ = writeln!(s, "template         {}", opt(r.template_version));
-    let _ = writeln!(s, "status           {}{}", r.status.code(), r.error.as_ref().map(|e| format!(" — {e}")).unwrap_or_default());
+    let _ = writeln!(
+        s,
+        "status           {}{}",
+        r.status.code(),
+        r.error
+            .as_ref()
+            .map(|e| format!(" — {e}"))
+            .unwrap_or_default()
+    );
     let _ = writeln!(s, "title            {}", opt(m.title.as_deref()));
     let _ = writeln!(s, "organization     {}", opt(m.organization.as_deref()));
     let _ = writeln!(
@@ -41,12 +57,29 @@ pub fn render(r: &Report) -> String {
         opt(m.township.as_deref()),
         m.admin_level
     );
-    let _ = writeln!(s, "report_year      {}", m.report_year.map_or("-".to_owned(), |y| y.to_string()));
-    let _ = writeln!(s, "published_on     {}", m.published_on.map_or("-".to_owned(), |(y, mo, d)| format!("{y:04}-{mo:02}-{d:02}")));
-    let _ = writeln!(s, "cells            expected {}, found {}, blank {}", r.cells_expected, r.cells_found, r.cells_blank);
+    let _ = writeln!(
+        s,
+        "report_year      {}",
+        m.report_year.map_or("-".to_owned(), |y| y.to_string())
+    );
+    let _ = writeln!(
+        s,
+        "published_on     {}",
+        m.published_on.map_or("-".to_owned(), |(y, mo, d)| format!(
+            "{y:04}-{mo:02}-{d:02}"
+        ))
+    );
+    let _ = writeln!(
+        s,
+        "cells            expected {}, found {}, blank {}",
+        r.cells_expected, r.cells_found, r.cells_blank
+    );
 
     if !r.active.is_empty() {
-        let _ = writeln!(s, "\n表二 active_disclosure  (item / metric = value [unit] «raw» @line)");
+        let _ = writeln!(
+            s,
+            "\n表二 active_disclosure  (item / metric = value [unit] «raw» @line)"
+        );
         for f in &r.active {
             let raw = f.raw.map(|sp| r.raw(sp).trim()).unwrap_or("");
             let _ = writeln!(
@@ -78,10 +111,16 @@ pub fn render(r: &Report) -> String {
             let _ = write!(s, "  {row:<28}");
             let mut line = 0;
             for a in APPLICANTS {
-                let f = r.applications.iter().find(|f| f.row_code == row && f.applicant == a);
+                let f = r
+                    .applications
+                    .iter()
+                    .find(|f| f.row_code == row && f.applicant == a);
                 let text = f.map_or("-".to_owned(), |f| {
                     line = f.source_line;
-                    cell(f.count.map(|c| c.to_string()), f.raw.map(|sp| r.raw(sp).trim()).unwrap_or(""))
+                    cell(
+                        f.count.map(|c| c.to_string()),
+                        f.raw.map(|sp| r.raw(sp).trim()).unwrap_or(""),
+                    )
                 });
                 let _ = write!(s, " {text:>10}");
             }
@@ -98,8 +137,16 @@ pub fn render(r: &Report) -> String {
         for p in PROCEEDINGS {
             let _ = write!(s, "  {p:<24}");
             for o in OUTCOMES {
-                let f = r.reviews.iter().find(|f| f.proceeding == p && f.outcome == o);
-                let text = f.map_or("-".to_owned(), |f| cell(f.count.map(|c| c.to_string()), f.raw.map(|sp| r.raw(sp).trim()).unwrap_or("")));
+                let f = r
+                    .reviews
+                    .iter()
+                    .find(|f| f.proceeding == p && f.outcome == o);
+                let text = f.map_or("-".to_owned(), |f| {
+                    cell(
+                        f.count.map(|c| c.to_string()),
+                        f.raw.map(|sp| r.raw(sp).trim()).unwrap_or(""),
+                    )
+                });
                 let _ = write!(s, " {text:>9}");
             }
             let _ = writeln!(s);
@@ -113,7 +160,10 @@ pub fn render(r: &Report) -> String {
                 "  {}{}{} {} = {}{}  @{}",
                 if n.is_total { "TOTAL " } else { "" },
                 n.subject,
-                n.category.as_ref().map(|c| format!(" / {c}")).unwrap_or_default(),
+                n.category
+                    .as_ref()
+                    .map(|c| format!(" / {c}"))
+                    .unwrap_or_default(),
                 n.channel.map(|c| format!("[{c}]")).unwrap_or_default(),
                 n.count,
                 if n.approximate { " (approx.)" } else { "" },
@@ -122,14 +172,33 @@ pub fn render(r: &Report) -> String {
         }
     }
     let failed: Vec<_> = r.checks.iter().filter(|c| !c.passed).collect();
-    let _ = writeln!(s, "\nchecks           {} evaluated, {} failed", r.checks.len(), failed.len());
+    let _ = writeln!(
+        s,
+        "\nchecks           {} evaluated, {} failed",
+        r.checks.len(),
+        failed.len()
+    );
     for c in failed {
-        let _ = writeln!(s, "  FAILED {} [{}]: expected {} actual {}", c.check_code, c.scope, fmt_f64(c.expected), fmt_f64(c.actual));
+        let _ = writeln!(
+            s,
+            "  FAILED {} [{}]: expected {} actual {}",
+            c.check_code,
+            c.scope,
+            fmt_f64(c.expected),
+            fmt_f64(c.actual)
+        );
     }
     if !r.diagnostics.is_empty() {
         let _ = writeln!(s, "\ndiagnostics");
         for d in &r.diagnostics {
-            let _ = writeln!(s, "  {:<7} {:<24} {}{}", d.severity.code(), d.code.code(), d.line.map(|l| format!("line {l}: ")).unwrap_or_default(), d.message);
+            let _ = writeln!(
+                s,
+                "  {:<7} {:<24} {}{}",
+                d.severity.code(),
+                d.code.code(),
+                d.line.map(|l| format!("line {l}: ")).unwrap_or_default(),
+                d.message
+            );
         }
     }
     s

@@ -14,6 +14,8 @@
 //! exactly one [`report::Report`], with status `failed` and a one-line reason
 //! when it cannot be read. Only run-level problems are `Err`.
 
+#![forbid(unsafe_code)]
+
 pub mod batch;
 pub mod checks;
 pub mod cli;

@@ -31,7 +31,10 @@ pub fn parse_file(path: &Path, source_path: &str, max_bytes: u64) -> Report {
         }
         let id = hasher.finalize().to_hex()[..32].to_owned();
         let mut r = Report::new(id, source_path.to_owned(), size as i64);
-        r.fail(&FileError::TooLarge { size, limit: max_bytes });
+        r.fail(&FileError::TooLarge {
+            size,
+            limit: max_bytes,
+        });
         return r;
     }
     let mut bytes = Vec::with_capacity(size as usize);
@@ -47,7 +50,11 @@ pub fn parse_file(path: &Path, source_path: &str, max_bytes: u64) -> Report {
 /// stable and unique.
 #[must_use]
 pub fn unreadable(source_path: &str, reason: String) -> Report {
-    let mut r = Report::new(doc_id(format!("unreadable:{source_path}").as_bytes()), source_path.to_owned(), 0);
+    let mut r = Report::new(
+        doc_id(format!("unreadable:{source_path}").as_bytes()),
+        source_path.to_owned(),
+        0,
+    );
     r.fail(&FileError::Unreadable(reason));
     r
 }
@@ -66,7 +73,12 @@ pub fn parse_bytes(source_path: &str, bytes: &[u8]) -> Report {
     };
     report.encoding = Some(text.encoding);
     if text.guessed {
-        report.diag(Severity::Info, DiagCode::EncodingFallback, None, format!("no BOM and not UTF-8; detected {}", text.encoding));
+        report.diag(
+            Severity::Info,
+            DiagCode::EncodingFallback,
+            None,
+            format!("no BOM and not UTF-8; detected {}", text.encoding),
+        );
     }
     let result = catch_unwind(AssertUnwindSafe(|| extract(&text, &mut report)));
     if let Err(panic) = result {
@@ -75,9 +87,15 @@ pub fn parse_bytes(source_path: &str, bytes: &[u8]) -> Report {
             .map(|s| (*s).to_owned())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "panic".to_owned());
-        let mut fresh = Report::new(report.doc_id.clone(), report.source_path.clone(), report.source_bytes);
+        let mut fresh = Report::new(
+            report.doc_id.clone(),
+            report.source_path.clone(),
+            report.source_bytes,
+        );
         fresh.encoding = report.encoding;
-        fresh.fail(&FileError::Internal(what.lines().next().unwrap_or("").to_owned()));
+        fresh.fail(&FileError::Internal(
+            what.lines().next().unwrap_or("").to_owned(),
+        ));
         return fresh;
     }
     report.text = Some(text);

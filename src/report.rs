@@ -45,7 +45,13 @@ impl Status {
     }
 
     /// All statuses, in the order summaries list them.
-    pub const ALL: [Status; 5] = [Self::Ok, Self::Partial, Self::Failed, Self::Duplicate, Self::NotAReport];
+    pub const ALL: [Status; 5] = [
+        Self::Ok,
+        Self::Partial,
+        Self::Failed,
+        Self::Duplicate,
+        Self::NotAReport,
+    ];
 }
 
 /// A table 二 fact.
@@ -201,7 +207,10 @@ impl Report {
             template_version: None,
             status: Status::Failed,
             error: None,
-            meta: Metadata { admin_level: "unknown", ..Metadata::default() },
+            meta: Metadata {
+                admin_level: "unknown",
+                ..Metadata::default()
+            },
             cells_expected: 0,
             cells_found: 0,
             cells_blank: 0,
@@ -217,7 +226,11 @@ impl Report {
     /// The raw text of a span.
     #[must_use]
     pub fn raw(&self, span: Span) -> &str {
-        self.text.as_ref().map_or("", |t| t.as_str().get(span.start as usize..span.end as usize).unwrap_or(""))
+        self.text.as_ref().map_or("", |t| {
+            t.as_str()
+                .get(span.start as usize..span.end as usize)
+                .unwrap_or("")
+        })
     }
 
     /// Number of failed identities.
@@ -227,15 +240,27 @@ impl Report {
     }
 
     /// Records a finding.
-    pub fn diag(&mut self, severity: Severity, code: DiagCode, line: Option<u32>, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::new(severity, code, line, message));
+    pub fn diag(
+        &mut self,
+        severity: Severity,
+        code: DiagCode,
+        line: Option<u32>,
+        message: impl Into<String>,
+    ) {
+        self.diagnostics
+            .push(Diagnostic::new(severity, code, line, message));
     }
 
     /// Marks the report failed with a one-line reason.
     pub fn fail(&mut self, err: &crate::error::FileError) {
         let reason = err.to_string();
         self.status = Status::Failed;
-        self.diag(Severity::Error, DiagCode::File(err.code()), None, reason.clone());
+        self.diag(
+            Severity::Error,
+            DiagCode::File(err.code()),
+            None,
+            reason.clone(),
+        );
         self.error = Some(reason);
     }
 }

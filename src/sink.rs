@@ -28,9 +28,15 @@ use crate::error::Usage;
 /// The file written in each partition directory (codec in the name, as delta-rs does).
 pub const PART_FILE: &str = "part-00000.zstd.parquet";
 
-/// Rows per row group: DuckDB's 122,880-row group size; small enough that the
-/// open writers of every partition together buffer little.
+/// Rows per row group: DuckDB's 122,880-row group size.
 pub const ROW_GROUP_ROWS: usize = 122_880;
+
+/// Memory the open writers may hold together in unfinished row groups.
+/// Small tables (`reports`, `diagnostics`) would otherwise buffer a whole
+/// partition until the end of the run, so memory would grow with the
+/// corpus; above this budget the biggest unfinished row group is written
+/// out early (row groups stay as large as the budget allows).
+pub const WRITER_BUDGET_BYTES: usize = 48 << 20;
 
 /// Hive directory name of a partition; unknown years go where DuckDB and Spark read NULL.
 #[must_use]
@@ -45,12 +51,20 @@ pub fn partition_dir(year: Option<i32>) -> String {
 #[must_use]
 pub fn writer_properties(table: Table) -> WriterProperties {
     WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).expect("valid zstd level")))
+        .set_compression(Compression::ZSTD(
+            ZstdLevel::try_new(3).expect("valid zstd level"),
+        ))
         .set_statistics_enabled(EnabledStatistics::Page)
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
         .set_key_value_metadata(Some(vec![
-            KeyValue::new("govreports.contract_version".to_owned(), crate::CONTRACT_VERSION.to_owned()),
-            KeyValue::new("govreports.parser_version".to_owned(), crate::VERSION.to_owned()),
+            KeyValue::new(
+                "govreports.contract_version".to_owned(),
+                crate::CONTRACT_VERSION.to_owned(),
+            ),
+            KeyValue::new(
+                "govreports.parser_version".to_owned(),
+                crate::VERSION.to_owned(),
+            ),
             KeyValue::new("govreports.table".to_owned(), table.name().to_owned()),
         ]))
         .build()
@@ -67,7 +81,11 @@ impl Sink {
     /// A sink writing under `root` (the staging directory).
     #[must_use]
     pub fn new(root: &Path) -> Self {
-        Self { root: root.to_owned(), writers: BTreeMap::new(), rows: TABLES.iter().map(|&t| (t, 0)).collect() }
+        Self {
+            root: root.to_owned(),
+            writers: BTreeMap::new(),
+            rows: TABLES.iter().map(|&t| (t, 0)).collect(),
+        }
     }
 
     /// Opens the writers of a partition for every table, so that every table
@@ -80,9 +98,14 @@ impl Sink {
             let dir = self.root.join(table.name()).join(partition_dir(year));
             fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
             let path = dir.join(PART_FILE);
-            let file = File::create(&path).with_context(|| format!("creating {}", path.display()))?;
-            let writer = ArrowWriter::try_new(BufWriter::with_capacity(1 << 20, file), table.schema(), Some(writer_properties(table)))
-                .with_context(|| format!("opening Parquet writer {}", path.display()))?;
+            let file =
+                File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+            let writer = ArrowWriter::try_new(
+                BufWriter::with_capacity(1 << 20, file),
+                table.schema(),
+                Some(writer_properties(table)),
+            )
+            .with_context(|| format!("opening Parquet writer {}", path.display()))?;
             self.writers.insert((table, year), writer);
         }
         Ok(())
@@ -98,11 +121,49 @@ impl Sink {
             if batch.num_rows() == 0 {
                 continue;
             }
-            let writer = self.writers.get_mut(&(table, year)).expect("partition opened above");
-            writer.write(&batch).with_context(|| format!("writing {} rows of {}", batch.num_rows(), table.name()))?;
+            let writer = self
+                .writers
+                .get_mut(&(table, year))
+                .expect("partition opened above");
+            writer.write(&batch).with_context(|| {
+                format!("writing {} rows of {}", batch.num_rows(), table.name())
+            })?;
             *self.rows.entry(table).or_default() += batch.num_rows() as u64;
         }
+        self.enforce_budget()
+    }
+
+    /// Flushes the largest unfinished row groups until the writers together
+    /// hold at most [`WRITER_BUDGET_BYTES`].
+    fn enforce_budget(&mut self) -> Result<()> {
+        let mut total = self.buffered_bytes();
+        while total > WRITER_BUDGET_BYTES {
+            let Some(((table, year), writer)) =
+                self.writers.iter_mut().max_by_key(|(_, w)| w.memory_size())
+            else {
+                break;
+            };
+            let before = writer.memory_size();
+            if before == 0 {
+                break;
+            }
+            writer.flush().with_context(|| {
+                format!(
+                    "flushing a row group of {}/{}",
+                    table.name(),
+                    partition_dir(*year)
+                )
+            })?;
+            total = total - before + writer.memory_size();
+        }
         Ok(())
+    }
+
+    /// Bytes the open writers hold in memory (encoded pages of their
+    /// unfinished row groups): what the row-group size costs in RSS.
+    #[must_use]
+    pub fn buffered_bytes(&self) -> usize {
+        self.writers.values().map(ArrowWriter::memory_size).sum()
     }
 
     /// Closes every writer; returns rows written per table.
@@ -115,7 +176,9 @@ impl Sink {
             self.open_partition(None)?;
         }
         for ((table, year), writer) in self.writers {
-            writer.close().with_context(|| format!("finishing {}/{}", table.name(), partition_dir(year)))?;
+            writer
+                .close()
+                .with_context(|| format!("finishing {}/{}", table.name(), partition_dir(year)))?;
         }
         Ok(self.rows)
     }
@@ -130,7 +193,9 @@ pub struct Output {
 }
 
 fn sibling(out: &Path, what: &str) -> Result<PathBuf> {
-    let name = out.file_name().with_context(|| format!("output path {} has no directory name", out.display()))?;
+    let name = out
+        .file_name()
+        .with_context(|| format!("output path {} has no directory name", out.display()))?;
     let parent = out.parent().unwrap_or(Path::new("."));
     Ok(parent.join(format!(".{}.{what}", name.to_string_lossy())))
 }
@@ -143,7 +208,10 @@ impl Output {
     /// [`Usage`] when `out` exists but is not a govreports output; an error
     /// when another run holds the lock or the directory cannot be created.
     pub fn prepare(out: &Path) -> Result<Self> {
-        let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         let lock_path = sibling(out, "lock")?;
         let lock = File::options()
@@ -155,24 +223,36 @@ impl Output {
         match lock.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
-                bail!("another govreports run is writing {} (lock {} is held); exiting without changes", out.display(), lock_path.display())
+                bail!(
+                    "another govreports run is writing {} (lock {} is held); exiting without changes",
+                    out.display(),
+                    lock_path.display()
+                )
             }
-            Err(TryLockError::Error(e)) => return Err(e).with_context(|| format!("locking {}", lock_path.display())),
+            Err(TryLockError::Error(e)) => {
+                return Err(e).with_context(|| format!("locking {}", lock_path.display()));
+            }
         }
         let staging = sibling(out, "staging")?;
         let old = sibling(out, "old")?;
         // A run killed between the two renames of the fallback publish left
         // the previous output at `old`: put it back.
         if !out.exists() && old.exists() {
-            fs::rename(&old, out).with_context(|| format!("restoring {} from {}", out.display(), old.display()))?;
+            fs::rename(&old, out)
+                .with_context(|| format!("restoring {} from {}", out.display(), old.display()))?;
         }
         for stale in [&staging, &old] {
             if stale.exists() {
-                fs::remove_dir_all(stale).with_context(|| format!("removing {} left by an interrupted run", stale.display()))?;
+                fs::remove_dir_all(stale).with_context(|| {
+                    format!("removing {} left by an interrupted run", stale.display())
+                })?;
             }
         }
         if out.exists() {
-            let is_ours = out.join("_run.json").exists() || fs::read_dir(out).map(|mut d| d.next().is_none()).unwrap_or(false);
+            let is_ours = out.join("_run.json").exists()
+                || fs::read_dir(out)
+                    .map(|mut d| d.next().is_none())
+                    .unwrap_or(false);
             if !out.is_dir() || !is_ours {
                 return Err(Usage(format!(
                     "refusing to replace {}: it exists and is not a govreports output (no _run.json); choose another --out",
@@ -181,8 +261,13 @@ impl Output {
                 .into());
             }
         }
-        fs::create_dir_all(&staging).with_context(|| format!("creating staging directory {}", staging.display()))?;
-        Ok(Self { out: out.to_owned(), staging, _lock: lock })
+        fs::create_dir_all(&staging)
+            .with_context(|| format!("creating staging directory {}", staging.display()))?;
+        Ok(Self {
+            out: out.to_owned(),
+            staging,
+            _lock: lock,
+        })
     }
 
     /// Where this run writes before publishing.
@@ -207,15 +292,20 @@ impl Output {
                 // No atomic exchange on this platform/filesystem: two renames;
                 // `prepare` restores `old` if we die in between.
                 let old = sibling(&self.out, "old")?;
-                fs::rename(&self.out, &old).with_context(|| format!("moving {} aside", self.out.display()))?;
-                fs::rename(&self.staging, &self.out).with_context(|| format!("publishing {}", self.out.display()))?;
-                fs::remove_dir_all(&old).with_context(|| format!("removing previous output {}", old.display()))?;
+                fs::rename(&self.out, &old)
+                    .with_context(|| format!("moving {} aside", self.out.display()))?;
+                fs::rename(&self.staging, &self.out)
+                    .with_context(|| format!("publishing {}", self.out.display()))?;
+                fs::remove_dir_all(&old)
+                    .with_context(|| format!("removing previous output {}", old.display()))?;
                 return Ok(());
             }
             // `staging` now holds the previous output.
-            fs::remove_dir_all(&self.staging).with_context(|| format!("removing previous output {}", self.staging.display()))?;
+            fs::remove_dir_all(&self.staging)
+                .with_context(|| format!("removing previous output {}", self.staging.display()))?;
         } else {
-            fs::rename(&self.staging, &self.out).with_context(|| format!("publishing {}", self.out.display()))?;
+            fs::rename(&self.staging, &self.out)
+                .with_context(|| format!("publishing {}", self.out.display()))?;
         }
         Ok(())
     }
@@ -255,7 +345,10 @@ mod tests {
             let o = Output::prepare(&out).unwrap();
             fs::write(o.staging().join("_run.json"), generation).unwrap();
             o.publish().unwrap();
-            assert_eq!(fs::read_to_string(out.join("_run.json")).unwrap(), generation);
+            assert_eq!(
+                fs::read_to_string(out.join("_run.json")).unwrap(),
+                generation
+            );
             assert!(!sibling(&out, "staging").unwrap().exists());
         }
         let foreign = dir.path().join("home");

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 use polars::prelude::{
-    Arc, DataType, Engine, Field, HiveOptions, LazyFrame, ParquetCompression, ParquetWriter, PlRefPath, ScanArgsParquet, Schema, StatisticsOptions,
+    DataType, Engine, LazyFrame, NULL, ParquetCompression, ParquetWriter, PlRefPath,
+    ScanArgsParquet, StatisticsOptions, UnionArgs, concat, lit,
 };
 use polars::sql::SQLContext;
 use serde::Deserialize;
@@ -58,36 +59,68 @@ impl Pipeline {
     /// # Errors
     /// [`Usage`] for invalid TOML, unknown keys, bad names or duplicates.
     pub fn parse(text: &str, source: &str) -> Result<Self> {
-        let value: toml::Table = toml::from_str(text).map_err(|e| Usage(format!("pipeline {source}: {}", one_line(&e.to_string()))))?;
+        let value: toml::Table = toml::from_str(text)
+            .map_err(|e| Usage(format!("pipeline {source}: {}", one_line(&e.to_string()))))?;
         // Deserialise each statistic on its own so an error can name it.
         let mut stats = Vec::new();
         for (key, v) in &value {
             match key.as_str() {
                 "stat" => {
-                    let items = v.as_array().ok_or_else(|| Usage(format!("pipeline {source}: `stat` must be an array of tables ([[stat]])")))?;
+                    let items = v.as_array().ok_or_else(|| {
+                        Usage(format!(
+                            "pipeline {source}: `stat` must be an array of tables ([[stat]])"
+                        ))
+                    })?;
                     for (i, item) in items.iter().enumerate() {
-                        let name = item.get("name").and_then(|n| n.as_str()).map_or_else(|| format!("#{}", i + 1), ToOwned::to_owned);
-                        let stat: Stat = item
-                            .clone()
-                            .try_into()
-                            .map_err(|e: toml::de::Error| Usage(format!("pipeline {source}: statistic {name}: {}", one_line(&e.to_string()))))?;
+                        let name = item
+                            .get("name")
+                            .and_then(|n| n.as_str())
+                            .map_or_else(|| format!("#{}", i + 1), ToOwned::to_owned);
+                        let stat: Stat =
+                            item.clone().try_into().map_err(|e: toml::de::Error| {
+                                Usage(format!(
+                                    "pipeline {source}: statistic {name}: {}",
+                                    one_line(&e.to_string())
+                                ))
+                            })?;
                         stats.push(stat);
                     }
                 }
                 "description" => {}
-                other => return Err(Usage(format!("pipeline {source}: unknown key `{other}` (expected `description` or [[stat]])")).into()),
+                other => return Err(Usage(format!(
+                    "pipeline {source}: unknown key `{other}` (expected `description` or [[stat]])"
+                ))
+                .into()),
             }
         }
-        let description = value.get("description").and_then(|d| d.as_str()).map(ToOwned::to_owned);
+        let description = value
+            .get("description")
+            .and_then(|d| d.as_str())
+            .map(ToOwned::to_owned);
         for (i, s) in stats.iter().enumerate() {
-            if s.name.is_empty() || !s.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
-                bail!(Usage(format!("pipeline {source}: statistic {}: name must be lowercase letters, digits and _", s.name)));
+            if s.name.is_empty()
+                || !s
+                    .name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            {
+                bail!(Usage(format!(
+                    "pipeline {source}: statistic {}: name must be lowercase letters, digits and _",
+                    s.name
+                )));
             }
             if stats[..i].iter().any(|o| o.name == s.name) {
-                bail!(Usage(format!("pipeline {source}: statistic {} declared twice", s.name)));
+                bail!(Usage(format!(
+                    "pipeline {source}: statistic {} declared twice",
+                    s.name
+                )));
             }
         }
-        Ok(Self { source: source.to_owned(), description, stats })
+        Ok(Self {
+            source: source.to_owned(),
+            description,
+            stats,
+        })
     }
 
     /// Loads a pipeline file.
@@ -95,7 +128,8 @@ impl Pipeline {
     /// # Errors
     /// [`Usage`] when it cannot be read or parsed.
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Usage(format!("pipeline {}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Usage(format!("pipeline {}: {e}", path.display())))?;
         Self::parse(&text, &path.display().to_string())
     }
 
@@ -105,7 +139,8 @@ impl Pipeline {
     /// Never: the embedded file is tested.
     #[must_use]
     pub fn builtin() -> Self {
-        Self::parse(DEFAULT_PIPELINE, "pipelines/default.toml (built in)").expect("built-in pipeline is valid")
+        Self::parse(DEFAULT_PIPELINE, "pipelines/default.toml (built in)")
+            .expect("built-in pipeline is valid")
     }
 }
 
@@ -113,16 +148,66 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A lazy scan of one staged table, `report_year` read from the hive path as Int32.
+/// A lazy scan of one staged table, `report_year` taken from the hive path
+/// as Int32.
+///
+/// Each partition's file is scanned on its own with its year as a literal
+/// column, and the scans are concatenated in order. Polars' own hive scan
+/// gives the same frame, but its memory grew with the corpus when a query
+/// grouped by `report_year` (measured: 205 MB at 100k reports against
+/// 114 MB at 20k for `GROUP BY report_year` alone); partition by partition
+/// it stays flat.
 fn scan(root: &Path, table: Table) -> Result<LazyFrame> {
-    let pattern = root.join(table.name()).join("**").join("*.parquet");
-    let pattern = pattern.to_str().with_context(|| format!("non-UTF-8 output path {}", root.display()))?;
-    let hive_schema = Arc::new(Schema::from_iter([Field::new("report_year".into(), DataType::Int32)]));
-    let args = ScanArgsParquet {
-        hive_options: HiveOptions { enabled: Some(true), hive_start_idx: 0, schema: Some(hive_schema), try_parse_dates: false },
-        ..ScanArgsParquet::default()
-    };
-    LazyFrame::scan_parquet(PlRefPath::new(pattern), args).with_context(|| format!("scanning {}", table.name()))
+    let dir = root.join(table.name());
+    let mut partitions: Vec<(Option<i32>, PathBuf)> = Vec::new();
+    for entry in std::fs::read_dir(&dir).with_context(|| format!("listing {}", dir.display()))? {
+        let entry = entry.with_context(|| format!("listing {}", dir.display()))?;
+        let name = entry.file_name();
+        let Some(value) = name.to_str().and_then(|n| n.strip_prefix("report_year=")) else {
+            continue;
+        };
+        let year = if value == "__HIVE_DEFAULT_PARTITION__" {
+            None
+        } else {
+            Some(
+                value
+                    .parse::<i32>()
+                    .with_context(|| format!("partition {}", entry.path().display()))?,
+            )
+        };
+        partitions.push((year, entry.path().join(crate::sink::PART_FILE)));
+    }
+    partitions.sort();
+    let scans = partitions
+        .into_iter()
+        .map(|(year, file)| {
+            let path = file
+                .to_str()
+                .with_context(|| format!("non-UTF-8 output path {}", file.display()))?;
+            let args = ScanArgsParquet {
+                low_memory: true,
+                ..ScanArgsParquet::default()
+            };
+            let year = match year {
+                Some(y) => lit(y),
+                None => lit(NULL).cast(DataType::Int32),
+            };
+            let lf = LazyFrame::scan_parquet(PlRefPath::new(path), args)
+                .with_context(|| format!("scanning {}", file.display()))?;
+            Ok(lf.with_column(year.alias("report_year")))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    if scans.is_empty() {
+        bail!("no partitions of {} under {}", table.name(), dir.display());
+    }
+    concat(
+        scans,
+        UnionArgs {
+            parallel: false,
+            ..UnionArgs::default()
+        },
+    )
+    .with_context(|| format!("scanning {}", table.name()))
 }
 
 /// Rows written per statistic.
@@ -142,7 +227,10 @@ pub fn compute_stats(root: &Path, pipeline: &Pipeline) -> Result<StatsWritten> {
     for stat in &pipeline.stats {
         let what = || format!("statistic {} (pipeline {})", stat.name, pipeline.source);
         let lf = ctx.execute(&stat.sql).with_context(what)?;
-        let mut df = lf.collect_with_engine(Engine::Streaming).with_context(what)?.unwrap_single();
+        let mut df = lf
+            .collect_with_engine(Engine::Streaming)
+            .with_context(what)?
+            .unwrap_single();
         let dir: PathBuf = root.join("stats").join(&stat.name);
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         let path = dir.join(crate::sink::PART_FILE);
@@ -152,6 +240,7 @@ pub fn compute_stats(root: &Path, pipeline: &Pipeline) -> Result<StatsWritten> {
             .with_statistics(StatisticsOptions::full())
             .finish(&mut df)
             .with_context(|| format!("writing {}", path.display()))?;
+        tracing::debug!(stat = %stat.name, rows = df.height(), peak_rss_mb = crate::summary::peak_rss_bytes().unwrap_or(0) >> 20, "statistic written");
         written.push((stat.name.clone(), df.height()));
     }
     Ok(written)
@@ -165,16 +254,32 @@ mod tests {
     fn builtin_pipeline_declares_the_contract_statistics() {
         let p = Pipeline::builtin();
         let names: Vec<_> = p.stats.iter().map(|s| s.name.as_str()).collect();
-        for needed in ["proactive_by_category", "procurement_totals", "application_outcomes", "review_litigation", "corpus_quality"] {
+        for needed in [
+            "proactive_by_category",
+            "procurement_totals",
+            "application_outcomes",
+            "review_litigation",
+            "corpus_quality",
+        ] {
             assert!(names.contains(&needed), "{needed} missing from {names:?}");
         }
     }
 
     #[test]
     fn unknown_keys_name_the_file_and_the_statistic() {
-        let err = Pipeline::parse("[[stat]]\nname = \"x\"\nsql = \"SELECT 1\"\nsqll = \"typo\"\n", "p.toml").unwrap_err().to_string();
-        assert!(err.contains("p.toml") && err.contains("statistic x") && err.contains("sqll"), "{err}");
-        let err = Pipeline::parse("stats = 1\n", "q.toml").unwrap_err().to_string();
+        let err = Pipeline::parse(
+            "[[stat]]\nname = \"x\"\nsql = \"SELECT 1\"\nsqll = \"typo\"\n",
+            "p.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("p.toml") && err.contains("statistic x") && err.contains("sqll"),
+            "{err}"
+        );
+        let err = Pipeline::parse("stats = 1\n", "q.toml")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("q.toml") && err.contains("stats"), "{err}");
     }
 }

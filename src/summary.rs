@@ -85,15 +85,25 @@ impl RunSummary {
         let tmp = dir.join("._run.json.tmp");
         let json = serde_json::to_vec_pretty(self).context("serialising _run.json")?;
         std::fs::write(&tmp, json).with_context(|| format!("writing {}", tmp.display()))?;
-        std::fs::rename(&tmp, dir.join("_run.json")).with_context(|| format!("publishing {}/_run.json", dir.display()))
+        std::fs::rename(&tmp, dir.join("_run.json"))
+            .with_context(|| format!("publishing {}/_run.json", dir.display()))
     }
 }
 
 /// Peak RSS (`VmHWM`) from `/proc/self/status`, in bytes.
 #[must_use]
 pub fn peak_rss_bytes() -> Option<u64> {
+    proc_status_kb("VmHWM:").map(|kb| kb * 1024)
+}
+
+/// Current resident set size (Linux; `None` elsewhere).
+#[must_use]
+pub fn current_rss_bytes() -> Option<u64> {
+    proc_status_kb("VmRSS:").map(|kb| kb * 1024)
+}
+
+fn proc_status_kb(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }

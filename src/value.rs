@@ -52,7 +52,25 @@ impl CellValue {
     }
 }
 
-const PLACEHOLDERS: &[&str] = &["-", "--", "---", "/", "//", "\\", "无", "空", "/-", "-/", "*", "……", "…", "---/", "不适用", "暂无", "——/——"];
+const PLACEHOLDERS: &[&str] = &[
+    "-",
+    "--",
+    "---",
+    "/",
+    "//",
+    "\\",
+    "无",
+    "空",
+    "/-",
+    "-/",
+    "*",
+    "……",
+    "…",
+    "---/",
+    "不适用",
+    "暂无",
+    "——/——",
+];
 
 /// Classifies one cell's raw text.
 ///
@@ -64,6 +82,30 @@ const PLACEHOLDERS: &[&str] = &["-", "--", "---", "/", "//", "\\", "无", "空",
 /// ```
 #[must_use]
 pub fn parse_cell(raw: &str) -> CellValue {
+    // Fast paths for the two cases that make up nearly every cell: plain
+    // ASCII digits, and a label that starts with an ideograph no number or
+    // placeholder starts with.
+    let b = raw.as_bytes();
+    if !b.is_empty() && b.len() <= 15 && b.iter().all(u8::is_ascii_digit) {
+        let mut v: u64 = 0;
+        for d in b {
+            v = v * 10 + u64::from(d - b'0');
+        }
+        return CellValue::Number(Number {
+            value: v as f64,
+            is_integer: true,
+            signed: false,
+            unit: None,
+            approximate: false,
+        });
+    }
+    if let Some(c) = raw.chars().next() {
+        if ('\u{4E00}'..='\u{9FFF}').contains(&c)
+            && !matches!(c, '约' | '近' | '无' | '空' | '不' | '暂')
+        {
+            return CellValue::Text;
+        }
+    }
     let s = trim(raw);
     if s.is_empty() {
         return CellValue::Blank;
@@ -92,13 +134,18 @@ fn is_placeholder(s: &str) -> bool {
         len += enc.len();
     }
     let folded = std::str::from_utf8(&buf[..len]).unwrap_or("");
-    PLACEHOLDERS.contains(&folded) || (!folded.is_empty() && folded.chars().all(|c| c == '-' || c == '/'))
+    PLACEHOLDERS.contains(&folded)
+        || (!folded.is_empty() && folded.chars().all(|c| c == '-' || c == '/'))
 }
 
 /// Parses a number with optional sign, separators, decimals and unit.
 #[must_use]
 pub fn parse_number(s: &str) -> Option<Number> {
-    let mut chars = s.chars().map(fold_char).filter(|c| !c.is_whitespace()).peekable();
+    let mut chars = s
+        .chars()
+        .map(fold_char)
+        .filter(|c| !c.is_whitespace())
+        .peekable();
     let mut approximate = false;
     if chars.peek() == Some(&'约') {
         approximate = true;
@@ -170,12 +217,20 @@ pub fn parse_number(s: &str) -> Option<Number> {
     if frac_digits > 0 {
         value += frac as f64 / 10f64.powi(frac_digits as i32);
         // Re-parse for exact decimal rounding (e.g. 7730.28 must print as 7730.28).
-        value = format!("{int_part}.{frac:0width$}", width = frac_digits as usize).parse().unwrap_or(value);
+        value = format!("{int_part}.{frac:0width$}", width = frac_digits as usize)
+            .parse()
+            .unwrap_or(value);
     }
     if negative {
         value = -value;
     }
-    Some(Number { value, is_integer: frac_digits == 0, signed, unit, approximate })
+    Some(Number {
+        value,
+        is_integer: frac_digits == 0,
+        signed,
+        unit,
+        approximate,
+    })
 }
 
 #[cfg(test)]
@@ -225,20 +280,30 @@ mod tests {
 
     #[test]
     fn placeholders_mean_blank() {
-        for s in ["", " ", "\u{a0}", "\u{3000}", "—", "——", "-", "－", "/", "／", "无", "—/—"] {
+        for s in [
+            "", " ", "\u{a0}", "\u{3000}", "—", "——", "-", "－", "/", "／", "无", "—/—",
+        ] {
             assert_eq!(parse_cell(s), CellValue::Blank, "{s:?}");
         }
     }
 
     #[test]
     fn units_and_approximations_are_kept() {
-        let CellValue::Number(n) = parse_cell("251000元") else { panic!() };
+        let CellValue::Number(n) = parse_cell("251000元") else {
+            panic!()
+        };
         assert_eq!(n.unit, Some(CellUnit::Yuan));
-        let CellValue::Number(n) = parse_cell("约30") else { panic!() };
+        let CellValue::Number(n) = parse_cell("约30") else {
+            panic!()
+        };
         assert!(n.approximate);
-        let CellValue::Number(n) = parse_cell("5500余") else { panic!() };
+        let CellValue::Number(n) = parse_cell("5500余") else {
+            panic!()
+        };
         assert!(n.approximate);
-        let CellValue::Number(n) = parse_cell("+3") else { panic!() };
+        let CellValue::Number(n) = parse_cell("+3") else {
+            panic!()
+        };
         assert!(n.signed && n.is_integer);
     }
 }

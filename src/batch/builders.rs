@@ -4,7 +4,10 @@
 
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int32Builder, Int64Builder, StringBuilder};
+use arrow::array::{
+    ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int32Builder, Int64Builder,
+    StringBuilder,
+};
 use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatch;
 use chrono::NaiveDate;
@@ -28,7 +31,9 @@ fn finish(table: Table, columns: Vec<ArrayRef>) -> Result<RecordBatch, ArrowErro
 
 fn build_reports(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
     let n = reports.len();
-    let mut strs: Vec<StringBuilder> = (0..15).map(|_| StringBuilder::with_capacity(n, n * 16)).collect();
+    let mut strs: Vec<StringBuilder> = (0..15)
+        .map(|_| StringBuilder::with_capacity(n, n * 16))
+        .collect();
     let mut bytes = Int64Builder::with_capacity(n);
     let mut published = Date32Builder::with_capacity(n);
     let mut ints: Vec<Int32Builder> = (0..5).map(|_| Int32Builder::with_capacity(n)).collect();
@@ -56,7 +61,13 @@ fn build_reports(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
         }
         bytes.append_value(r.source_bytes);
         published.append_option(m.published_on.and_then(days_since_epoch));
-        let counts = [r.cells_expected, r.cells_found, r.cells_blank, r.checks_failed() as i32, r.diagnostics.len() as i32];
+        let counts = [
+            r.cells_expected,
+            r.cells_found,
+            r.cells_blank,
+            r.checks_failed() as i32,
+            r.diagnostics.len() as i32,
+        ];
         for (b, v) in ints.iter_mut().zip(counts) {
             b.append_value(v);
         }
@@ -65,9 +76,13 @@ fn build_reports(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
     for _ in 0..n {
         version.append_value(crate::VERSION);
     }
-    let mut s = strs.into_iter().map(|mut b| Arc::new(b.finish()) as ArrayRef);
+    let mut s = strs
+        .into_iter()
+        .map(|mut b| Arc::new(b.finish()) as ArrayRef);
     let mut next = || s.next().expect("15 string columns");
-    let mut i = ints.into_iter().map(|mut b| Arc::new(b.finish()) as ArrayRef);
+    let mut i = ints
+        .into_iter()
+        .map(|mut b| Arc::new(b.finish()) as ArrayRef);
     let mut next_i = || i.next().expect("5 int columns");
     let columns = vec![
         next(), // doc_id
@@ -99,9 +114,18 @@ fn build_reports(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
 
 fn build_active(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
     let n: usize = reports.iter().map(|r| r.active.len()).sum();
-    let (mut doc, mut line, mut article, mut item, mut metric) =
-        (StringBuilder::with_capacity(n, n * 32), Int32Builder::with_capacity(n), StringBuilder::new(), StringBuilder::new(), StringBuilder::new());
-    let (mut value, mut unit, mut rawb) = (Float64Builder::with_capacity(n), StringBuilder::new(), StringBuilder::new());
+    let (mut doc, mut line, mut article, mut item, mut metric) = (
+        StringBuilder::with_capacity(n, n * 32),
+        Int32Builder::with_capacity(n),
+        StringBuilder::new(),
+        StringBuilder::new(),
+        StringBuilder::new(),
+    );
+    let (mut value, mut unit, mut rawb) = (
+        Float64Builder::with_capacity(n),
+        StringBuilder::new(),
+        StringBuilder::new(),
+    );
     for r in reports {
         for f in &r.active {
             doc.append_value(&r.doc_id);
@@ -134,8 +158,14 @@ fn build_counts<F>(table: Table, reports: &[&Report], rows: F) -> Result<RecordB
 where
     F: Fn(&Report) -> Vec<(&'static str, &'static str, Option<i64>, Option<Span>, u32)>,
 {
-    let (mut doc, mut line, mut a, mut b, mut count, mut rawb) =
-        (StringBuilder::new(), Int32Builder::new(), StringBuilder::new(), StringBuilder::new(), Int64Builder::new(), StringBuilder::new());
+    let (mut doc, mut line, mut a, mut b, mut count, mut rawb) = (
+        StringBuilder::new(),
+        Int32Builder::new(),
+        StringBuilder::new(),
+        StringBuilder::new(),
+        Int64Builder::new(),
+        StringBuilder::new(),
+    );
     for r in reports {
         for (code_a, code_b, c, span, l) in rows(r) {
             doc.append_value(&r.doc_id);
@@ -160,9 +190,19 @@ where
 }
 
 fn build_narrative(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
-    let (mut doc, mut line, mut subject, mut category, mut channel) =
-        (StringBuilder::new(), Int32Builder::new(), StringBuilder::new(), StringBuilder::new(), StringBuilder::new());
-    let (mut total, mut count, mut approx, mut sentence) = (BooleanBuilder::new(), Int64Builder::new(), BooleanBuilder::new(), StringBuilder::new());
+    let (mut doc, mut line, mut subject, mut category, mut channel) = (
+        StringBuilder::new(),
+        Int32Builder::new(),
+        StringBuilder::new(),
+        StringBuilder::new(),
+        StringBuilder::new(),
+    );
+    let (mut total, mut count, mut approx, mut sentence) = (
+        BooleanBuilder::new(),
+        Int64Builder::new(),
+        BooleanBuilder::new(),
+        StringBuilder::new(),
+    );
     for r in reports {
         for f in &r.narrative {
             doc.append_value(&r.doc_id);
@@ -193,8 +233,16 @@ fn build_narrative(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
 }
 
 fn build_checks(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
-    let (mut doc, mut code, mut scope) = (StringBuilder::new(), StringBuilder::new(), StringBuilder::new());
-    let (mut expected, mut actual, mut passed) = (Float64Builder::new(), Float64Builder::new(), BooleanBuilder::new());
+    let (mut doc, mut code, mut scope) = (
+        StringBuilder::new(),
+        StringBuilder::new(),
+        StringBuilder::new(),
+    );
+    let (mut expected, mut actual, mut passed) = (
+        Float64Builder::new(),
+        Float64Builder::new(),
+        BooleanBuilder::new(),
+    );
     for r in reports {
         for c in &r.checks {
             doc.append_value(&r.doc_id);
@@ -219,8 +267,13 @@ fn build_checks(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
 }
 
 fn build_diagnostics(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
-    let (mut doc, mut line, mut severity, mut code, mut message) =
-        (StringBuilder::new(), Int32Builder::new(), StringBuilder::new(), StringBuilder::new(), StringBuilder::new());
+    let (mut doc, mut line, mut severity, mut code, mut message) = (
+        StringBuilder::new(),
+        Int32Builder::new(),
+        StringBuilder::new(),
+        StringBuilder::new(),
+        StringBuilder::new(),
+    );
     for r in reports {
         for d in &r.diagnostics {
             doc.append_value(&r.doc_id);
@@ -232,7 +285,13 @@ fn build_diagnostics(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
     }
     finish(
         Table::Diagnostics,
-        vec![Arc::new(doc.finish()), Arc::new(line.finish()), Arc::new(severity.finish()), Arc::new(code.finish()), Arc::new(message.finish())],
+        vec![
+            Arc::new(doc.finish()),
+            Arc::new(line.finish()),
+            Arc::new(severity.finish()),
+            Arc::new(code.finish()),
+            Arc::new(message.finish()),
+        ],
     )
 }
 
@@ -247,10 +306,16 @@ pub fn build_batches(reports: &[&Report]) -> Result<Vec<(Table, RecordBatch)>, A
             Table::Reports => build_reports(reports)?,
             Table::ActiveDisclosure => build_active(reports)?,
             Table::Applications => build_counts(table, reports, |r| {
-                r.applications.iter().map(|f| (f.row_code, f.applicant, f.count, f.raw, f.source_line)).collect()
+                r.applications
+                    .iter()
+                    .map(|f| (f.row_code, f.applicant, f.count, f.raw, f.source_line))
+                    .collect()
             })?,
             Table::ReviewsLitigation => build_counts(table, reports, |r| {
-                r.reviews.iter().map(|f| (f.proceeding, f.outcome, f.count, f.raw, f.source_line)).collect()
+                r.reviews
+                    .iter()
+                    .map(|f| (f.proceeding, f.outcome, f.count, f.raw, f.source_line))
+                    .collect()
             })?,
             Table::NarrativeCounts => build_narrative(reports)?,
             Table::Checks => build_checks(reports)?,

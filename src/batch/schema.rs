@@ -56,7 +56,8 @@ impl Table {
     /// The table's Arrow schema.
     #[must_use]
     pub fn schema(self) -> SchemaRef {
-        static SCHEMAS: LazyLock<[SchemaRef; 7]> = LazyLock::new(|| TABLES.map(|t| Arc::new(Schema::new(fields(t)))));
+        static SCHEMAS: LazyLock<[SchemaRef; 7]> =
+            LazyLock::new(|| TABLES.map(|t| Arc::new(Schema::new(fields(t)))));
         SCHEMAS[self as usize].clone()
     }
 }

@@ -12,15 +12,45 @@ use crate::report::Metadata;
 
 /// Suffixes that end the name of an issuing body.
 const ORG_SUFFIXES: &[&str] = &[
-    "人民政府", "政府", "办事处", "管委会", "管理委员会", "委员会", "办公室", "办公厅", "局", "厅", "委", "署", "中心", "院", "站", "所", "队", "馆", "会", "处", "室",
+    "人民政府",
+    "政府",
+    "办事处",
+    "管委会",
+    "管理委员会",
+    "委员会",
+    "办公室",
+    "办公厅",
+    "局",
+    "厅",
+    "委",
+    "署",
+    "中心",
+    "院",
+    "站",
+    "所",
+    "队",
+    "馆",
+    "会",
+    "处",
+    "室",
 ];
 
-static YEAR_IN_TITLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(20\d\d|19\d\d)年度?").expect("valid regex"));
-static PERIOD_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(20\d\d)年1月1日(?:起)?至(20\d\d)年12月31日").expect("valid regex"));
-static CN_DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(20\d\d)年(\d{1,2})月(\d{1,2})日$").expect("valid regex"));
-static HEADER_DATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:发布日期|发布时间|成文日期|日期|时间)[:]?(20\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})").expect("valid regex"));
-static SOURCE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"来源[:]([^\s:]{2,40}?)(?:责任编辑|作者|浏览|访问|字号|$)").expect("valid regex"));
+static YEAR_IN_TITLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(20\d\d|19\d\d)年度?").expect("valid regex"));
+static PERIOD_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(20\d\d)年1月1日(?:起)?至(20\d\d)年12月31日").expect("valid regex")
+});
+static CN_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(20\d\d)年(\d{1,2})月(\d{1,2})日$").expect("valid regex"));
+static HEADER_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:发布日期|发布时间|成文日期|日期|时间)[:]?(20\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})",
+    )
+    .expect("valid regex")
+});
+static SOURCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"来源[:]([^\s:]{2,40}?)(?:责任编辑|作者|浏览|访问|字号|$)").expect("valid regex")
+});
 
 fn row_text(row: &RawRow<'_>) -> String {
     let mut s = String::new();
@@ -40,11 +70,16 @@ fn ends_with_org_suffix(s: &str) -> bool {
 /// Reads the metadata from the first and last rows of a document.
 #[must_use]
 pub fn extract_metadata(rows: &[RawRow<'_>], norms: &[String]) -> Metadata {
-    let mut meta = Metadata { admin_level: "unknown", ..Metadata::default() };
+    let mut meta = Metadata {
+        admin_level: "unknown",
+        ..Metadata::default()
+    };
     let head = rows.len().min(40);
     let title_idx = (0..head).find(|&i| {
         let n = &norms[i];
-        n.contains("政府信息公开") && (n.contains("年度报告") || n.contains("年报")) && n.chars().count() <= 80
+        n.contains("政府信息公开")
+            && (n.contains("年度报告") || n.contains("年报"))
+            && n.chars().count() <= 80
     });
     let mut title_org = None;
     if let Some(i) = title_idx {
@@ -55,9 +90,17 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &[String]) -> Metadata {
             if year.start() == 0 && i > 0 {
                 let prev = norms[i - 1].trim_start_matches('《');
                 // The line before names the body or the place (`重庆市巫山县`): short, Chinese only.
-                let cjk_only = !prev.is_empty() && prev.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
-                let place_or_org = ends_with_org_suffix(prev) || ["省", "市", "县", "区", "旗", "镇", "乡", "街道", "州"].iter().any(|s| prev.ends_with(s));
-                if prev.chars().count() <= 30 && cjk_only && place_or_org && rows[i - 1].kind == RowKind::Single {
+                let cjk_only = !prev.is_empty()
+                    && prev.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+                let place_or_org = ends_with_org_suffix(prev)
+                    || ["省", "市", "县", "区", "旗", "镇", "乡", "街道", "州"]
+                        .iter()
+                        .any(|s| prev.ends_with(s));
+                if prev.chars().count() <= 30
+                    && cjk_only
+                    && place_or_org
+                    && rows[i - 1].kind == RowKind::Single
+                {
                     title = format!("{}{}", row_text(&rows[i - 1]), title);
                     norm = normalize(&title);
                 }
@@ -81,7 +124,11 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &[String]) -> Metadata {
         meta.title = Some(title);
     }
     if meta.report_year.is_none() {
-        meta.report_year = norms.iter().take(80).find_map(|n| PERIOD_YEAR.captures(n).and_then(|c| (c[1] == c[2]).then(|| c[1].parse().ok()).flatten()));
+        meta.report_year = norms.iter().take(80).find_map(|n| {
+            PERIOD_YEAR
+                .captures(n)
+                .and_then(|c| (c[1] == c[2]).then(|| c[1].parse().ok()).flatten())
+        });
     }
 
     // Signature block: a short line naming a body, near the end.
@@ -90,11 +137,23 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &[String]) -> Metadata {
         let len = n.chars().count();
         (4..=30).contains(&len) && ends_with_org_suffix(n) && !n.contains("。") && !n.contains(',')
     });
-    let source = norms.iter().take(20).find_map(|n| SOURCE.captures(n).map(|c| c[1].to_owned()));
-    let candidates: Vec<&str> = signature.map(String::as_str).into_iter().chain(source.as_deref()).collect();
+    let source = norms
+        .iter()
+        .take(20)
+        .find_map(|n| SOURCE.captures(n).map(|c| c[1].to_owned()));
+    let candidates: Vec<&str> = signature
+        .map(String::as_str)
+        .into_iter()
+        .chain(source.as_deref())
+        .collect();
     meta.organization = match title_org {
         Some(org) if ends_with_org_suffix(&org) => Some(org),
-        Some(org) => Some(candidates.iter().find(|c| c.starts_with(org.as_str()) || c.ends_with(org.as_str())).map_or(org, |c| (*c).to_owned())),
+        Some(org) => Some(
+            candidates
+                .iter()
+                .find(|c| c.starts_with(org.as_str()) || c.ends_with(org.as_str()))
+                .map_or(org, |c| (*c).to_owned()),
+        ),
         None => candidates.first().map(|c| (*c).to_owned()),
     };
     if let Some(org) = meta.organization.clone() {
@@ -104,8 +163,19 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &[String]) -> Metadata {
     // Date: the signature date at the end, else the page header's 日期.
     meta.published_on = (tail_start..rows.len())
         .rev()
-        .find_map(|i| CN_DATE.captures(&norms[i]).and_then(|c| valid_date(&c[1], &c[2], &c[3])).or_else(|| chinese_numeral_date(&norms[i])))
-        .or_else(|| norms.iter().take(15).find_map(|n| HEADER_DATE.captures(n).and_then(|c| valid_date(&c[1], &c[2], &c[3]))));
+        .find_map(|i| {
+            CN_DATE
+                .captures(&norms[i])
+                .and_then(|c| valid_date(&c[1], &c[2], &c[3]))
+                .or_else(|| chinese_numeral_date(&norms[i]))
+        })
+        .or_else(|| {
+            norms.iter().take(15).find_map(|n| {
+                HEADER_DATE
+                    .captures(n)
+                    .and_then(|c| valid_date(&c[1], &c[2], &c[3]))
+            })
+        });
     meta
 }
 
@@ -118,10 +188,16 @@ fn cut_title(title: &str) -> String {
             let suffix_len = rest
                 .strip_prefix('（')
                 .and_then(|r| r.find('）').map(|e| '（'.len_utf8() + e + '）'.len_utf8()))
-                .or_else(|| rest.strip_prefix('(').and_then(|r| r.find(')').map(|e| 1 + e + 1)))
+                .or_else(|| {
+                    rest.strip_prefix('(')
+                        .and_then(|r| r.find(')').map(|e| 1 + e + 1))
+                })
                 .filter(|&l| l <= 24)
                 .unwrap_or(0);
-            title[..end + suffix_len].trim_start_matches('《').trim().to_owned()
+            title[..end + suffix_len]
+                .trim_start_matches('《')
+                .trim()
+                .to_owned()
         }
         None => title.trim().to_owned(),
     }
@@ -130,7 +206,15 @@ fn cut_title(title: &str) -> String {
 /// `二〇二三年一月二十一日` (signature dates written in Chinese numerals).
 fn chinese_numeral_date(s: &str) -> Option<(i32, u32, u32)> {
     fn digit(c: char) -> Option<u32> {
-        "〇一二三四五六七八九".chars().position(|d| d == c).map(|p| p as u32).or(if c == '零' || c == 'O' || c == '○' { Some(0) } else { None })
+        "〇一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|p| p as u32)
+            .or(if c == '零' || c == 'O' || c == '○' {
+                Some(0)
+            } else {
+                None
+            })
     }
     fn small(s: &str) -> Option<u32> {
         // 一 … 九, 十, 十一 … 十九, 二十 … 三十一
@@ -150,8 +234,14 @@ fn chinese_numeral_date(s: &str) -> Option<(i32, u32, u32)> {
     if y.chars().count() != 4 {
         return None;
     }
-    let year = y.chars().try_fold(0u32, |acc, c| digit(c).map(|v| acc * 10 + v))?;
-    valid_date(&year.to_string(), &small(m)?.to_string(), &small(d)?.to_string())
+    let year = y
+        .chars()
+        .try_fold(0u32, |acc, c| digit(c).map(|v| acc * 10 + v))?;
+    valid_date(
+        &year.to_string(),
+        &small(m)?.to_string(),
+        &small(d)?.to_string(),
+    )
 }
 
 fn valid_date(y: &str, m: &str, d: &str) -> Option<(i32, u32, u32)> {
@@ -169,7 +259,13 @@ fn fill_places(org: &str, meta: &mut Metadata) {
         // Smallest end > pos+1 where chars[pos..end] ends with a suffix.
         for end in pos + 2..=(pos + max).min(chars.len()) {
             let s: String = chars[pos..end].iter().collect();
-            if suffixes.iter().any(|suf| s.ends_with(suf)) && s.chars().count() > suffixes.iter().find(|suf| s.ends_with(*suf)).map_or(0, |x| x.chars().count()) {
+            if suffixes.iter().any(|suf| s.ends_with(suf))
+                && s.chars().count()
+                    > suffixes
+                        .iter()
+                        .find(|suf| s.ends_with(*suf))
+                        .map_or(0, |x| x.chars().count())
+            {
                 return Some(end);
             }
         }
@@ -183,9 +279,17 @@ fn fill_places(org: &str, meta: &mut Metadata) {
         meta.province = Some(word(pos, end));
         pos = end;
     }
-    if meta.province.as_deref().is_none_or(|p| !MUNICIPALITIES.contains(&p)) {
+    if meta
+        .province
+        .as_deref()
+        .is_none_or(|p| !MUNICIPALITIES.contains(&p))
+    {
         if let Some(end) = take_until(pos, &["市", "自治州", "地区", "盟"], 10) {
-            if !matches!(chars.get(end), Some('场' | '政' | '民' | '级')) || chars.get(end..end + 4).is_some_and(|w| w.iter().collect::<String>() == "人民政府") {
+            if !matches!(chars.get(end), Some('场' | '政' | '民' | '级'))
+                || chars
+                    .get(end..end + 4)
+                    .is_some_and(|w| w.iter().collect::<String>() == "人民政府")
+            {
                 meta.city = Some(word(pos, end));
                 pos = end;
             }
@@ -203,7 +307,11 @@ fn fill_places(org: &str, meta: &mut Metadata) {
     }
     // A township is followed by its government (`阿尔乡镇人民政府`), which
     // tells it apart from words that merely end in 乡 (`住房和城乡建设局`).
-    let governs = |end: usize| ["人民政府", "政府", "办事处", "街道办"].iter().any(|g| word(end, chars.len()).starts_with(g));
+    let governs = |end: usize| {
+        ["人民政府", "政府", "办事处", "街道办"]
+            .iter()
+            .any(|g| word(end, chars.len()).starts_with(g))
+    };
     let township_end = (pos + 2..=(pos + 9).min(chars.len())).find(|&end| {
         let w = word(pos, end);
         ["镇", "乡", "街道"].iter().any(|s| w.ends_with(s)) && governs(end)
@@ -236,7 +344,15 @@ fn fill_places(org: &str, meta: &mut Metadata) {
 mod tests {
     use super::*;
 
-    fn places(org: &str) -> (Option<String>, Option<String>, Option<String>, Option<String>, &'static str) {
+    fn places(
+        org: &str,
+    ) -> (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        &'static str,
+    ) {
         let mut m = Metadata::default();
         fill_places(org, &mut m);
         (m.province, m.city, m.county, m.township, m.admin_level)
@@ -245,23 +361,62 @@ mod tests {
     #[test]
     fn places_stated_in_names() {
         let s = |x: &str| Some(x.to_owned());
-        assert_eq!(places("新绛县万安镇人民政府"), (None, None, s("新绛县"), s("万安镇"), "township"));
-        assert_eq!(places("玉溪市江川区雄关乡人民政府"), (None, s("玉溪市"), s("江川区"), s("雄关乡"), "township"));
-        assert_eq!(places("淮安市洪泽区人民政府"), (None, s("淮安市"), s("洪泽区"), None, "county"));
-        assert_eq!(places("淮安市人民政府"), (None, s("淮安市"), None, None, "city"));
-        assert_eq!(places("山西省人民政府"), (s("山西省"), None, None, None, "province"));
-        assert_eq!(places("新绛县教育局"), (None, None, s("新绛县"), None, "department"));
-        assert_eq!(places("思礼镇人民政府"), (None, None, None, s("思礼镇"), "township"));
-        assert_eq!(places("淮安市市场监督管理局"), (None, s("淮安市"), None, None, "department"));
-        assert_eq!(places("新绛县住房和城乡建设局"), (None, None, s("新绛县"), None, "department"));
-        assert_eq!(places("阜新市彰武县阿尔乡镇人民政府"), (None, s("阜新市"), s("彰武县"), s("阿尔乡镇"), "township"));
-        assert_eq!(places("三明市沙县区凤岗街道办事处"), (None, s("三明市"), s("沙县区"), s("凤岗街道"), "township"));
+        assert_eq!(
+            places("新绛县万安镇人民政府"),
+            (None, None, s("新绛县"), s("万安镇"), "township")
+        );
+        assert_eq!(
+            places("玉溪市江川区雄关乡人民政府"),
+            (None, s("玉溪市"), s("江川区"), s("雄关乡"), "township")
+        );
+        assert_eq!(
+            places("淮安市洪泽区人民政府"),
+            (None, s("淮安市"), s("洪泽区"), None, "county")
+        );
+        assert_eq!(
+            places("淮安市人民政府"),
+            (None, s("淮安市"), None, None, "city")
+        );
+        assert_eq!(
+            places("山西省人民政府"),
+            (s("山西省"), None, None, None, "province")
+        );
+        assert_eq!(
+            places("新绛县教育局"),
+            (None, None, s("新绛县"), None, "department")
+        );
+        assert_eq!(
+            places("思礼镇人民政府"),
+            (None, None, None, s("思礼镇"), "township")
+        );
+        assert_eq!(
+            places("淮安市市场监督管理局"),
+            (None, s("淮安市"), None, None, "department")
+        );
+        assert_eq!(
+            places("新绛县住房和城乡建设局"),
+            (None, None, s("新绛县"), None, "department")
+        );
+        assert_eq!(
+            places("阜新市彰武县阿尔乡镇人民政府"),
+            (None, s("阜新市"), s("彰武县"), s("阿尔乡镇"), "township")
+        );
+        assert_eq!(
+            places("三明市沙县区凤岗街道办事处"),
+            (None, s("三明市"), s("沙县区"), s("凤岗街道"), "township")
+        );
     }
 
     #[test]
     fn dates_in_chinese_numerals() {
-        assert_eq!(chinese_numeral_date("二〇二三年一月二十一日"), Some((2023, 1, 21)));
-        assert_eq!(chinese_numeral_date("二〇二五年十二月十日"), Some((2025, 12, 10)));
+        assert_eq!(
+            chinese_numeral_date("二〇二三年一月二十一日"),
+            Some((2023, 1, 21))
+        );
+        assert_eq!(
+            chinese_numeral_date("二〇二五年十二月十日"),
+            Some((2025, 12, 10))
+        );
         assert_eq!(chinese_numeral_date("二〇二五年二月三十日"), None);
     }
 }

@@ -26,10 +26,16 @@ pub fn extract(text: &Text, report: &mut Report) {
     report.meta = header::extract_metadata(&doc.rows, &norms);
     let mut regions = tables::find_regions(&norms);
     let headless = tables::find_headless_reviews(&doc.rows, &mut regions);
-    let found_any = regions.proactive.is_some() || regions.applications.is_some() || regions.reviews.is_some();
+    let found_any =
+        regions.proactive.is_some() || regions.applications.is_some() || regions.reviews.is_some();
     // A notice *about* the annual reports (`关于做好…年度报告…工作的通知`), often
     // with the blank form attached, is not a report.
-    let notice = report.meta.title.as_deref().map(crate::normalize::normalize).is_some_and(|t| t.trim_start_matches(['《', '"']).starts_with("关于"));
+    let notice = report
+        .meta
+        .title
+        .as_deref()
+        .map(crate::normalize::normalize)
+        .is_some_and(|t| t.trim_start_matches(['《', '"']).starts_with("关于"));
     if notice || (report.meta.title.is_none() && !found_any) {
         let reason = if notice {
             "not a disclosure annual report: a notice about the annual reports (关于…的通知)"
@@ -43,13 +49,28 @@ pub fn extract(text: &Text, report: &mut Report) {
         return;
     }
     if report.meta.report_year.is_none() {
-        report.diag(Severity::Warning, DiagCode::YearMissing, None, "report year not found in the title or the statistics period");
+        report.diag(
+            Severity::Warning,
+            DiagCode::YearMissing,
+            None,
+            "report year not found in the title or the statistics period",
+        );
     }
 
     if let Some(line) = headless {
-        report.diag(Severity::Info, DiagCode::TableMissing, Some(line), "table 四 heading not found; the row of 15 values after table 三 read as table 四");
+        report.diag(
+            Severity::Info,
+            DiagCode::TableMissing,
+            Some(line),
+            "table 四 heading not found; the row of 15 values after table 三 read as table 四",
+        );
     }
-    let versions = tables::detect_versions(&norms, &regions, doc.result_rowspan, report.meta.report_year);
+    let versions = tables::detect_versions(
+        &norms,
+        &regions,
+        doc.result_rowspan,
+        report.meta.report_year,
+    );
     if let Some(v) = versions.report {
         report.template_version = Some(v.code());
         report.cells_expected = v.template().cells_expected() as i32;
@@ -58,20 +79,36 @@ pub fn extract(text: &Text, report: &mut Report) {
                 Severity::Info,
                 DiagCode::VersionFallback,
                 None,
-                format!("no version-specific labels; template {} assumed from report year", v.code()),
+                format!(
+                    "no version-specific labels; template {} assumed from report year",
+                    v.code()
+                ),
             );
         }
     }
     if versions.mixed {
-        report.diag(Severity::Warning, DiagCode::MixedTemplate, None, "labels of both the 2019 and the 2021 format occur");
+        report.diag(
+            Severity::Warning,
+            DiagCode::MixedTemplate,
+            None,
+            "labels of both the 2019 and the 2021 format occur",
+        );
     }
     let outcome = tables::extract_tables(&doc, &norms, &regions, &versions, report);
 
-    let table_ranges: Vec<_> = [&regions.proactive, &regions.applications, &regions.reviews].into_iter().flatten().cloned().collect();
+    let table_ranges: Vec<_> = [&regions.proactive, &regions.applications, &regions.reviews]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
     let counted = narrative::extract_narrative(&doc.rows, &table_ranges);
     report.checks = check_tables(&report.applications, &report.reviews);
     report.checks.extend(check_narrative(&counted));
     report.narrative = counted.into_iter().map(|c| c.fact).collect();
 
-    report.status = if outcome.complete && outcome.tables_found == 3 && versions.report.is_some() { Status::Ok } else { Status::Partial };
+    report.status = if outcome.complete && outcome.tables_found == 3 && versions.report.is_some() {
+        Status::Ok
+    } else {
+        Status::Partial
+    };
 }

@@ -25,15 +25,49 @@ static COUNT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Verbs after which the counted subject starts (`公开政务信息` → `政务信息`).
 const VERBS: &[&str] = &[
-    "主动公开", "公开", "发布", "推送", "更新", "上传", "报送", "制作", "收到", "受理", "办理", "处理", "答复", "举办", "召开", "开展", "印发", "转载", "刊发", "编发",
-    "录入", "解读", "回应", "新增", "制发", "审查", "接收", "征集",
+    "主动公开",
+    "公开",
+    "发布",
+    "推送",
+    "更新",
+    "上传",
+    "报送",
+    "制作",
+    "收到",
+    "受理",
+    "办理",
+    "处理",
+    "答复",
+    "举办",
+    "召开",
+    "开展",
+    "印发",
+    "转载",
+    "刊发",
+    "编发",
+    "录入",
+    "解读",
+    "回应",
+    "新增",
+    "制发",
+    "审查",
+    "接收",
+    "征集",
 ];
 
 /// Words that mark a stated total.
 const TOTAL_MARKERS: &[&str] = &["共计", "合计", "总计", "累计", "共"];
 
 /// Words after which the counts of the sentence are categories of its total.
-const CATEGORY_MARKERS: &[&str] = &["其中", "具体内容为", "具体包括", "主要包括", "包括", "分别为", "内容为"];
+const CATEGORY_MARKERS: &[&str] = &[
+    "其中",
+    "具体内容为",
+    "具体包括",
+    "主要包括",
+    "包括",
+    "分别为",
+    "内容为",
+];
 
 /// Platform keywords and the channel name they stand for, most specific first.
 const CHANNELS: &[(&str, &str)] = &[
@@ -85,7 +119,11 @@ struct Prose {
 
 impl Prose {
     fn new() -> Self {
-        Self { norm: String::new(), map: Vec::new(), display: String::new() }
+        Self {
+            norm: String::new(),
+            map: Vec::new(),
+            display: String::new(),
+        }
     }
 
     fn clear(&mut self) {
@@ -103,13 +141,20 @@ impl Prose {
             }
             if pending_space {
                 // Keep one space between Latin words/digits only; CJK needs none.
-                if self.display.chars().next_back().is_some_and(|p| p.is_ascii_alphanumeric()) && c.is_ascii_alphanumeric() {
+                if self
+                    .display
+                    .chars()
+                    .next_back()
+                    .is_some_and(|p| p.is_ascii_alphanumeric())
+                    && c.is_ascii_alphanumeric()
+                {
                     self.display.push(' ');
                 }
                 pending_space = false;
             }
             let f = fold_char(c);
-            self.map.push((self.norm.len() as u32, self.display.len() as u32, line));
+            self.map
+                .push((self.norm.len() as u32, self.display.len() as u32, line));
             self.norm.push(f);
             self.display.push(c);
         }
@@ -138,7 +183,9 @@ fn starts_heading(norm: &str) -> bool {
     let mut chars = norm.chars();
     match chars.next() {
         Some('(') => true,
-        Some(c) if "一二三四五六七八九十".contains(c) => chars.next() == Some('、') || chars.next() == Some('、'),
+        Some(c) if "一二三四五六七八九十".contains(c) => {
+            chars.next() == Some('、') || chars.next() == Some('、')
+        }
         Some(c) if c.is_ascii_digit() => matches!(chars.next(), Some('.' | '、')),
         _ => false,
     }
@@ -214,7 +261,11 @@ fn clauses(s: &str) -> Vec<Range<usize>> {
     let mut start = 0;
     for (i, c) in s.char_indices() {
         let split = match c {
-            ',' => !(i > 0 && bytes[i - 1].is_ascii_digit() && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)),
+            ',' => {
+                !(i > 0
+                    && bytes[i - 1].is_ascii_digit()
+                    && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+            }
             ':' | ';' | '、' | '。' | '!' | '?' | '(' | ')' => true,
             _ => false,
         };
@@ -261,18 +312,32 @@ fn strip_prefixes<'a>(mut s: &'a str, words: &[&str]) -> &'a str {
 
 /// The counted noun in the text before a number: what follows the last verb.
 fn subject_of(prefix: &str) -> &str {
-    let p = strip_suffixes(prefix, &["共计", "合计", "总计", "累计", "总数", "共", "约", "近", "达到", "达", "为", "计", "超过", "逾", "数量", "数"]);
+    let p = strip_suffixes(
+        prefix,
+        &[
+            "共计", "合计", "总计", "累计", "总数", "共", "约", "近", "达到", "达", "为", "计",
+            "超过", "逾", "数量", "数",
+        ],
+    );
     let after_verb = VERBS
         .iter()
         .filter_map(|v| p.rfind(v).map(|i| i + v.len()))
         .max()
         .map_or(p, |i| &p[i..]);
-    let s = strip_prefixes(after_verb, &["了", "各类", "相关", "其中", "通过", "在", "的", "共计", "共"]);
+    let s = strip_prefixes(
+        after_verb,
+        &[
+            "了", "各类", "相关", "其中", "通过", "在", "的", "共计", "共",
+        ],
+    );
     strip_suffixes(s, &["共计", "共", "的"])
 }
 
 fn channel_of(clause: &str) -> Option<&'static str> {
-    CHANNELS.iter().find(|(k, _)| clause.contains(k)).map(|&(_, c)| c)
+    CHANNELS
+        .iter()
+        .find(|(k, _)| clause.contains(k))
+        .map(|&(_, c)| c)
 }
 
 fn read_sentence(prose: &Prose, range: Range<usize>, out: &mut Vec<Counted>) {
@@ -295,10 +360,15 @@ fn read_sentence(prose: &Prose, range: Range<usize>, out: &mut Vec<Counted>) {
             let after = &text[whole.end()..];
             let prefix = &text[from..whole.start()];
             from = whole.end();
-            if prefix.ends_with('第') || NOT_COUNTS.iter().any(|w| after.starts_with(w)) || after.starts_with('%') {
+            if prefix.ends_with('第')
+                || NOT_COUNTS.iter().any(|w| after.starts_with(w))
+                || after.starts_with('%')
+            {
                 continue;
             }
-            let Ok(count) = num.as_str().replace(',', "").parse::<i64>() else { continue };
+            let Ok(count) = num.as_str().replace(',', "").parse::<i64>() else {
+                continue;
+            };
             let approximate = m.get(1).is_some() || m.get(3).is_some();
             let channel = channel_of(prefix);
             let marked_total = TOTAL_MARKERS.iter().any(|w| prefix.contains(w));
@@ -318,7 +388,10 @@ fn read_sentence(prose: &Prose, range: Range<usize>, out: &mut Vec<Counted>) {
             if category_mode && channel.is_none() {
                 let Some(t) = total else { continue };
                 // A category is named whole (`政策解读信息`): only a leading verb is dropped.
-                let cat = strip_suffixes(strip_prefixes(stripped, VERBS), &["共计", "共", "约", "近", "达", "为", "计", "的"]);
+                let cat = strip_suffixes(
+                    strip_prefixes(stripped, VERBS),
+                    &["共计", "共", "约", "近", "达", "为", "计", "的"],
+                );
                 if cat.is_empty() {
                     continue;
                 }
@@ -355,23 +428,54 @@ mod tests {
 
     #[test]
     fn total_with_categories_from_seed_000() {
-        let got = counts("全年在新绛县政府信息公开网上公开政务信息共 71 条，其中机构信息 17 条，政策法规 2 条，通知公告公示 5 条，乡镇工作 43 条。\n");
+        let got = counts(
+            "全年在新绛县政府信息公开网上公开政务信息共 71 条，其中机构信息 17 条，政策法规 2 条，通知公告公示 5 条，乡镇工作 43 条。\n",
+        );
         let total = &got[0].fact;
         assert!(total.is_total);
-        assert_eq!((total.subject.as_str(), total.count, total.channel), ("政务信息", 71, None));
-        let cats: Vec<_> = got[1..].iter().map(|c| (c.fact.category.clone().unwrap(), c.fact.count, c.part_of)).collect();
+        assert_eq!(
+            (total.subject.as_str(), total.count, total.channel),
+            ("政务信息", 71, None)
+        );
+        let cats: Vec<_> = got[1..]
+            .iter()
+            .map(|c| (c.fact.category.clone().unwrap(), c.fact.count, c.part_of))
+            .collect();
         assert_eq!(
             cats,
-            vec![("机构信息".into(), 17, Some(0)), ("政策法规".into(), 2, Some(0)), ("通知公告公示".into(), 5, Some(0)), ("乡镇工作".into(), 43, Some(0))]
+            vec![
+                ("机构信息".into(), 17, Some(0)),
+                ("政策法规".into(), 2, Some(0)),
+                ("通知公告公示".into(), 5, Some(0)),
+                ("乡镇工作".into(), 43, Some(0))
+            ]
         );
-        assert!(got[1..].iter().all(|c| c.fact.subject == "政务信息" && !c.fact.is_total));
+        assert!(
+            got[1..]
+                .iter()
+                .all(|c| c.fact.subject == "政务信息" && !c.fact.is_total)
+        );
         assert!(total.sentence.starts_with("全年在新绛县"));
     }
 
     #[test]
     fn channels_and_approximate_totals_from_seed_001() {
-        let got = counts("2020 年我镇在各类公开平台发布消息共 1300 余条，其中通过微信平台“文明思礼”发布信息共 67 条，通过政府网站发布信息 1292 条，均属于主动公开政府信息，具体内容为：概况信息 87 条，综合管理信息 38 条。\n");
-        let f: Vec<_> = got.iter().map(|c| (c.fact.subject.as_str(), c.fact.category.as_deref(), c.fact.channel, c.fact.is_total, c.fact.count, c.fact.approximate)).collect();
+        let got = counts(
+            "2020 年我镇在各类公开平台发布消息共 1300 余条，其中通过微信平台“文明思礼”发布信息共 67 条，通过政府网站发布信息 1292 条，均属于主动公开政府信息，具体内容为：概况信息 87 条，综合管理信息 38 条。\n",
+        );
+        let f: Vec<_> = got
+            .iter()
+            .map(|c| {
+                (
+                    c.fact.subject.as_str(),
+                    c.fact.category.as_deref(),
+                    c.fact.channel,
+                    c.fact.is_total,
+                    c.fact.count,
+                    c.fact.approximate,
+                )
+            })
+            .collect();
         assert_eq!(
             f,
             vec![
@@ -386,16 +490,36 @@ mod tests {
 
     #[test]
     fn wrapped_pdf_lines_join_and_keep_lines() {
-        let got = counts("严格落实条例各项规定，全年主动公开政\n府信息 5500 余条，全年新增公开市政府规章 1 件。\n");
+        let got = counts(
+            "严格落实条例各项规定，全年主动公开政\n府信息 5500 余条，全年新增公开市政府规章 1 件。\n",
+        );
         assert_eq!(got.len(), 2);
-        assert_eq!((got[0].fact.subject.as_str(), got[0].fact.count, got[0].fact.approximate, got[0].fact.source_line), ("政府信息", 5500, true, 2));
-        assert_eq!((got[1].fact.subject.as_str(), got[1].fact.count), ("市政府规章", 1));
+        assert_eq!(
+            (
+                got[0].fact.subject.as_str(),
+                got[0].fact.count,
+                got[0].fact.approximate,
+                got[0].fact.source_line
+            ),
+            ("政府信息", 5500, true, 2)
+        );
+        assert_eq!(
+            (got[1].fact.subject.as_str(), got[1].fact.count),
+            ("市政府规章", 1)
+        );
     }
 
     #[test]
     fn ignores_dates_ordinals_and_durations() {
         assert!(counts("2021年1月1日至12月31日，第3期简报在15个工作日内答复。\n").is_empty());
         let got = counts("2022年全镇共计发布视频114条,主要传达重要信息。\n");
-        assert_eq!((got[0].fact.subject.as_str(), got[0].fact.count, got[0].fact.is_total), ("视频", 114, true));
+        assert_eq!(
+            (
+                got[0].fact.subject.as_str(),
+                got[0].fact.count,
+                got[0].fact.is_total
+            ),
+            ("视频", 114, true)
+        );
     }
 }

@@ -13,7 +13,10 @@ use crate::diagnostics::{DiagCode, Severity};
 use crate::layout::{Cell, Document, Layout, RawRow, RowKind};
 use crate::normalize::{normalize, normalize_into};
 use crate::report::{ActiveFact, ApplicationFact, Report, ReviewFact, Span};
-use crate::template::{APPLICANT_LABELS, APPLICANTS, Key, REVIEW_CELLS, Template, TemplateVersion, best_match, version_signals};
+use crate::template::{
+    APPLICANT_LABELS, APPLICANTS, LabelMatcher, REVIEW_CELLS, Template, TemplateVersion,
+    version_signals,
+};
 use crate::value::{CellUnit, CellValue, Number, parse_cell};
 
 /// Which official table.
@@ -60,11 +63,16 @@ fn is_heading(norm: &str, prefix: &str, words: &[&str]) -> bool {
 #[must_use]
 pub fn find_regions(norms: &[String]) -> Regions {
     let n = norms.len();
-    let t2 = norms.iter().position(|s| is_heading(s, "二、", &["主动公开"]) || s.starts_with("第二十条"));
+    let t2 = norms
+        .iter()
+        .position(|s| is_heading(s, "二、", &["主动公开"]) || s.starts_with("第二十条"));
     let from3 = t2.map_or(0, |i| i + 1);
     let t3 = (from3..n).find(|&i| {
         let s = &norms[i];
-        is_heading(s, "三、", &["收到和处理", "申请情况"]) || s.contains("勾稽关系") || s.starts_with("申请人情况") || s.contains("本年新收")
+        is_heading(s, "三、", &["收到和处理", "申请情况"])
+            || s.contains("勾稽关系")
+            || s.starts_with("申请人情况")
+            || s.contains("本年新收")
     });
     let from4 = t3.map_or(from3, |i| i + 1);
     let t4 = (from4..n).find(|&i| {
@@ -80,7 +88,11 @@ pub fn find_regions(norms: &[String]) -> Regions {
         .unwrap_or(n);
     let t3_end = t4.unwrap_or(end);
     let t2_end = t3.unwrap_or(t3_end);
-    Regions { proactive: t2.map(|s| s..t2_end), applications: t3.map(|s| s..t3_end), reviews: t4.map(|s| s..end) }
+    Regions {
+        proactive: t2.map(|s| s..t2_end),
+        applications: t3.map(|s| s..t3_end),
+        reviews: t4.map(|s| s..end),
+    }
 }
 
 /// How the report's template version was decided.
@@ -112,7 +124,9 @@ pub struct Versions {
 }
 
 fn signal_version(norms: &[String], range: Option<&std::ops::Range<usize>>) -> (bool, bool) {
-    let Some(r) = range else { return (false, false) };
+    let Some(r) = range else {
+        return (false, false);
+    };
     let mut joined = String::new();
     for s in &norms[r.clone()] {
         joined.push_str(s);
@@ -122,7 +136,12 @@ fn signal_version(norms: &[String], range: Option<&std::ops::Range<usize>>) -> (
 
 /// Decides the template version (template.md §4).
 #[must_use]
-pub fn detect_versions(norms: &[String], regions: &Regions, rowspan: Option<u32>, year: Option<i32>) -> Versions {
+pub fn detect_versions(
+    norms: &[String],
+    regions: &Regions,
+    rowspan: Option<u32>,
+    year: Option<i32>,
+) -> Versions {
     let (p19, p21) = signal_version(norms, regions.proactive.as_ref());
     let (a19, a21) = signal_version(norms, regions.applications.as_ref());
     let pick = |v19: bool, v21: bool| match (v19, v21) {
@@ -164,9 +183,15 @@ struct RowParts<'r, 'a> {
 
 fn split_row<'r, 'a>(row: &'r RawRow<'a>) -> RowParts<'r, 'a> {
     if row.kind == RowKind::BlankCell {
-        return RowParts { label: String::new(), values: &row.cells[..] };
+        return RowParts {
+            label: String::new(),
+            values: &row.cells[..],
+        };
     }
-    let last_text = row.cells.iter().rposition(|c| matches!(parse_cell(&c.text), CellValue::Text));
+    let last_text = row
+        .cells
+        .iter()
+        .rposition(|c| matches!(parse_cell(&c.text), CellValue::Text));
     let mut label = String::new();
     let values_from = match last_text {
         Some(i) => {
@@ -202,8 +227,7 @@ struct Pending<'r, 'a> {
 }
 
 /// What the state machine needs to know about one table's rows.
-struct RowSpec<'t> {
-    keys: &'t [Key],
+struct RowSpec {
     width: usize,
     alternative: bool,
 }
@@ -216,7 +240,12 @@ struct TableRead<'r, 'a> {
 }
 
 /// Aligns a run of value cells with `width` columns, or says it cannot.
-fn align<'r, 'a>(cells: &'r [Cell<'a>], width: usize, layout: Layout, kind: RowKind) -> Option<Vec<&'r Cell<'a>>> {
+fn align<'r, 'a>(
+    cells: &'r [Cell<'a>],
+    width: usize,
+    layout: Layout,
+    kind: RowKind,
+) -> Option<Vec<&'r Cell<'a>>> {
     if kind == RowKind::Physical && layout == Layout::HtmlTable {
         // HTML cells are explicit: the last `width` cells are the value columns.
         // Trailing empty cells beyond the row's width are padding of a wider table.
@@ -226,7 +255,12 @@ fn align<'r, 'a>(cells: &'r [Cell<'a>], width: usize, layout: Layout, kind: RowK
         }
         return (end >= width).then(|| cells[end - width..end].iter().collect());
     }
-    if kind == RowKind::Physical && matches!(layout, Layout::Tabbed | Layout::MarkdownTable | Layout::Mixed) {
+    if kind == RowKind::Physical
+        && matches!(
+            layout,
+            Layout::Tabbed | Layout::MarkdownTable | Layout::Mixed
+        )
+    {
         let is_empty = |c: &Cell<'_>| c.raw.trim().is_empty();
         let first = cells.iter().position(|c| !is_empty(c));
         let Some(first) = first else {
@@ -245,7 +279,10 @@ fn align<'r, 'a>(cells: &'r [Cell<'a>], width: usize, layout: Layout, kind: RowK
 /// Cells a row actually carries, for messages: in tabbed and markdown rows,
 /// the run between the first and last written cell (edge padding excluded).
 fn written(cells: &[Cell<'_>], layout: Layout) -> usize {
-    if matches!(layout, Layout::Tabbed | Layout::MarkdownTable | Layout::Mixed) {
+    if matches!(
+        layout,
+        Layout::Tabbed | Layout::MarkdownTable | Layout::Mixed
+    ) {
         let first = cells.iter().position(|c| !c.raw.trim().is_empty());
         let last = cells.iter().rposition(|c| !c.raw.trim().is_empty());
         if let (Some(a), Some(b)) = (first, last) {
@@ -266,12 +303,23 @@ pub fn find_headless_reviews(rows: &[RawRow<'_>], regions: &mut Regions) -> Opti
     let t3 = regions.applications.clone()?;
     let i = t3.clone().find(|&i| {
         let r = &rows[i];
-        let written: Vec<&Cell<'_>> = r.cells.iter().filter(|c| !c.raw.trim().is_empty()).collect();
-        r.kind == RowKind::Physical && written.len() == REVIEW_CELLS.len() && written.iter().all(|c| matches!(parse_cell(&c.text), CellValue::Number(_)))
+        let written: Vec<&Cell<'_>> = r
+            .cells
+            .iter()
+            .filter(|c| !c.raw.trim().is_empty())
+            .collect();
+        r.kind == RowKind::Physical
+            && written.len() == REVIEW_CELLS.len()
+            && written
+                .iter()
+                .all(|c| matches!(parse_cell(&c.text), CellValue::Number(_)))
     })?;
     // Start table 四 at the blank-line gap before the row (its garbled header).
     let mut start = i;
-    while start > t3.start + 1 && rows[start - 1].line + 1 == rows[start].line && rows[start - 1].kind == RowKind::Physical {
+    while start > t3.start + 1
+        && rows[start - 1].line + 1 == rows[start].line
+        && rows[start - 1].kind == RowKind::Physical
+    {
         start -= 1;
     }
     regions.applications = Some(t3.start..start);
@@ -279,21 +327,41 @@ pub fn find_headless_reviews(rows: &[RawRow<'_>], regions: &mut Regions) -> Opti
     Some(rows[i].line)
 }
 
-fn read_labelled<'r, 'a>(rows: &'r [RawRow<'a>], specs: &[RowSpec<'_>], layout: Layout) -> TableRead<'r, 'a> {
-    let mut out = TableRead { results: vec![None; specs.len()], orphans: 0, first_orphan_line: None, duplicates: Vec::new() };
+fn read_labelled<'r, 'a>(
+    rows: &'r [RawRow<'a>],
+    specs: &[RowSpec],
+    labels: &LabelMatcher,
+    layout: Layout,
+) -> TableRead<'r, 'a> {
+    let mut out = TableRead {
+        results: vec![None; specs.len()],
+        orphans: 0,
+        first_orphan_line: None,
+        duplicates: Vec::new(),
+    };
     let mut pending: Option<Pending<'r, 'a>> = None;
     let mut carry: Vec<String> = Vec::new();
 
-    fn finish<'r, 'a>(pending: &mut Option<Pending<'r, 'a>>, specs: &[RowSpec<'_>], out: &mut TableRead<'r, 'a>) {
+    fn finish<'r, 'a>(
+        pending: &mut Option<Pending<'r, 'a>>,
+        specs: &[RowSpec],
+        out: &mut TableRead<'r, 'a>,
+    ) {
         if let Some(p) = pending.take() {
             if p.cells.is_empty() {
                 return; // a label with no values: the row stays missing
             }
             let width = specs[p.row].width;
             out.results[p.row] = Some(if p.cells.len() == width {
-                RowResult::Aligned { line: p.line, cells: p.cells }
+                RowResult::Aligned {
+                    line: p.line,
+                    cells: p.cells,
+                }
             } else {
-                RowResult::Mismatch { line: p.line, found: p.cells.len() }
+                RowResult::Mismatch {
+                    line: p.line,
+                    found: p.cells.len(),
+                }
             });
         }
     }
@@ -307,7 +375,8 @@ fn read_labelled<'r, 'a>(rows: &'r [RawRow<'a>], specs: &[RowSpec<'_>], layout: 
         let matched = if parts.label.is_empty() {
             None
         } else {
-            best_match(&parts.label, specs.iter().map(|s| (s, s.keys)))
+            labels
+                .best(&parts.label)
                 .map(|(i, _)| i)
                 .filter(|&i| !specs[i].alternative || !parts.values.is_empty())
         };
@@ -319,12 +388,25 @@ fn read_labelled<'r, 'a>(rows: &'r [RawRow<'a>], specs: &[RowSpec<'_>], layout: 
                 continue;
             }
             if parts.values.is_empty() {
-                pending = Some(Pending { row: idx, line: row.line, cells: Vec::new(), text_rows: 0 });
-            } else {
-                out.results[idx] = Some(match align(parts.values, specs[idx].width, layout, row.kind) {
-                    Some(cells) => RowResult::Aligned { line: row.line, cells },
-                    None => RowResult::Mismatch { line: row.line, found: written(parts.values, layout) },
+                pending = Some(Pending {
+                    row: idx,
+                    line: row.line,
+                    cells: Vec::new(),
+                    text_rows: 0,
                 });
+            } else {
+                out.results[idx] = Some(
+                    match align(parts.values, specs[idx].width, layout, row.kind) {
+                        Some(cells) => RowResult::Aligned {
+                            line: row.line,
+                            cells,
+                        },
+                        None => RowResult::Mismatch {
+                            line: row.line,
+                            found: written(parts.values, layout),
+                        },
+                    },
+                );
             }
             continue;
         }
@@ -338,10 +420,18 @@ fn read_labelled<'r, 'a>(rows: &'r [RawRow<'a>], specs: &[RowSpec<'_>], layout: 
                 }
                 carry.push(parts.label.clone());
                 let joined = carry.concat();
-                let found = best_match(&joined, specs.iter().map(|s| (s, s.keys))).map(|(i, _)| i).filter(|&i| !specs[i].alternative && out.results[i].is_none());
+                let found = labels
+                    .best(&joined)
+                    .map(|(i, _)| i)
+                    .filter(|&i| !specs[i].alternative && out.results[i].is_none());
                 if let Some(idx) = found {
                     carry.clear();
-                    pending = Some(Pending { row: idx, line: row.line, cells: Vec::new(), text_rows: 0 });
+                    pending = Some(Pending {
+                        row: idx,
+                        line: row.line,
+                        cells: Vec::new(),
+                        text_rows: 0,
+                    });
                     continue;
                 }
             }
@@ -356,7 +446,11 @@ fn read_labelled<'r, 'a>(rows: &'r [RawRow<'a>], specs: &[RowSpec<'_>], layout: 
             continue;
         }
         carry.clear();
-        let values_count = parts.values.iter().filter(|c| !c.raw.trim().is_empty() || row.kind == RowKind::BlankCell).count();
+        let values_count = parts
+            .values
+            .iter()
+            .filter(|c| !c.raw.trim().is_empty() || row.kind == RowKind::BlankCell)
+            .count();
         match pending.as_mut() {
             Some(p) if row.kind == RowKind::Physical => {
                 if p.cells.is_empty() {
@@ -365,8 +459,14 @@ fn read_labelled<'r, 'a>(rows: &'r [RawRow<'a>], specs: &[RowSpec<'_>], layout: 
                     let idx = p.row;
                     pending = None;
                     out.results[idx] = Some(match align(parts.values, width, layout, row.kind) {
-                        Some(cells) => RowResult::Aligned { line: row.line.max(line), cells },
-                        None => RowResult::Mismatch { line: row.line, found: written(parts.values, layout) },
+                        Some(cells) => RowResult::Aligned {
+                            line: row.line.max(line),
+                            cells,
+                        },
+                        None => RowResult::Mismatch {
+                            line: row.line,
+                            found: written(parts.values, layout),
+                        },
                     });
                 } else {
                     finish(&mut pending, specs, &mut out);
@@ -400,39 +500,75 @@ pub struct TablesOutcome {
 }
 
 /// Extracts tables 二, 三 and 四 into `report`'s facts and diagnostics.
-pub fn extract_tables(doc: &Document<'_>, norms: &[String], regions: &Regions, versions: &Versions, report: &mut Report) -> TablesOutcome {
-    let mut outcome = TablesOutcome { complete: true, tables_found: 0 };
+pub fn extract_tables(
+    doc: &Document<'_>,
+    norms: &[String],
+    regions: &Regions,
+    versions: &Versions,
+    report: &mut Report,
+) -> TablesOutcome {
+    let mut outcome = TablesOutcome {
+        complete: true,
+        tables_found: 0,
+    };
     let layout = doc.layout;
 
     match (regions.proactive.clone(), versions.proactive) {
         (Some(range), Some(v)) => {
             outcome.tables_found += 1;
-            let complete = extract_proactive(&doc.rows[range.clone()], norms[range].join("").as_str(), v.template(), layout, report);
+            let complete = extract_proactive(
+                &doc.rows[range.clone()],
+                norms[range].join("").as_str(),
+                v.template(),
+                layout,
+                report,
+            );
             outcome.complete &= complete;
         }
         (None, _) => {
             outcome.complete = false;
-            report.diag(Severity::Warning, DiagCode::TableMissing, None, "table 二 (主动公开政府信息情况) not found");
+            report.diag(
+                Severity::Warning,
+                DiagCode::TableMissing,
+                None,
+                "table 二 (主动公开政府信息情况) not found",
+            );
         }
         (Some(range), None) => {
             outcome.tables_found += 1;
             outcome.complete = false;
-            report.diag(Severity::Warning, DiagCode::UnsupportedTemplate, doc.rows.get(range.start).map(|r| r.line), "table 二 found but no template version applies; values not read");
+            report.diag(
+                Severity::Warning,
+                DiagCode::UnsupportedTemplate,
+                doc.rows.get(range.start).map(|r| r.line),
+                "table 二 found but no template version applies; values not read",
+            );
         }
     }
     match (regions.applications.clone(), versions.applications) {
         (Some(range), Some(v)) => {
             outcome.tables_found += 1;
-            outcome.complete &= extract_applications(&doc.rows[range], v.template(), layout, report);
+            outcome.complete &=
+                extract_applications(&doc.rows[range], v.template(), layout, report);
         }
         (None, _) => {
             outcome.complete = false;
-            report.diag(Severity::Warning, DiagCode::TableMissing, None, "table 三 (收到和处理政府信息公开申请情况) not found");
+            report.diag(
+                Severity::Warning,
+                DiagCode::TableMissing,
+                None,
+                "table 三 (收到和处理政府信息公开申请情况) not found",
+            );
         }
         (Some(range), None) => {
             outcome.tables_found += 1;
             outcome.complete = false;
-            report.diag(Severity::Warning, DiagCode::UnsupportedTemplate, doc.rows.get(range.start).map(|r| r.line), "table 三 found but no template version applies; values not read");
+            report.diag(
+                Severity::Warning,
+                DiagCode::UnsupportedTemplate,
+                doc.rows.get(range.start).map(|r| r.line),
+                "table 三 found but no template version applies; values not read",
+            );
         }
     }
     match regions.reviews.clone() {
@@ -442,14 +578,22 @@ pub fn extract_tables(doc: &Document<'_>, norms: &[String], regions: &Regions, v
         }
         None => {
             outcome.complete = false;
-            report.diag(Severity::Warning, DiagCode::TableMissing, None, "table 四 (行政复议、行政诉讼) not found");
+            report.diag(
+                Severity::Warning,
+                DiagCode::TableMissing,
+                None,
+                "table 四 (行政复议、行政诉讼) not found",
+            );
         }
     }
     outcome
 }
 
 fn span_of(cell: &Cell<'_>) -> Span {
-    Span { start: cell.offset, end: cell.offset + cell.raw.len() as u32 }
+    Span {
+        start: cell.offset,
+        end: cell.offset + cell.raw.len() as u32,
+    }
 }
 
 /// Reading-order check for text extracted without layout: in a one-cell-per-
@@ -460,18 +604,41 @@ fn scrambled(read: &TableRead<'_, '_>, layout: Layout) -> bool {
     // One row with a lost or extra cell is that row's problem (its label
     // and the next one fence it in); numbers outside any row, or several
     // misfits, mean the reading order itself is broken.
-    let misfits = read.results.iter().filter(|r| matches!(r, Some(RowResult::Mismatch { .. }))).count();
+    let misfits = read
+        .results
+        .iter()
+        .filter(|r| matches!(r, Some(RowResult::Mismatch { .. })))
+        .count();
     layout == Layout::CellPerLine && (read.orphans > 0 || misfits > 1)
 }
 
-fn report_table_issues(table: TableId, read: &TableRead<'_, '_>, layout: Layout, report: &mut Report) -> bool {
+fn report_table_issues(
+    table: TableId,
+    read: &TableRead<'_, '_>,
+    layout: Layout,
+    report: &mut Report,
+) -> bool {
     for &(_, line) in &read.duplicates {
-        report.diag(Severity::Warning, DiagCode::DuplicateRow, Some(line), format!("table {} row label repeated; the first occurrence is kept", table.name()));
+        report.diag(
+            Severity::Warning,
+            DiagCode::DuplicateRow,
+            Some(line),
+            format!(
+                "table {} row label repeated; the first occurrence is kept",
+                table.name()
+            ),
+        );
     }
     if scrambled(read, layout) {
-        let line = read.first_orphan_line.or_else(|| read.results.iter().flatten().map(|r| match r {
-            RowResult::Aligned { line, .. } | RowResult::Mismatch { line, .. } => *line,
-        }).next());
+        let line = read.first_orphan_line.or_else(|| {
+            read.results
+                .iter()
+                .flatten()
+                .map(|r| match r {
+                    RowResult::Aligned { line, .. } | RowResult::Mismatch { line, .. } => *line,
+                })
+                .next()
+        });
         report.diag(
             Severity::Warning,
             DiagCode::ReadingOrderScrambled,
@@ -485,7 +652,11 @@ fn report_table_issues(table: TableId, read: &TableRead<'_, '_>, layout: Layout,
             Severity::Warning,
             DiagCode::OrphanValues,
             read.first_orphan_line,
-            format!("table {}: {} number(s) belong to no row label and were not used", table.name(), read.orphans),
+            format!(
+                "table {}: {} number(s) belong to no row label and were not used",
+                table.name(),
+                read.orphans
+            ),
         );
     }
     false
@@ -499,13 +670,31 @@ fn missing_rows(table: TableId, codes: &[&str], first_line: Option<u32>, report:
         Severity::Warning,
         DiagCode::RowMissing,
         first_line,
-        format!("table {}: {} row(s) not found: {}", table.name(), codes.len(), codes.join(", ")),
+        format!(
+            "table {}: {} row(s) not found: {}",
+            table.name(),
+            codes.len(),
+            codes.join(", ")
+        ),
     );
 }
 
-fn extract_proactive(rows: &[RawRow<'_>], region_norm: &str, template: &Template, layout: Layout, report: &mut Report) -> bool {
-    let specs: Vec<RowSpec<'_>> = template.proactive.iter().map(|r| RowSpec { keys: r.keys, width: r.metrics.len(), alternative: false }).collect();
-    let read = read_labelled(rows, &specs, layout);
+fn extract_proactive(
+    rows: &[RawRow<'_>],
+    region_norm: &str,
+    template: &Template,
+    layout: Layout,
+    report: &mut Report,
+) -> bool {
+    let specs: Vec<RowSpec> = template
+        .proactive
+        .iter()
+        .map(|r| RowSpec {
+            width: r.metrics.len(),
+            alternative: false,
+        })
+        .collect();
+    let read = read_labelled(rows, &specs, &template.proactive_labels, layout);
     let refused = report_table_issues(TableId::Proactive, &read, layout, report);
     let money_unit_stated = region_norm.contains("万元");
     let yuan_stated = region_norm.contains("(元)") || region_norm.contains("单位:元");
@@ -519,7 +708,15 @@ fn extract_proactive(rows: &[RawRow<'_>], region_norm: &str, template: &Template
             }
             (Some(RowResult::Aligned { line, .. } | RowResult::Mismatch { line, .. }), true) => {
                 for m in row.metrics {
-                    report.active.push(ActiveFact { article: row.article, item_code: row.item_code, metric_code: m.code, value: None, unit: m.unit, raw: None, source_line: *line });
+                    report.active.push(ActiveFact {
+                        article: row.article,
+                        item_code: row.item_code,
+                        metric_code: m.code,
+                        value: None,
+                        unit: m.unit,
+                        raw: None,
+                        source_line: *line,
+                    });
                 }
             }
             (Some(RowResult::Mismatch { line, found }), false) => {
@@ -528,10 +725,23 @@ fn extract_proactive(rows: &[RawRow<'_>], region_norm: &str, template: &Template
                     Severity::Warning,
                     DiagCode::ColumnCountMismatch,
                     Some(*line),
-                    format!("table 二 row {}: {} value cells where {} are expected; values left NULL", row.item_code, found, row.metrics.len()),
+                    format!(
+                        "table 二 row {}: {} value cells where {} are expected; values left NULL",
+                        row.item_code,
+                        found,
+                        row.metrics.len()
+                    ),
                 );
                 for m in row.metrics {
-                    report.active.push(ActiveFact { article: row.article, item_code: row.item_code, metric_code: m.code, value: None, unit: m.unit, raw: None, source_line: *line });
+                    report.active.push(ActiveFact {
+                        article: row.article,
+                        item_code: row.item_code,
+                        metric_code: m.code,
+                        value: None,
+                        unit: m.unit,
+                        raw: None,
+                        source_line: *line,
+                    });
                 }
             }
             (Some(RowResult::Aligned { cells, .. }), false) => {
@@ -541,15 +751,39 @@ fn extract_proactive(rows: &[RawRow<'_>], region_norm: &str, template: &Template
                     let value = match parsed {
                         CellValue::Blank => {
                             report.cells_blank += 1;
-                            report.diag(Severity::Info, DiagCode::BlankCell, Some(*line), format!("table 二 {} {}: blank cell {:?} → NULL", row.item_code, m.code, cell.raw));
+                            report.diag(
+                                Severity::Info,
+                                DiagCode::BlankCell,
+                                Some(*line),
+                                format!(
+                                    "table 二 {} {}: blank cell {:?} → NULL",
+                                    row.item_code, m.code, cell.raw
+                                ),
+                            );
                             None
                         }
                         CellValue::Text => {
                             complete = false;
-                            report.diag(Severity::Warning, DiagCode::InvalidValue, Some(*line), format!("table 二 {} {}: {:?} is not a number", row.item_code, m.code, cell.raw));
+                            report.diag(
+                                Severity::Warning,
+                                DiagCode::InvalidValue,
+                                Some(*line),
+                                format!(
+                                    "table 二 {} {}: {:?} is not a number",
+                                    row.item_code, m.code, cell.raw
+                                ),
+                            );
                             None
                         }
-                        CellValue::Number(n) => proactive_value(n, m, row.item_code, *line, money_unit_stated, yuan_stated, report),
+                        CellValue::Number(n) => proactive_value(
+                            n,
+                            m,
+                            row.item_code,
+                            *line,
+                            money_unit_stated,
+                            yuan_stated,
+                            report,
+                        ),
                     };
                     if value.is_some() {
                         report.cells_found += 1;
@@ -569,31 +803,72 @@ fn extract_proactive(rows: &[RawRow<'_>], region_norm: &str, template: &Template
             }
         }
     }
-    missing_rows(TableId::Proactive, &missing, rows.first().map(|r| r.line), report);
+    missing_rows(
+        TableId::Proactive,
+        &missing,
+        rows.first().map(|r| r.line),
+        report,
+    );
     complete
 }
 
-fn proactive_value(n: Number, m: &crate::template::Metric, item: &str, line: u32, wan_stated: bool, yuan_stated: bool, report: &mut Report) -> Option<f64> {
+fn proactive_value(
+    n: Number,
+    m: &crate::template::Metric,
+    item: &str,
+    line: u32,
+    wan_stated: bool,
+    yuan_stated: bool,
+    report: &mut Report,
+) -> Option<f64> {
     if n.approximate {
-        report.diag(Severity::Warning, DiagCode::ApproximateValue, Some(line), format!("table 二 {item} {}: approximate value → NULL", m.code));
+        report.diag(
+            Severity::Warning,
+            DiagCode::ApproximateValue,
+            Some(line),
+            format!("table 二 {item} {}: approximate value → NULL", m.code),
+        );
         return None;
     }
     if m.money {
         if n.value < 0.0 {
-            report.diag(Severity::Warning, DiagCode::InvalidValue, Some(line), format!("table 二 {item} {}: negative amount → NULL", m.code));
+            report.diag(
+                Severity::Warning,
+                DiagCode::InvalidValue,
+                Some(line),
+                format!("table 二 {item} {}: negative amount → NULL", m.code),
+            );
             return None;
         }
         return match n.unit {
             Some(CellUnit::Yuan) => {
-                report.diag(Severity::Info, DiagCode::UnitConverted, Some(line), format!("table 二 {item} {}: {} 元 converted to 万元", m.code, n.value));
+                report.diag(
+                    Severity::Info,
+                    DiagCode::UnitConverted,
+                    Some(line),
+                    format!(
+                        "table 二 {item} {}: {} 元 converted to 万元",
+                        m.code, n.value
+                    ),
+                );
                 Some(n.value / 10_000.0)
             }
             Some(CellUnit::WanYuan) => Some(n.value),
             Some(CellUnit::Count) => {
-                report.diag(Severity::Warning, DiagCode::InvalidValue, Some(line), format!("table 二 {item} {}: a count unit in a money cell → NULL", m.code));
+                report.diag(
+                    Severity::Warning,
+                    DiagCode::InvalidValue,
+                    Some(line),
+                    format!(
+                        "table 二 {item} {}: a count unit in a money cell → NULL",
+                        m.code
+                    ),
+                );
                 None
             }
-            None if m.code == "fee_amount" || (wan_stated && !yuan_stated) || n.value == 0.0 => Some(n.value),
+            None if m.code == "fee_amount" || (wan_stated && !yuan_stated) || n.value == 0.0 => {
+                Some(n.value)
+            }
             None if yuan_stated && !wan_stated => Some(n.value / 10_000.0),
             None if !n.is_integer && decimals(n.value) > 2 => Some(n.value),
             None => {
@@ -607,8 +882,19 @@ fn proactive_value(n: Number, m: &crate::template::Metric, item: &str, line: u32
             }
         };
     }
-    if !n.is_integer || matches!(n.unit, Some(CellUnit::Yuan | CellUnit::WanYuan)) || (n.value < 0.0 && !m.signed) {
-        report.diag(Severity::Warning, DiagCode::InvalidValue, Some(line), format!("table 二 {item} {}: {} is not a valid count → NULL", m.code, n.value));
+    if !n.is_integer
+        || matches!(n.unit, Some(CellUnit::Yuan | CellUnit::WanYuan))
+        || (n.value < 0.0 && !m.signed)
+    {
+        report.diag(
+            Severity::Warning,
+            DiagCode::InvalidValue,
+            Some(line),
+            format!(
+                "table 二 {item} {}: {} is not a valid count → NULL",
+                m.code, n.value
+            ),
+        );
         return None;
     }
     Some(n.value)
@@ -620,23 +906,52 @@ fn decimals(v: f64) -> usize {
     s.split_once('.').map_or(0, |(_, f)| f.len())
 }
 
-fn count_value(cell: &Cell<'_>, what: &dyn Fn() -> String, line: u32, report: &mut Report) -> (Option<i64>, bool) {
+fn count_value(
+    cell: &Cell<'_>,
+    what: &dyn Fn() -> String,
+    line: u32,
+    report: &mut Report,
+) -> (Option<i64>, bool) {
     match parse_cell(&cell.text) {
         CellValue::Blank => {
             report.cells_blank += 1;
-            report.diag(Severity::Info, DiagCode::BlankCell, Some(line), format!("{}: blank cell {:?} → NULL", what(), cell.raw));
+            report.diag(
+                Severity::Info,
+                DiagCode::BlankCell,
+                Some(line),
+                format!("{}: blank cell {:?} → NULL", what(), cell.raw),
+            );
             (None, true)
         }
         CellValue::Text => {
-            report.diag(Severity::Warning, DiagCode::InvalidValue, Some(line), format!("{}: {:?} is not a number → NULL", what(), cell.raw));
+            report.diag(
+                Severity::Warning,
+                DiagCode::InvalidValue,
+                Some(line),
+                format!("{}: {:?} is not a number → NULL", what(), cell.raw),
+            );
             (None, false)
         }
         CellValue::Number(n) => {
             if n.approximate {
-                report.diag(Severity::Warning, DiagCode::ApproximateValue, Some(line), format!("{}: approximate value {:?} → NULL", what(), cell.raw));
+                report.diag(
+                    Severity::Warning,
+                    DiagCode::ApproximateValue,
+                    Some(line),
+                    format!("{}: approximate value {:?} → NULL", what(), cell.raw),
+                );
                 (None, false)
-            } else if !n.is_integer || n.value < 0.0 || n.signed && n.value != 0.0 || matches!(n.unit, Some(CellUnit::Yuan | CellUnit::WanYuan)) {
-                report.diag(Severity::Warning, DiagCode::InvalidValue, Some(line), format!("{}: {:?} is not a count → NULL", what(), cell.raw));
+            } else if !n.is_integer
+                || n.value < 0.0
+                || n.signed && n.value != 0.0
+                || matches!(n.unit, Some(CellUnit::Yuan | CellUnit::WanYuan))
+            {
+                report.diag(
+                    Severity::Warning,
+                    DiagCode::InvalidValue,
+                    Some(line),
+                    format!("{}: {:?} is not a count → NULL", what(), cell.raw),
+                );
                 (None, false)
             } else {
                 report.cells_found += 1;
@@ -646,17 +961,38 @@ fn count_value(cell: &Cell<'_>, what: &dyn Fn() -> String, line: u32, report: &m
     }
 }
 
-fn extract_applications(rows: &[RawRow<'_>], template: &Template, layout: Layout, report: &mut Report) -> bool {
+fn extract_applications(
+    rows: &[RawRow<'_>],
+    template: &Template,
+    layout: Layout,
+    report: &mut Report,
+) -> bool {
     let width = APPLICANTS.len();
-    let specs: Vec<RowSpec<'_>> = template.applications.iter().map(|r| RowSpec { keys: r.keys, width, alternative: r.alternative }).collect();
-    let read = read_labelled(rows, &specs, layout);
+    let specs: Vec<RowSpec> = template
+        .applications
+        .iter()
+        .map(|r| RowSpec {
+            width,
+            alternative: r.alternative,
+        })
+        .collect();
+    let read = read_labelled(rows, &specs, &template.application_labels, layout);
     let refused = report_table_issues(TableId::Applications, &read, layout, report);
     let mut complete = !refused;
 
     // The collapsed （六） of some 2021 reports stands in for its three sub-rows.
-    let alt_found = template.applications.iter().zip(&read.results).any(|(r, res)| r.alternative && res.is_some());
+    let alt_found = template
+        .applications
+        .iter()
+        .zip(&read.results)
+        .any(|(r, res)| r.alternative && res.is_some());
     if alt_found {
-        report.diag(Severity::Info, DiagCode::OtherHandlingCollapsed, None, "table 三: （六）其他处理 printed as one row (row_code other_handling)");
+        report.diag(
+            Severity::Info,
+            DiagCode::OtherHandlingCollapsed,
+            None,
+            "table 三: （六）其他处理 printed as one row (row_code other_handling)",
+        );
     }
     let sub_rows = ["other_no_correction", "other_no_fee", "other_other"];
     let mut missing = Vec::new();
@@ -674,7 +1010,13 @@ fn extract_applications(rows: &[RawRow<'_>], template: &Template, layout: Layout
         match (result, refused) {
             (RowResult::Aligned { line, .. } | RowResult::Mismatch { line, .. }, true) => {
                 for applicant in APPLICANTS {
-                    report.applications.push(ApplicationFact { row_code: row.row_code, applicant, count: None, raw: None, source_line: *line });
+                    report.applications.push(ApplicationFact {
+                        row_code: row.row_code,
+                        applicant,
+                        count: None,
+                        raw: None,
+                        source_line: *line,
+                    });
                 }
             }
             (RowResult::Mismatch { line, found }, false) => {
@@ -686,7 +1028,13 @@ fn extract_applications(rows: &[RawRow<'_>], template: &Template, layout: Layout
                     format!("table 三 row {}: {found} value cells where 7 are expected; values left NULL", row.row_code),
                 );
                 for applicant in APPLICANTS {
-                    report.applications.push(ApplicationFact { row_code: row.row_code, applicant, count: None, raw: None, source_line: *line });
+                    report.applications.push(ApplicationFact {
+                        row_code: row.row_code,
+                        applicant,
+                        count: None,
+                        raw: None,
+                        source_line: *line,
+                    });
                 }
             }
             (RowResult::Aligned { line, cells }, false) => {
@@ -695,19 +1043,43 @@ fn extract_applications(rows: &[RawRow<'_>], template: &Template, layout: Layout
                     let what = || format!("table 三 {} {}", row.row_code, APPLICANT_LABELS[j]);
                     let (count, ok) = count_value(cell, &what, cell.line, report);
                     complete &= ok;
-                    report.applications.push(ApplicationFact { row_code: row.row_code, applicant: APPLICANTS[j], count, raw: Some(span_of(cell)), source_line: cell.line });
+                    report.applications.push(ApplicationFact {
+                        row_code: row.row_code,
+                        applicant: APPLICANTS[j],
+                        count,
+                        raw: Some(span_of(cell)),
+                        source_line: cell.line,
+                    });
                 }
             }
         }
     }
     let truncated = last_found.is_some_and(|last| {
-        template.applications[last + 1..].iter().all(|r| r.alternative || missing.contains(&r.row_code)) && last + 1 < template.applications.len() - usize::from(template.applications.iter().any(|r| r.alternative))
+        template.applications[last + 1..]
+            .iter()
+            .all(|r| r.alternative || missing.contains(&r.row_code))
+            && last + 1
+                < template.applications.len()
+                    - usize::from(template.applications.iter().any(|r| r.alternative))
     });
     if truncated && !missing.is_empty() {
         let line = rows.last().map(|r| r.line);
-        report.diag(Severity::Warning, DiagCode::TableTruncated, line, format!("table 三 stops after row {}", template.applications[last_found.unwrap_or(0)].row_code));
+        report.diag(
+            Severity::Warning,
+            DiagCode::TableTruncated,
+            line,
+            format!(
+                "table 三 stops after row {}",
+                template.applications[last_found.unwrap_or(0)].row_code
+            ),
+        );
     }
-    missing_rows(TableId::Applications, &missing, rows.first().map(|r| r.line), report);
+    missing_rows(
+        TableId::Applications,
+        &missing,
+        rows.first().map(|r| r.line),
+        report,
+    );
     complete
 }
 
@@ -722,13 +1094,24 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, report: &mut Report) -> 
             if !run.is_empty() {
                 break;
             }
-            let numbers = parts.values.iter().filter(|c| matches!(parse_cell(&c.text), CellValue::Number(_))).count();
-            let written = parts.values.iter().filter(|c| !c.text.trim().is_empty()).count();
+            let numbers = parts
+                .values
+                .iter()
+                .filter(|c| matches!(parse_cell(&c.text), CellValue::Number(_)))
+                .count();
+            let written = parts
+                .values
+                .iter()
+                .filter(|c| !c.text.trim().is_empty())
+                .count();
             // An all-empty row is header padding (markdown `| | | |`), not 15 blanks.
             if written == 0 || (numbers < 5 && parts.values.len() < width) {
                 continue;
             }
-            let aligned = if layout.has_explicit_empty_cells() && parts.label.is_empty() && parts.values.len() == width {
+            let aligned = if layout.has_explicit_empty_cells()
+                && parts.label.is_empty()
+                && parts.values.len() == width
+            {
                 Some(parts.values.iter().collect())
             } else {
                 align(parts.values, width, layout, row.kind)
@@ -749,18 +1132,42 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, report: &mut Report) -> 
         run.extend(parts.values.iter());
     }
     if result.is_none() && !run.is_empty() {
-        result = Some(if run.len() == width { Ok(run) } else { Err(run.len()) });
+        result = Some(if run.len() == width {
+            Ok(run)
+        } else {
+            Err(run.len())
+        });
     }
     match result {
         None => {
-            report.diag(Severity::Warning, DiagCode::TableMissing, rows.first().map(|r| r.line), "table 四: heading found but no row of values");
+            report.diag(
+                Severity::Warning,
+                DiagCode::TableMissing,
+                rows.first().map(|r| r.line),
+                "table 四: heading found but no row of values",
+            );
             false
         }
         Some(Err(found)) => {
-            let code = if layout == Layout::CellPerLine { DiagCode::ReadingOrderScrambled } else { DiagCode::ColumnCountMismatch };
-            report.diag(Severity::Warning, code, Some(run_line), format!("table 四: {found} value cells where 15 are expected; values left NULL"));
+            let code = if layout == Layout::CellPerLine {
+                DiagCode::ReadingOrderScrambled
+            } else {
+                DiagCode::ColumnCountMismatch
+            };
+            report.diag(
+                Severity::Warning,
+                code,
+                Some(run_line),
+                format!("table 四: {found} value cells where 15 are expected; values left NULL"),
+            );
             for (proceeding, outcome) in REVIEW_CELLS {
-                report.reviews.push(ReviewFact { proceeding, outcome, count: None, raw: None, source_line: run_line });
+                report.reviews.push(ReviewFact {
+                    proceeding,
+                    outcome,
+                    count: None,
+                    raw: None,
+                    source_line: run_line,
+                });
             }
             false
         }
@@ -771,7 +1178,13 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, report: &mut Report) -> 
                 let line = cell.line;
                 let (count, ok) = count_value(cell, &what, line, report);
                 complete &= ok;
-                report.reviews.push(ReviewFact { proceeding, outcome, count, raw: Some(span_of(cell)), source_line: line });
+                report.reviews.push(ReviewFact {
+                    proceeding,
+                    outcome,
+                    count,
+                    raw: Some(span_of(cell)),
+                    source_line: line,
+                });
             }
             complete
         }

@@ -11,8 +11,36 @@ use crate::normalize::normalize;
 
 /// Elements whose boundaries end a block of prose.
 const BLOCK_TAGS: &[&str] = &[
-    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "table", "tr", "title", "section", "article", "header",
-    "footer", "hr", "tbody", "thead", "dd", "dt", "center", "blockquote", "pre", "td", "th", "span_block",
+    "p",
+    "div",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "table",
+    "tr",
+    "title",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "hr",
+    "tbody",
+    "thead",
+    "dd",
+    "dt",
+    "center",
+    "blockquote",
+    "pre",
+    "td",
+    "th",
+    "span_block",
 ];
 
 struct Tag<'a> {
@@ -30,7 +58,9 @@ fn parse_tag(s: &str, start: usize) -> Option<Tag<'_>> {
         i += 1;
     }
     let name_start = i;
-    while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'!' || bytes[i] == b'-') {
+    while i < bytes.len()
+        && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'!' || bytes[i] == b'-')
+    {
         i += 1;
     }
     if i == name_start {
@@ -38,7 +68,12 @@ fn parse_tag(s: &str, start: usize) -> Option<Tag<'_>> {
     }
     let name = &s[name_start..i];
     let end = memchr::memchr(b'>', &bytes[i..]).map(|p| i + p + 1)?;
-    Some(Tag { name, closing, attrs: &s[i..end - 1], end })
+    Some(Tag {
+        name,
+        closing,
+        attrs: &s[i..end - 1],
+        end,
+    })
 }
 
 fn attr_u32(attrs: &str, name: &str) -> Option<u32> {
@@ -144,8 +179,19 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
         }
         let lead = raw.len() - raw.trim_start().len();
         let offset = from + lead;
-        let cell = Cell { raw: raw.trim(), text: text_content, offset: offset as u32, line: text.line_of(offset), col: 0, end_col: 0 };
-        rows.push(RawRow { line: text.line_of(offset), kind: RowKind::Single, cells: vec![cell] });
+        let cell = Cell {
+            raw: raw.trim(),
+            text: text_content,
+            offset: offset as u32,
+            line: text.line_of(offset),
+            col: 0,
+            end_col: 0,
+        };
+        rows.push(RawRow {
+            line: text.line_of(offset),
+            kind: RowKind::Single,
+            cells: vec![cell],
+        });
     };
 
     while let Some(p) = memchr::memchr(b'<', &bytes[i..]) {
@@ -162,7 +208,8 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
         let name = tag.name.to_ascii_lowercase();
         if !tag.closing && (name == "script" || name == "style") {
             let close = format!("</{name}");
-            let end = find_ci(s, tag.end, &close).map_or(s.len(), |e| s[e..].find('>').map_or(s.len(), |g| e + g + 1));
+            let end = find_ci(s, tag.end, &close)
+                .map_or(s.len(), |e| s[e..].find('>').map_or(s.len(), |g| e + g + 1));
             if open.is_none() && table_depth == 0 {
                 flush_prose(&mut rows, prose_start, start);
                 prose_start = end;
@@ -178,29 +225,67 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
                 table_depth += 1;
             }
             ("table", true) => {
-                close_cell(s, text, &mut open, start, &mut row_cells, &mut result_rowspan);
+                close_cell(
+                    s,
+                    text,
+                    &mut open,
+                    start,
+                    &mut row_cells,
+                    &mut result_rowspan,
+                );
                 emit_row(&mut rows, &mut row_cells, row_line, &mut table_rows);
                 table_depth = table_depth.saturating_sub(1);
                 prose_start = tag.end;
             }
             ("tr", false) => {
-                close_cell(s, text, &mut open, start, &mut row_cells, &mut result_rowspan);
+                close_cell(
+                    s,
+                    text,
+                    &mut open,
+                    start,
+                    &mut row_cells,
+                    &mut result_rowspan,
+                );
                 emit_row(&mut rows, &mut row_cells, row_line, &mut table_rows);
                 row_line = text.line_of(start);
             }
             ("tr", true) => {
-                close_cell(s, text, &mut open, start, &mut row_cells, &mut result_rowspan);
+                close_cell(
+                    s,
+                    text,
+                    &mut open,
+                    start,
+                    &mut row_cells,
+                    &mut result_rowspan,
+                );
                 emit_row(&mut rows, &mut row_cells, row_line, &mut table_rows);
             }
             ("td" | "th", false) if table_depth > 0 => {
-                close_cell(s, text, &mut open, start, &mut row_cells, &mut result_rowspan);
+                close_cell(
+                    s,
+                    text,
+                    &mut open,
+                    start,
+                    &mut row_cells,
+                    &mut result_rowspan,
+                );
                 if row_cells.is_empty() {
                     row_line = text.line_of(start);
                 }
-                open = Some(OpenCell { content_start: tag.end, rowspan: attr_u32(tag.attrs, "rowspan").unwrap_or(1) });
+                open = Some(OpenCell {
+                    content_start: tag.end,
+                    rowspan: attr_u32(tag.attrs, "rowspan").unwrap_or(1),
+                });
             }
             ("td" | "th", true) if table_depth > 0 => {
-                close_cell(s, text, &mut open, start, &mut row_cells, &mut result_rowspan);
+                close_cell(
+                    s,
+                    text,
+                    &mut open,
+                    start,
+                    &mut row_cells,
+                    &mut result_rowspan,
+                );
             }
             _ => {
                 if table_depth == 0 && BLOCK_TAGS.contains(&name.as_str()) {
@@ -214,14 +299,25 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
     if table_depth == 0 {
         flush_prose(&mut rows, prose_start, s.len());
     }
-    let layout = if table_rows > 0 { Layout::HtmlTable } else { Layout::None };
-    Document { format: Format::Html, layout, rows, result_rowspan }
+    let layout = if table_rows > 0 {
+        Layout::HtmlTable
+    } else {
+        Layout::None
+    };
+    Document {
+        format: Format::Html,
+        layout,
+        rows,
+        result_rowspan,
+    }
 }
 
 fn find_ci(s: &str, from: usize, needle: &str) -> Option<usize> {
     let hay = &s.as_bytes()[from..];
     let n = needle.as_bytes();
-    hay.windows(n.len()).position(|w| w.eq_ignore_ascii_case(n)).map(|p| from + p)
+    hay.windows(n.len())
+        .position(|w| w.eq_ignore_ascii_case(n))
+        .map(|p| from + p)
 }
 
 fn close_cell<'a>(
@@ -252,15 +348,31 @@ fn close_cell<'a>(
             offset += pos;
         }
     }
-    row_cells.push(Cell { raw, text: content, offset: offset as u32, line: text.line_of(offset), col: idx, end_col: idx + 1 });
+    row_cells.push(Cell {
+        raw,
+        text: content,
+        offset: offset as u32,
+        line: text.line_of(offset),
+        col: idx,
+        end_col: idx + 1,
+    });
 }
 
-fn emit_row<'a>(rows: &mut Vec<RawRow<'a>>, cells: &mut Vec<Cell<'a>>, line: u32, table_rows: &mut usize) {
+fn emit_row<'a>(
+    rows: &mut Vec<RawRow<'a>>,
+    cells: &mut Vec<Cell<'a>>,
+    line: u32,
+    table_rows: &mut usize,
+) {
     if cells.is_empty() {
         return;
     }
     *table_rows += 1;
-    rows.push(RawRow { line: line.max(1), kind: RowKind::Physical, cells: std::mem::take(cells) });
+    rows.push(RawRow {
+        line: line.max(1),
+        kind: RowKind::Physical,
+        cells: std::mem::take(cells),
+    });
 }
 
 #[cfg(test)]
@@ -274,7 +386,11 @@ mod tests {
         let doc = read(&text);
         assert_eq!(doc.layout, Layout::HtmlTable);
         assert_eq!(doc.result_rowspan, Some(22));
-        let texts: Vec<Vec<String>> = doc.rows.iter().map(|r| r.cells.iter().map(|c| c.text.to_string()).collect()).collect();
+        let texts: Vec<Vec<String>> = doc
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.text.to_string()).collect())
+            .collect();
         assert_eq!(texts[0], ["一、总体情况"]);
         assert_eq!(texts[1], ["三、本年度办理结果", "（一）予以公开", "1", ""]);
         assert_eq!(doc.rows[1].line, 3);

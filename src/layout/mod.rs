@@ -145,8 +145,18 @@ pub fn read(text: &Text) -> Document<'_> {
 #[must_use]
 pub fn detect_format(s: &str) -> Format {
     let head = &s.as_bytes()[..s.len().min(1 << 20)];
-    let has_tag = |tag: &[u8]| memchr::memmem::find_iter(head, b"<").any(|i| head[i + 1..].len() >= tag.len() && head[i + 1..i + 1 + tag.len()].eq_ignore_ascii_case(tag));
-    if has_tag(b"table") || has_tag(b"html") || has_tag(b"body") || (has_tag(b"p>") && has_tag(b"/p>")) || has_tag(b"!doctype") {
+    let has_tag = |tag: &[u8]| {
+        memchr::memmem::find_iter(head, b"<").any(|i| {
+            head[i + 1..].len() >= tag.len()
+                && head[i + 1..i + 1 + tag.len()].eq_ignore_ascii_case(tag)
+        })
+    };
+    if has_tag(b"table")
+        || has_tag(b"html")
+        || has_tag(b"body")
+        || (has_tag(b"p>") && has_tag(b"/p>"))
+        || has_tag(b"!doctype")
+    {
         return Format::Html;
     }
     let pipe_rows = s
@@ -157,33 +167,51 @@ pub fn detect_format(s: &str) -> Format {
         })
         .take(3)
         .count();
-    if pipe_rows >= 3 { Format::Markdown } else { Format::Text }
+    if pipe_rows >= 3 {
+        Format::Markdown
+    } else {
+        Format::Text
+    }
 }
 
 /// True for a page footer/header such as `-3-`, `— 3 —`, `第 3 页`, `第3页 共6页`.
 #[must_use]
 pub fn is_page_number(line: &str) -> bool {
-    let t: String = line.chars().filter(|c| !crate::normalize::is_space(*c)).map(crate::normalize::fold_char).collect();
-    if t.is_empty() || t.len() > 24 {
-        return false;
-    }
-    let dashes = |c: char| matches!(c, '-' | '—' | '–');
-    if let Some(inner) = t.strip_prefix(dashes).and_then(|r| r.strip_suffix(dashes)) {
-        return !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit());
-    }
-    if let Some(rest) = t.strip_prefix('第') {
-        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        if digits.is_empty() {
+    // Called on every line: fold into a small stack buffer, no allocation.
+    let mut buf = ['\0'; 24];
+    let mut n = 0;
+    for c in line.chars() {
+        if crate::normalize::is_space(c) {
+            continue;
+        }
+        let c = crate::normalize::fold_char(c);
+        if n == 0 && !matches!(c, '-' | '—' | '–' | '第') {
             return false;
         }
-        let rest = &rest[digits.len()..];
-        let Some(rest) = rest.strip_prefix('页') else { return false };
-        if rest.is_empty() {
-            return true;
+        if n == buf.len() {
+            return false;
         }
-        return rest.strip_prefix('共').and_then(|r| r.strip_suffix('页')).is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()));
+        buf[n] = c;
+        n += 1;
     }
-    false
+    let t = &buf[..n];
+    let digits = |s: &[char]| !s.is_empty() && s.iter().all(char::is_ascii_digit);
+    let dash = |c: &char| matches!(c, '-' | '—' | '–');
+    match t {
+        [first, inner @ .., last] if dash(first) && dash(last) => digits(inner),
+        ['第', rest @ ..] => {
+            let d = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+            if d == 0 {
+                return false;
+            }
+            match &rest[d..] {
+                ['页'] => true,
+                ['页', '共', total @ .., '页'] => digits(total),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -192,7 +220,14 @@ mod tests {
 
     #[test]
     fn page_numbers() {
-        for s in ["-3-", "     -2-", "— 3 —", "第 3 页", "第3页共6页", "\x0c-5-"] {
+        for s in [
+            "-3-",
+            "     -2-",
+            "— 3 —",
+            "第 3 页",
+            "第3页共6页",
+            "\x0c-5-",
+        ] {
             assert!(is_page_number(s), "{s:?}");
         }
         for s in ["0", "-", "3", "-2", "第二十条第（一）项", "0517-87222589"] {
@@ -202,8 +237,14 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(detect_format("<html><body><table><tr><td>1</td></tr></table>"), Format::Html);
-        assert_eq!(detect_format("| a | b |\n|---|---|\n| 1 | 2 |\n"), Format::Markdown);
+        assert_eq!(
+            detect_format("<html><body><table><tr><td>1</td></tr></table>"),
+            Format::Html
+        );
+        assert_eq!(
+            detect_format("| a | b |\n|---|---|\n| 1 | 2 |\n"),
+            Format::Markdown
+        );
         assert_eq!(detect_format("一、总体情况\n规章\t0\t0\t0\n"), Format::Text);
     }
 }

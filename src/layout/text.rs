@@ -29,7 +29,12 @@ pub(super) fn read(text: &Text, format: Format) -> Document<'_> {
     if layout != Layout::CellPerLine {
         rows.retain(|r| r.kind != RowKind::BlankCell);
     }
-    Document { format, layout, rows, result_rowspan: None }
+    Document {
+        format,
+        layout,
+        rows,
+        result_rowspan: None,
+    }
 }
 
 fn choose_layout(v: &Votes) -> Layout {
@@ -40,19 +45,34 @@ fn choose_layout(v: &Votes) -> Layout {
         // A cell-per-line table has ~7 single-value lines per row.
         (v.single_values / 4, Layout::CellPerLine),
     ];
-    let (best, layout) = candidates.iter().copied().max_by_key(|&(n, _)| n).unwrap_or((0, Layout::None));
+    let (best, layout) = candidates
+        .iter()
+        .copied()
+        .max_by_key(|&(n, _)| n)
+        .unwrap_or((0, Layout::None));
     if best < 3 {
         return Layout::None;
     }
-    let strong = candidates.iter().filter(|&&(n, _)| n >= 10 && n * 2 >= best).count();
+    let strong = candidates
+        .iter()
+        .filter(|&&(n, _)| n >= 10 && n * 2 >= best)
+        .count();
     if strong > 1 { Layout::Mixed } else { layout }
 }
 
 fn is_blank_char(c: char) -> bool {
-    matches!(c, ' ' | '\u{3000}' | '\u{a0}' | '\x0c' | '\t' | '\u{2002}' | '\u{2003}' | '\u{2009}')
+    matches!(
+        c,
+        ' ' | '\u{3000}' | '\u{a0}' | '\x0c' | '\t' | '\u{2002}' | '\u{2003}' | '\u{2009}'
+    )
 }
 
-fn tokenize_line<'a>(line: &'a str, base: usize, line_no: u32, votes: &mut Votes) -> Option<RawRow<'a>> {
+fn tokenize_line<'a>(
+    line: &'a str,
+    base: usize,
+    line_no: u32,
+    votes: &mut Votes,
+) -> Option<RawRow<'a>> {
     let trimmed = line.trim_matches(|c: char| c == '\x0c' || c == '\r');
     if trimmed.is_empty() {
         return None;
@@ -60,8 +80,19 @@ fn tokenize_line<'a>(line: &'a str, base: usize, line_no: u32, votes: &mut Votes
     if trimmed.chars().all(|c| crate::normalize::is_space(c)) {
         // A whitespace-only line: a blank cell in a cell-per-line layout.
         let offset = (base + (trimmed.as_ptr() as usize - line.as_ptr() as usize)) as u32;
-        let cell = Cell { raw: trimmed, text: Cow::Borrowed(""), offset, line: line_no, col: 0, end_col: 0 };
-        return Some(RawRow { line: line_no, kind: RowKind::BlankCell, cells: vec![cell] });
+        let cell = Cell {
+            raw: trimmed,
+            text: Cow::Borrowed(""),
+            offset,
+            line: line_no,
+            col: 0,
+            end_col: 0,
+        };
+        return Some(RawRow {
+            line: line_no,
+            kind: RowKind::BlankCell,
+            cells: vec![cell],
+        });
     }
     if is_page_number(trimmed) {
         return None;
@@ -76,10 +107,17 @@ fn tokenize_line<'a>(line: &'a str, base: usize, line_no: u32, votes: &mut Votes
     }
     if line.contains('\t') {
         let cells = split_tabs(line, line_no, base);
-        let non_empty = cells.iter().filter(|c| !c.text.trim_matches(is_blank_char).is_empty()).count();
+        let non_empty = cells
+            .iter()
+            .filter(|c| !c.text.trim_matches(is_blank_char).is_empty())
+            .count();
         if non_empty >= 2 {
             votes.tabbed += 1;
-            return Some(RawRow { line: line_no, kind: RowKind::Physical, cells });
+            return Some(RawRow {
+                line: line_no,
+                kind: RowKind::Physical,
+                cells,
+            });
         }
     }
     let cells = split_spaces(line, line_no, base);
@@ -89,13 +127,26 @@ fn tokenize_line<'a>(line: &'a str, base: usize, line_no: u32, votes: &mut Votes
             if matches!(parse_cell(&cells[0].text), CellValue::Number(_)) {
                 votes.single_values += 1;
             }
-            Some(RawRow { line: line_no, kind: RowKind::Single, cells })
+            Some(RawRow {
+                line: line_no,
+                kind: RowKind::Single,
+                cells,
+            })
         }
         _ => {
-            if cells.iter().filter(|c| matches!(parse_cell(&c.text), CellValue::Number(_))).count() >= 1 {
+            if cells
+                .iter()
+                .filter(|c| matches!(parse_cell(&c.text), CellValue::Number(_)))
+                .count()
+                >= 1
+            {
                 votes.spaced += 1;
             }
-            Some(RawRow { line: line_no, kind: RowKind::Physical, cells })
+            Some(RawRow {
+                line: line_no,
+                kind: RowKind::Physical,
+                cells,
+            })
         }
     }
 }
@@ -104,55 +155,112 @@ fn is_markdown_separator(s: &str) -> bool {
     s.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t')) && s.contains('-')
 }
 
-fn make_cell<'a>(line: &'a str, line_no: u32, base: usize, start: usize, end: usize) -> Cell<'a> {
+/// Character columns of byte offsets in one line, counted incrementally:
+/// cells are made left to right, so each byte is counted once.
+#[derive(Default)]
+struct Columns {
+    byte: usize,
+    col: u32,
+}
+
+impl Columns {
+    fn at(&mut self, line: &str, byte: usize) -> u32 {
+        if byte < self.byte {
+            *self = Self::default();
+        }
+        self.col += char_count(&line[self.byte..byte]);
+        self.byte = byte;
+        self.col
+    }
+}
+
+fn char_count(s: &str) -> u32 {
+    if s.is_ascii() {
+        s.len() as u32
+    } else {
+        s.chars().count() as u32
+    }
+}
+
+fn make_cell<'a>(
+    line: &'a str,
+    line_no: u32,
+    base: usize,
+    start: usize,
+    end: usize,
+    cols: &mut Columns,
+) -> Cell<'a> {
     let raw = &line[start..end];
-    let col = line[..start].chars().count() as u32;
-    let end_col = col + raw.chars().count() as u32;
-    Cell { raw, text: Cow::Borrowed(raw), offset: (base + start) as u32, line: line_no, col, end_col }
+    let col = cols.at(line, start);
+    let end_col = cols.at(line, end);
+    Cell {
+        raw,
+        text: Cow::Borrowed(raw),
+        offset: (base + start) as u32,
+        line: line_no,
+        col,
+        end_col,
+    }
 }
 
 /// Splits a tabbed line; every tab-separated field is a cell, empty ones included.
 fn split_tabs(line: &str, line_no: u32, base: usize) -> Vec<Cell<'_>> {
     let mut cells = Vec::with_capacity(12);
+    let mut cols = Columns::default();
     let mut start = 0;
-    for (i, c) in line.char_indices() {
-        if c == '\t' {
-            cells.push(trimmed_cell(line, line_no, base, start, i));
-            start = i + 1;
-        }
+    for i in memchr::memchr_iter(b'\t', line.as_bytes()) {
+        cells.push(trimmed_cell(line, line_no, base, start, i, &mut cols));
+        start = i + 1;
     }
-    cells.push(trimmed_cell(line, line_no, base, start, line.len()));
+    cells.push(trimmed_cell(
+        line,
+        line_no,
+        base,
+        start,
+        line.len(),
+        &mut cols,
+    ));
     cells
 }
 
-fn trimmed_cell(line: &str, line_no: u32, base: usize, start: usize, end: usize) -> Cell<'_> {
+fn trimmed_cell<'a>(
+    line: &'a str,
+    line_no: u32,
+    base: usize,
+    start: usize,
+    end: usize,
+    cols: &mut Columns,
+) -> Cell<'a> {
     let field = &line[start..end];
     let lead = field.len() - field.trim_start_matches(is_blank_char).len();
     let inner = field.trim_matches(is_blank_char);
     let s = start + lead;
-    make_cell(line, line_no, base, s, s + inner.len())
+    make_cell(line, line_no, base, s, s + inner.len(), cols)
 }
 
 /// Splits `| a | b |` into cells, dropping the outer pipes.
 fn split_markdown<'a>(line: &'a str, content: &'a str, base: usize, line_no: u32) -> RawRow<'a> {
     let content_start = content.as_ptr() as usize - line.as_ptr() as usize;
     let mut cells = Vec::with_capacity(12);
+    let mut cols = Columns::default();
     let mut start = content_start + 1;
     let end_limit = content_start + content.len();
-    for (i, c) in line[content_start + 1..end_limit].char_indices() {
-        if c == '|' {
-            let abs = content_start + 1 + i;
-            cells.push(trimmed_cell(line, line_no, base, start, abs));
-            start = abs + 1;
-        }
+    for i in memchr::memchr_iter(b'|', &line.as_bytes()[content_start + 1..end_limit]) {
+        let abs = content_start + 1 + i;
+        cells.push(trimmed_cell(line, line_no, base, start, abs, &mut cols));
+        start = abs + 1;
     }
     if start < end_limit {
-        let rest = trimmed_cell(line, line_no, base, start, end_limit);
+        let rest = trimmed_cell(line, line_no, base, start, end_limit, &mut cols);
         if !rest.raw.is_empty() {
             cells.push(rest);
         }
     }
-    RawRow { line: line_no, kind: RowKind::Physical, cells }
+    RawRow {
+        line: line_no,
+        kind: RowKind::Physical,
+        cells,
+    }
 }
 
 /// Splits on runs of two or more blanks; a chunk made only of numbers
@@ -182,16 +290,28 @@ fn split_spaces(line: &str, line_no: u32, base: usize) -> Vec<Cell<'_>> {
         chunks.push((s, last_non_blank_end));
     }
     let mut cells = Vec::with_capacity(chunks.len() + 4);
+    let mut cols = Columns::default();
     for (s, e) in chunks {
         let chunk = &line[s..e];
-        if chunk.contains(' ') && chunk.split(' ').all(|t| !t.is_empty() && matches!(parse_cell(t), CellValue::Number(_))) {
+        if chunk.contains(' ')
+            && chunk
+                .split(' ')
+                .all(|t| !t.is_empty() && matches!(parse_cell(t), CellValue::Number(_)))
+        {
             let mut pos = s;
             for token in chunk.split(' ') {
-                cells.push(make_cell(line, line_no, base, pos, pos + token.len()));
+                cells.push(make_cell(
+                    line,
+                    line_no,
+                    base,
+                    pos,
+                    pos + token.len(),
+                    &mut cols,
+                ));
                 pos += token.len() + 1;
             }
         } else {
-            cells.push(make_cell(line, line_no, base, s, e));
+            cells.push(make_cell(line, line_no, base, s, e, &mut cols));
         }
     }
     cells
@@ -210,18 +330,42 @@ mod tests {
         let line = "一、本年新收政府信息公开申请数量                             21    0      0     0   0   0     21";
         let mut v = Votes::default();
         let row = tokenize_line(line, 0, 1, &mut v).unwrap();
-        assert_eq!(texts(&row), ["一、本年新收政府信息公开申请数量", "21", "0", "0", "0", "0", "0", "21"]);
+        assert_eq!(
+            texts(&row),
+            [
+                "一、本年新收政府信息公开申请数量",
+                "21",
+                "0",
+                "0",
+                "0",
+                "0",
+                "0",
+                "21"
+            ]
+        );
         assert_eq!(row.cells[1].col, 45);
         let row = tokenize_line("10 1 0 0 0 0 0 0 0 0 5 0 0 0 0", 0, 1, &mut v).unwrap();
         assert_eq!(row.cells.len(), 15);
-        let row = tokenize_line("                 4.无正当理由大量反复 申请        0    0", 0, 1, &mut v).unwrap();
+        let row = tokenize_line(
+            "                 4.无正当理由大量反复 申请        0    0",
+            0,
+            1,
+            &mut v,
+        )
+        .unwrap();
         assert_eq!(texts(&row), ["4.无正当理由大量反复 申请", "0", "0"]);
     }
 
     #[test]
     fn tabbed_rows_keep_empty_cells() {
         let mut v = Votes::default();
-        let row = tokenize_line("一、本年新收政府信息公开申请数量\t\t0\t0\t0\t0\t0\t0\t0\t", 0, 1, &mut v).unwrap();
+        let row = tokenize_line(
+            "一、本年新收政府信息公开申请数量\t\t0\t0\t0\t0\t0\t0\t0\t",
+            0,
+            1,
+            &mut v,
+        )
+        .unwrap();
         assert_eq!(row.cells.len(), 10);
         assert_eq!(row.cells[1].text, "");
         assert_eq!(row.kind, RowKind::Physical);

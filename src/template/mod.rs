@@ -112,6 +112,10 @@ pub struct Template {
     pub proactive: Vec<ProactiveRow>,
     /// Table 三 rows in printed order.
     pub applications: Vec<ApplicationRow>,
+    /// Every key of table 二's rows in one automaton.
+    pub proactive_labels: LabelMatcher,
+    /// Every key of table 三's rows in one automaton.
+    pub application_labels: LabelMatcher,
 }
 
 impl Template {
@@ -136,7 +140,15 @@ pub const APPLICANTS: [&str; 7] = [
 ];
 
 /// Chinese column names of table 三, for messages and `inspect`.
-pub const APPLICANT_LABELS: [&str; 7] = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"];
+pub const APPLICANT_LABELS: [&str; 7] = [
+    "自然人",
+    "商业企业",
+    "科研机构",
+    "社会公益组织",
+    "法律服务机构",
+    "其他",
+    "总计",
+];
 
 /// Proceedings of table 四, left to right.
 pub const PROCEEDINGS: [&str; 3] = ["review", "litigation_direct", "litigation_after_review"];
@@ -155,19 +167,37 @@ pub const REVIEW_CELLS: [(&str, &str); 15] = {
     cells
 };
 
-static V2019: LazyLock<Template> = LazyLock::new(v2019::template);
-static V2021: LazyLock<Template> = LazyLock::new(v2021::template);
+static V2019: LazyLock<Template> = LazyLock::new(|| v2019::template().finish());
+static V2021: LazyLock<Template> = LazyLock::new(|| v2021::template().finish());
 
 /// Label words that only one version prints (template.md §4, signals 1–2).
-const SIGNALS_2021: &[&str] = &["本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "逾期不补正", "收费通知要求缴纳"];
-const SIGNALS_2019: &[&str] =
-    &["本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减", "采购总金额", "采购项目数量", "政府集中采购", "其他对外管理服务事项"];
+const SIGNALS_2021: &[&str] = &[
+    "本年制发件数",
+    "本年废止件数",
+    "现行有效件数",
+    "本年收费金额",
+    "逾期不补正",
+    "收费通知要求缴纳",
+];
+const SIGNALS_2019: &[&str] = &[
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "本年增/减",
+    "采购总金额",
+    "采购项目数量",
+    "政府集中采购",
+    "其他对外管理服务事项",
+];
 
 /// Which versions' signature labels occur in a normalised text.
 #[must_use]
 pub fn version_signals(normalized: &str) -> (bool, bool) {
-    static N2019: LazyLock<Vec<String>> = LazyLock::new(|| SIGNALS_2019.iter().map(|s| normalize(s)).collect());
-    static N2021: LazyLock<Vec<String>> = LazyLock::new(|| SIGNALS_2021.iter().map(|s| normalize(s)).collect());
+    static N2019: LazyLock<Vec<String>> =
+        LazyLock::new(|| SIGNALS_2019.iter().map(|s| normalize(s)).collect());
+    static N2021: LazyLock<Vec<String>> =
+        LazyLock::new(|| SIGNALS_2021.iter().map(|s| normalize(s)).collect());
     let has_2019 = N2019.iter().any(|s| normalized.contains(s.as_str()));
     let has_2021 = N2021.iter().any(|s| normalized.contains(s.as_str()));
     (has_2019, has_2021)
@@ -190,7 +220,11 @@ pub fn strip_numbering(label: &str) -> &str {
         if digits > 0 && s[digits..].starts_with('.') {
             s = &s[digits + 1..];
         }
-        let numerals = s.chars().take_while(|&c| is_numeral(c)).map(char::len_utf8).sum::<usize>();
+        let numerals = s
+            .chars()
+            .take_while(|&c| is_numeral(c))
+            .map(char::len_utf8)
+            .sum::<usize>();
         if numerals > 0 && s[numerals..].starts_with('、') {
             s = &s[numerals + '、'.len_utf8()..];
         }
@@ -201,22 +235,26 @@ pub fn strip_numbering(label: &str) -> &str {
 }
 
 fn is_numeral(c: char) -> bool {
-    matches!(c, '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十')
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+    )
 }
 
 impl Key {
-    /// How strongly a normalised label matches: the matched length, or 0.
-    /// Keys are normalised once, so `（三）` in a key matches `(三)` in a label.
+    /// How strongly a normalised label matches: the matched length in
+    /// characters, or 0. Expects a key of a [`Template`], whose keys are
+    /// normalised once when the template is built, so `（三）` in a key
+    /// matches `(三)` in a label.
     #[must_use]
     pub fn score(self, label: &str) -> usize {
-        let matches = |k: &str| match self {
-            Self::Contains(_) => label.contains(k),
-            Self::Exact(_) => strip_numbering(label) == k || label == k,
-            Self::EndsWith(_) => label.ends_with(k),
-        };
         let key = self.text();
-        let normalized_key = normalized_key(key);
-        if matches(normalized_key) { normalized_key.chars().count() } else { 0 }
+        let hit = match self {
+            Self::Contains(_) => label.contains(key),
+            Self::Exact(_) => label == key || strip_numbering(label) == key,
+            Self::EndsWith(_) => label.ends_with(key),
+        };
+        if hit { key.chars().count() } else { 0 }
     }
 
     fn text(self) -> &'static str {
@@ -224,24 +262,137 @@ impl Key {
             Self::Contains(s) | Self::Exact(s) | Self::EndsWith(s) => s,
         }
     }
+
+    /// The same key with its text in matching form.
+    fn normalized(self) -> Self {
+        let n = normalize(self.text());
+        if n == self.text() {
+            return self;
+        }
+        let n: &'static str = Box::leak(n.into_boxed_str());
+        match self {
+            Self::Contains(_) => Self::Contains(n),
+            Self::Exact(_) => Self::Exact(n),
+            Self::EndsWith(_) => Self::EndsWith(n),
+        }
+    }
 }
 
 /// Keys are written readably in the template files (full-width brackets,
-/// Chinese punctuation) and normalised once, on first use.
-fn normalized_key(key: &'static str) -> &'static str {
-    use std::collections::HashMap;
-    use std::sync::Mutex;
-    static CACHE: LazyLock<Mutex<HashMap<&'static str, &'static str>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
-    let normalized = normalize(key);
-    if normalized == key {
-        return key;
+/// Chinese punctuation); each template normalises them once, when built.
+/// The leak is bounded: two templates, built once per process.
+fn normalized_keys(keys: &'static [Key]) -> &'static [Key] {
+    if keys.iter().all(|k| normalize(k.text()) == k.text()) {
+        return keys;
     }
-    let mut cache = CACHE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    cache.entry(key).or_insert_with(|| Box::leak(normalized.into_boxed_str()))
+    Box::leak(
+        keys.iter()
+            .map(|k| k.normalized())
+            .collect::<Vec<_>>()
+            .into_boxed_slice(),
+    )
+}
+
+impl Template {
+    /// Normalises every key and builds the label automata: done once per
+    /// template, so matching a row label costs one scan of the label.
+    fn finish(mut self) -> Self {
+        for r in &mut self.proactive {
+            r.keys = normalized_keys(r.keys);
+        }
+        for r in &mut self.applications {
+            r.keys = normalized_keys(r.keys);
+        }
+        self.proactive_labels = LabelMatcher::new(self.proactive.iter().map(|r| r.keys));
+        self.application_labels = LabelMatcher::new(self.applications.iter().map(|r| r.keys));
+        self
+    }
+}
+
+/// The keys of one table's rows compiled into one Aho–Corasick automaton.
+///
+/// The automaton is a prefilter: one pass over a label finds every key
+/// text it contains, and only those keys are scored. The result is exactly
+/// [`best_match`]'s.
+#[derive(Debug, Default)]
+pub struct LabelMatcher {
+    automaton: Option<aho_corasick::AhoCorasick>,
+    /// Per row, the pattern ids of its keys.
+    rows: Vec<Vec<(usize, Key)>>,
+    patterns: usize,
+}
+
+impl LabelMatcher {
+    fn new<'a>(rows: impl Iterator<Item = &'a [Key]>) -> Self {
+        let mut texts: Vec<&'static str> = Vec::new();
+        let rows: Vec<Vec<(usize, Key)>> = rows
+            .map(|keys| {
+                keys.iter()
+                    .map(|k| {
+                        let id = texts
+                            .iter()
+                            .position(|t| *t == k.text())
+                            .unwrap_or_else(|| {
+                                texts.push(k.text());
+                                texts.len() - 1
+                            });
+                        (id, *k)
+                    })
+                    .collect()
+            })
+            .collect();
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(&texts)
+            .ok();
+        Self {
+            automaton,
+            rows,
+            patterns: texts.len(),
+        }
+    }
+
+    /// The best-matching row for a normalised label: (row index, score).
+    /// Ties go to the earlier row.
+    #[must_use]
+    pub fn best(&self, label: &str) -> Option<(usize, usize)> {
+        let Some(ac) = &self.automaton else {
+            return None;
+        };
+        let mut found = [0u64; 4];
+        let mut any = false;
+        for m in ac.find_overlapping_iter(label) {
+            let id = m.pattern().as_usize();
+            if id < 256 {
+                found[id / 64] |= 1 << (id % 64);
+                any = true;
+            }
+        }
+        if !any && self.patterns <= 256 {
+            return None;
+        }
+        let hit = |id: usize| id >= 256 || found[id / 64] & (1 << (id % 64)) != 0;
+        let mut best: Option<(usize, usize)> = None;
+        for (i, keys) in self.rows.iter().enumerate() {
+            let score = keys
+                .iter()
+                .filter(|(id, _)| hit(*id))
+                .map(|(_, k)| k.score(label))
+                .max()
+                .unwrap_or(0);
+            if score > 0 && best.is_none_or(|(_, s)| score > s) {
+                best = Some((i, score));
+            }
+        }
+        best
+    }
 }
 
 /// The best-matching row among `rows` for a normalised label: (index, score).
-pub fn best_match<'a, T: 'a>(label: &str, rows: impl IntoIterator<Item = (&'a T, &'a [Key])>) -> Option<(usize, usize)> {
+pub fn best_match<'a, T: 'a>(
+    label: &str,
+    rows: impl IntoIterator<Item = (&'a T, &'a [Key])>,
+) -> Option<(usize, usize)> {
     let mut best: Option<(usize, usize)> = None;
     for (i, (_, keys)) in rows.into_iter().enumerate() {
         let score = keys.iter().map(|k| k.score(label)).max().unwrap_or(0);
@@ -261,21 +412,38 @@ mod tests {
         assert_eq!(TemplateVersion::V2019.template().cells_expected(), 198);
         assert_eq!(TemplateVersion::V2021.template().cells_expected(), 200);
         assert_eq!(TemplateVersion::V2019.template().applications.len(), 23);
-        assert_eq!(TemplateVersion::V2021.template().applications.iter().filter(|r| !r.alternative).count(), 25);
+        assert_eq!(
+            TemplateVersion::V2021
+                .template()
+                .applications
+                .iter()
+                .filter(|r| !r.alternative)
+                .count(),
+            25
+        );
     }
 
     #[test]
     fn numbering_is_stripped() {
         assert_eq!(strip_numbering("(一)予以公开"), "予以公开");
         assert_eq!(strip_numbering("1.属于国家秘密"), "属于国家秘密");
-        assert_eq!(strip_numbering("四、结转下年度继续办理"), "结转下年度继续办理");
+        assert_eq!(
+            strip_numbering("四、结转下年度继续办理"),
+            "结转下年度继续办理"
+        );
         assert_eq!(strip_numbering("规章"), "规章");
     }
 
     fn t3(version: TemplateVersion, label: &str) -> Option<&'static str> {
         let rows = &version.template().applications;
         let n = normalize(label);
-        best_match(&n, rows.iter().map(|r| (r, r.keys))).map(|(i, _)| rows[i].row_code)
+        let slow = best_match(&n, rows.iter().map(|r| (r, r.keys)));
+        assert_eq!(
+            version.template().application_labels.best(&n),
+            slow,
+            "automaton and plain scoring agree on {label}"
+        );
+        slow.map(|(i, _)| rows[i].row_code)
     }
 
     #[test]
@@ -284,14 +452,26 @@ mod tests {
         let cases = [
             ("一、本年新收政府信息公开申请数量", Some("new_received")),
             ("三、本年度办理结果 (一) 予以公开", Some("granted")),
-            ("（二）部分公开（区分处理的，只计这一情 形，不", Some("partially_granted")),
+            (
+                "（二）部分公开（区分处理的，只计这一情 形，不",
+                Some("partially_granted"),
+            ),
             ("2.其他法律行政止公开", Some("denied_prohibited_by_law")),
             ("3.危及“三安全一稳定”", Some("denied_three_safeties")),
-            ("（四）无法提供   1.本机关不掌握相关政府信息", Some("unable_not_held")),
-            ("法提供 2.没有现成信息需要另行制作", Some("unable_needs_creation")),
+            (
+                "（四）无法提供   1.本机关不掌握相关政府信息",
+                Some("unable_not_held"),
+            ),
+            (
+                "法提供 2.没有现成信息需要另行制作",
+                Some("unable_needs_creation"),
+            ),
             ("4.无正当理由大量反复 申请", Some("not_processed_excessive")),
             ("5.要求行政机关确认或重新出", Some("not_processed_confirm")),
-            ("(六) 其他处理 1. 申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", Some("other_no_correction")),
+            (
+                "(六) 其他处理 1. 申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                Some("other_no_correction"),
+            ),
             ("1、申请人无正当理由逾期不补", Some("other_no_correction")),
             ("2、申请人逾期未按收费通知要", Some("other_no_fee")),
             ("3、其他", Some("other_other")),
@@ -311,38 +491,126 @@ mod tests {
 
 /// Rows 1–20 of table 三, identical in both versions (template.md §2.2).
 const APPLICATIONS_COMMON: &[ApplicationRow] = &[
-    ApplicationRow { row_code: "new_received", keys: &[Key::Contains("本年新收")], alternative: false },
-    ApplicationRow { row_code: "carried_over", keys: &[Key::Contains("上年结转")], alternative: false },
-    ApplicationRow { row_code: "granted", keys: &[Key::Contains("予以公开")], alternative: false },
-    ApplicationRow { row_code: "partially_granted", keys: &[Key::Contains("部分公开")], alternative: false },
-    ApplicationRow { row_code: "denied_state_secret", keys: &[Key::Contains("国家秘密")], alternative: false },
     ApplicationRow {
-        row_code: "denied_prohibited_by_law",
-        keys: &[Key::Contains("其他法律行政法规禁止公开"), Key::Contains("法律行政法规禁止"), Key::Contains("其他法律行政")],
+        row_code: "new_received",
+        keys: &[Key::Contains("本年新收")],
         alternative: false,
     },
-    ApplicationRow { row_code: "denied_three_safeties", keys: &[Key::Contains("三安全一稳定")], alternative: false },
-    ApplicationRow { row_code: "denied_third_party", keys: &[Key::Contains("第三方合法权益")], alternative: false },
-    ApplicationRow { row_code: "denied_internal_affairs", keys: &[Key::Contains("三类内部事务"), Key::Contains("内部事务信息")], alternative: false },
-    ApplicationRow { row_code: "denied_process_info", keys: &[Key::Contains("四类过程性"), Key::Contains("过程性信息")], alternative: false },
-    ApplicationRow { row_code: "denied_enforcement_file", keys: &[Key::Contains("行政执法案卷")], alternative: false },
-    ApplicationRow { row_code: "denied_query_matter", keys: &[Key::Contains("行政查询事项")], alternative: false },
-    ApplicationRow { row_code: "unable_not_held", keys: &[Key::Contains("本机关不掌握"), Key::Contains("不掌握相关")], alternative: false },
-    ApplicationRow { row_code: "unable_needs_creation", keys: &[Key::Contains("没有现成信息"), Key::Contains("另行制作")], alternative: false },
-    ApplicationRow { row_code: "unable_unclear", keys: &[Key::Contains("补正后申请内容"), Key::Contains("仍不明确")], alternative: false },
-    ApplicationRow { row_code: "not_processed_petition", keys: &[Key::Contains("信访举报投诉")], alternative: false },
-    ApplicationRow { row_code: "not_processed_repeat", keys: &[Key::Contains("重复申请")], alternative: false },
-    ApplicationRow { row_code: "not_processed_publication", keys: &[Key::Contains("公开出版物")], alternative: false },
-    ApplicationRow { row_code: "not_processed_excessive", keys: &[Key::Contains("大量反复"), Key::Contains("无正当理由大量")], alternative: false },
+    ApplicationRow {
+        row_code: "carried_over",
+        keys: &[Key::Contains("上年结转")],
+        alternative: false,
+    },
+    ApplicationRow {
+        row_code: "granted",
+        keys: &[Key::Contains("予以公开")],
+        alternative: false,
+    },
+    ApplicationRow {
+        row_code: "partially_granted",
+        keys: &[Key::Contains("部分公开")],
+        alternative: false,
+    },
+    ApplicationRow {
+        row_code: "denied_state_secret",
+        keys: &[Key::Contains("国家秘密")],
+        alternative: false,
+    },
+    ApplicationRow {
+        row_code: "denied_prohibited_by_law",
+        keys: &[
+            Key::Contains("其他法律行政法规禁止公开"),
+            Key::Contains("法律行政法规禁止"),
+            Key::Contains("其他法律行政"),
+        ],
+        alternative: false,
+    },
+    ApplicationRow {
+        row_code: "denied_three_safeties",
+        keys: &[Key::Contains("三安全一稳定")],
+        alternative: false,
+    },
+    ApplicationRow {
+        row_code: "denied_third_party",
+        keys: &[Key::Contains("第三方合法权益")],
+        alternative: false,
+    },
+    ApplicationRow {
+        row_code: "denied_internal_affairs",
+        keys: &[Key::Contains("三类内部事务"), Key::Contains("内部事务信息")],
+        alternative: false,
+    },
+    ApplicationRow {
+        row_code: "denied_process_info",
+        keys: &[Key::Contains("四类过程性"), Key::Contains("过程性信息")],
+        alternative: false,
+    },
+    ApplicationRow {
+        row_code: "denied_enforcement_file",
+        keys: &[Key::Contains("行政执法案卷")],
+        alternative: false,
+    },
+    ApplicationRow {
+        row_code: "denied_query_matter",
+        keys: &[Key::Contains("行政查询事项")],
+        alternative: false,
+    },
+    ApplicationRow {
+        row_code: "unable_not_held",
+        keys: &[Key::Contains("本机关不掌握"), Key::Contains("不掌握相关")],
+        alternative: false,
+    },
+    ApplicationRow {
+        row_code: "unable_needs_creation",
+        keys: &[Key::Contains("没有现成信息"), Key::Contains("另行制作")],
+        alternative: false,
+    },
+    ApplicationRow {
+        row_code: "unable_unclear",
+        keys: &[Key::Contains("补正后申请内容"), Key::Contains("仍不明确")],
+        alternative: false,
+    },
+    ApplicationRow {
+        row_code: "not_processed_petition",
+        keys: &[Key::Contains("信访举报投诉")],
+        alternative: false,
+    },
+    ApplicationRow {
+        row_code: "not_processed_repeat",
+        keys: &[Key::Contains("重复申请")],
+        alternative: false,
+    },
+    ApplicationRow {
+        row_code: "not_processed_publication",
+        keys: &[Key::Contains("公开出版物")],
+        alternative: false,
+    },
+    ApplicationRow {
+        row_code: "not_processed_excessive",
+        keys: &[Key::Contains("大量反复"), Key::Contains("无正当理由大量")],
+        alternative: false,
+    },
     ApplicationRow {
         row_code: "not_processed_confirm",
-        keys: &[Key::Contains("确认或重新出具"), Key::Contains("行政机关确认"), Key::Contains("重新出具已获取")],
+        keys: &[
+            Key::Contains("确认或重新出具"),
+            Key::Contains("行政机关确认"),
+            Key::Contains("重新出具已获取"),
+        ],
         alternative: false,
     },
 ];
 
 /// The last two rows of table 三 in both versions.
 const APPLICATIONS_TAIL: &[ApplicationRow] = &[
-    ApplicationRow { row_code: "total_handled", keys: &[Key::Contains("（七）总计")], alternative: false },
-    ApplicationRow { row_code: "carried_forward", keys: &[Key::Contains("结转下年度")], alternative: false },
+    ApplicationRow {
+        row_code: "total_handled",
+        keys: &[Key::Contains("（七）总计")],
+        alternative: false,
+    },
+    ApplicationRow {
+        row_code: "carried_forward",
+        keys: &[Key::Contains("结转下年度")],
+        alternative: false,
+    },
 ];

@@ -17,7 +17,11 @@ use govreports::report::Report;
 fn inputs() -> Vec<(String, Vec<u8>)> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut out = Vec::new();
-    for dir in ["tests/fixtures/corpus/real", "tests/fixtures/corpus/seeds", "data/sample"] {
+    for dir in [
+        "tests/fixtures/corpus/real",
+        "tests/fixtures/corpus/seeds",
+        "data/sample",
+    ] {
         collect(&root.join(dir), &root, &mut out);
     }
     out.sort();
@@ -30,7 +34,10 @@ fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, Vec<u8>)>) {
         let p = e.path();
         if p.is_dir() {
             collect(&p, root, out);
-        } else if p.extension().is_some_and(|x| x == "txt" || x == "md" || x == "html") {
+        } else if p
+            .extension()
+            .is_some_and(|x| x == "txt" || x == "md" || x == "html")
+        {
             let name = p.strip_prefix(root).unwrap_or(&p).display().to_string();
             out.push((name, std::fs::read(&p).expect("readable fixture")));
         }
@@ -49,7 +56,10 @@ fn benches(c: &mut Criterion) {
             }
         });
     });
-    let texts: Vec<_> = inputs.iter().map(|(_, b)| decode(b).expect("decodable")).collect();
+    let texts: Vec<_> = inputs
+        .iter()
+        .map(|(_, b)| decode(b).expect("decodable"))
+        .collect();
     group.bench_function("layout_read", |b| {
         b.iter(|| {
             for t in &texts {

@@ -8,10 +8,19 @@ use serde_json::Value;
 
 use crate::support::{bin, duckdb, fixture, repo, run, table};
 
-const TABLES: [&str; 7] = ["reports", "active_disclosure", "applications", "reviews_litigation", "narrative_counts", "checks", "diagnostics"];
+const TABLES: [&str; 7] = [
+    "reports",
+    "active_disclosure",
+    "applications",
+    "reviews_litigation",
+    "narrative_counts",
+    "checks",
+    "diagnostics",
+];
 
 fn run_json(out: &Path) -> Value {
-    serde_json::from_slice(&fs::read(out.join("_run.json")).expect("_run.json exists")).expect("valid json")
+    serde_json::from_slice(&fs::read(out.join("_run.json")).expect("_run.json exists"))
+        .expect("valid json")
 }
 
 fn files_under(dir: &Path) -> Vec<String> {
@@ -51,7 +60,11 @@ fn sample_corpus_end_to_end_every_table_reads_in_duckdb_with_integer_year() {
     let out = dir.path().join("out");
     let sample = repo().join("data/sample");
     let o = run(&sample, &out, &[]);
-    assert!(o.status.success(), "run failed: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "run failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let summary = run_json(&out);
     let files = files_under(&sample).len() as u64;
     assert!(files >= 10, "the sample corpus has a dozen reports");
@@ -61,23 +74,49 @@ fn sample_corpus_end_to_end_every_table_reads_in_duckdb_with_integer_year() {
         assert!(summary["stages"][stage].is_f64(), "stage {stage} timed");
     }
     for t in TABLES {
-        let rows = duckdb(&format!("SELECT typeof(report_year), count(*) FROM {} GROUP BY 1", table(&out, t)));
+        let rows = duckdb(&format!(
+            "SELECT typeof(report_year), count(*) FROM {} GROUP BY 1",
+            table(&out, t)
+        ));
         for r in &rows {
             // DuckDB types hive keys it infers as BIGINT; integer either way.
-            assert!(r[0] == "INTEGER" || r[0] == "BIGINT" || r[0] == "NULL", "{t}: report_year is {:?}", r[0]);
+            assert!(
+                r[0] == "INTEGER" || r[0] == "BIGINT" || r[0] == "NULL",
+                "{t}: report_year is {:?}",
+                r[0]
+            );
         }
         let n: u64 = rows.iter().map(|r| r[1].as_u64().unwrap()).sum();
-        assert_eq!(n, summary["rows"][t].as_u64().unwrap(), "{t}: rows in DuckDB = rows in _run.json");
+        assert_eq!(
+            n,
+            summary["rows"][t].as_u64().unwrap(),
+            "{t}: rows in DuckDB = rows in _run.json"
+        );
     }
     // Every file has exactly one reports row.
-    let rows = duckdb(&format!("SELECT count(*), count(DISTINCT source_path) FROM {}", table(&out, "reports")));
+    let rows = duckdb(&format!(
+        "SELECT count(*), count(DISTINCT source_path) FROM {}",
+        table(&out, "reports")
+    ));
     assert_eq!(rows[0], vec![Value::from(files), Value::from(files)]);
     // Statistics exist and are readable.
-    for stat in ["proactive_by_category", "procurement_totals", "application_outcomes", "review_litigation", "corpus_quality"] {
-        let rows = duckdb(&format!("SELECT count(*) FROM read_parquet('{}/stats/{stat}/*.parquet')", out.display()));
+    for stat in [
+        "proactive_by_category",
+        "procurement_totals",
+        "application_outcomes",
+        "review_litigation",
+        "corpus_quality",
+    ] {
+        let rows = duckdb(&format!(
+            "SELECT count(*) FROM read_parquet('{}/stats/{stat}/*.parquet')",
+            out.display()
+        ));
         assert!(rows[0][0].as_u64().is_some(), "{stat}");
     }
-    let reports = duckdb(&format!("SELECT sum(reports) FROM read_parquet('{}/stats/corpus_quality/*.parquet')", out.display()));
+    let reports = duckdb(&format!(
+        "SELECT sum(reports) FROM read_parquet('{}/stats/corpus_quality/*.parquet')",
+        out.display()
+    ));
     assert_eq!(reports[0][0].as_u64().unwrap(), files);
 }
 
@@ -98,11 +137,24 @@ fn real_corpus_facts_in_duckdb() {
     assert_eq!(rows[0][0], 2024);
     assert_eq!(rows[0][1], 3119);
     assert_eq!(rows[0][2], "3119");
-    let statuses = duckdb(&format!("SELECT source_path, status, published_on FROM {} ORDER BY 1", table(&out, "reports")));
-    let status_of = |p: &str| statuses.iter().find(|r| r[0] == p).map(|r| r[1].clone()).unwrap();
+    let statuses = duckdb(&format!(
+        "SELECT source_path, status, published_on FROM {} ORDER BY 1",
+        table(&out, "reports")
+    ));
+    let status_of = |p: &str| {
+        statuses
+            .iter()
+            .find(|r| r[0] == p)
+            .map(|r| r[1].clone())
+            .unwrap()
+    };
     assert_eq!(status_of("real/budgetchk_nonreport_1.txt"), "not_a_report");
     assert_eq!(status_of("real/kiro_2.txt"), "ok");
-    let date = statuses.iter().find(|r| r[0] == "seeds/000_cfc02e107e735945.txt").unwrap()[2].clone();
+    let date = statuses
+        .iter()
+        .find(|r| r[0] == "seeds/000_cfc02e107e735945.txt")
+        .unwrap()[2]
+        .clone();
     assert_eq!(date, "2022-01-13");
     // kiro_1's table 四 totals contradict their parts: flagged, not fixed.
     let failed = duckdb(&format!(
@@ -110,7 +162,17 @@ fn real_corpus_facts_in_duckdb() {
         table(&out, "checks"),
         table(&out, "reports")
     ));
-    assert_eq!(failed, vec![vec![Value::from("litigation_after_review"), Value::from(0.0), Value::from(5.0)], vec![Value::from("review"), Value::from(0.0), Value::from(11.0)]]);
+    assert_eq!(
+        failed,
+        vec![
+            vec![
+                Value::from("litigation_after_review"),
+                Value::from(0.0),
+                Value::from(5.0)
+            ],
+            vec![Value::from("review"), Value::from(0.0), Value::from(11.0)]
+        ]
+    );
 }
 
 #[test]
@@ -120,17 +182,30 @@ fn jobs_1_and_jobs_n_write_identical_tables() {
     // Enough files for several chunks, with byte-identical duplicates.
     for i in 0..3 {
         fs::create_dir_all(corpus.join(format!("copy{i}"))).unwrap();
-        fs::copy(fixture("real/kiro_2.txt"), corpus.join(format!("copy{i}/kiro_2.txt"))).unwrap();
+        fs::copy(
+            fixture("real/kiro_2.txt"),
+            corpus.join(format!("copy{i}/kiro_2.txt")),
+        )
+        .unwrap();
     }
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     assert!(run(&corpus, &a, &["-j", "1"]).status.success());
     assert!(run(&corpus, &b, &["-j", "4"]).status.success());
     let (fa, fb) = (files_under(&a), files_under(&b));
     assert_eq!(fa, fb);
-    for f in fa.iter().filter(|f| f.ends_with(".parquet") && !f.starts_with("stats")) {
-        assert!(fs::read(a.join(f)).unwrap() == fs::read(b.join(f)).unwrap(), "{f} differs between -j1 and -j4");
+    for f in fa
+        .iter()
+        .filter(|f| f.ends_with(".parquet") && !f.starts_with("stats"))
+    {
+        assert!(
+            fs::read(a.join(f)).unwrap() == fs::read(b.join(f)).unwrap(),
+            "{f} differs between -j1 and -j4"
+        );
     }
-    let dup = duckdb(&format!("SELECT count(*) FROM {} WHERE status = 'duplicate'", table(&a, "reports")));
+    let dup = duckdb(&format!(
+        "SELECT count(*) FROM {} WHERE status = 'duplicate'",
+        table(&a, "reports")
+    ));
     assert_eq!(dup[0][0], 3);
 }
 
@@ -140,12 +215,26 @@ fn bad_files_are_all_accounted_for_with_clear_reasons() {
     let corpus = dir.path().join("corpus");
     fs::create_dir_all(corpus.join("sub")).unwrap();
     fs::write(corpus.join("empty.txt"), b"").unwrap();
-    fs::write(corpus.join("binary.bin"), (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect::<Vec<_>>()).unwrap();
-    fs::write(corpus.join("scan.pdf"), b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n").unwrap();
+    fs::write(
+        corpus.join("binary.bin"),
+        (0..4096u32)
+            .map(|i| (i * 7919 % 251) as u8)
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    fs::write(
+        corpus.join("scan.pdf"),
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n",
+    )
+    .unwrap();
     let text = fs::read_to_string(fixture("seeds/000_cfc02e107e735945.txt")).unwrap();
     let (gb, _, _) = encoding_rs::GB18030.encode(&text);
     fs::write(corpus.join("sub/gb18030.txt"), &gb).unwrap();
-    fs::write(corpus.join("sub/truncated.txt"), &text.as_bytes()[..text.len() / 2]).unwrap();
+    fs::write(
+        corpus.join("sub/truncated.txt"),
+        &text.as_bytes()[..text.len() / 2],
+    )
+    .unwrap();
     fs::write(corpus.join("locked.txt"), text.as_bytes()).unwrap();
     let locked = corpus.join("locked.txt");
     #[cfg(unix)]
@@ -156,24 +245,54 @@ fn bad_files_are_all_accounted_for_with_clear_reasons() {
     let really_locked = fs::read(&locked).is_err(); // root reads anything
     let out = dir.path().join("out");
     let o = run(&corpus, &out, &[]);
-    assert!(o.status.success(), "a bad file never stops the run: {}", String::from_utf8_lossy(&o.stderr));
-    let rows = duckdb(&format!("SELECT source_path, status, error, encoding FROM {} ORDER BY 1", table(&out, "reports")));
-    let get = |p: &str| rows.iter().find(|r| r[0] == p).unwrap_or_else(|| panic!("{p} has no reports row")).clone();
+    assert!(
+        o.status.success(),
+        "a bad file never stops the run: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let rows = duckdb(&format!(
+        "SELECT source_path, status, error, encoding FROM {} ORDER BY 1",
+        table(&out, "reports")
+    ));
+    let get = |p: &str| {
+        rows.iter()
+            .find(|r| r[0] == p)
+            .unwrap_or_else(|| panic!("{p} has no reports row"))
+            .clone()
+    };
     assert_eq!(rows.len(), 6);
     assert_eq!(get("empty.txt")[1], "failed");
     assert_eq!(get("empty.txt")[2], "empty file (0 bytes)");
     assert_eq!(get("binary.bin")[1], "failed");
-    assert!(get("binary.bin")[2].as_str().unwrap().starts_with("binary file"));
-    assert!(get("scan.pdf")[2].as_str().unwrap().contains("PDF"), "{:?}", get("scan.pdf"));
+    assert!(
+        get("binary.bin")[2]
+            .as_str()
+            .unwrap()
+            .starts_with("binary file")
+    );
+    assert!(
+        get("scan.pdf")[2].as_str().unwrap().contains("PDF"),
+        "{:?}",
+        get("scan.pdf")
+    );
     assert_eq!(get("sub/gb18030.txt")[1], "ok");
     assert_eq!(get("sub/gb18030.txt")[3], "gb18030");
     assert_eq!(get("sub/truncated.txt")[1], "partial");
     if really_locked {
         assert_eq!(get("locked.txt")[1], "failed");
-        assert!(get("locked.txt")[2].as_str().unwrap().contains("permission denied"));
+        assert!(
+            get("locked.txt")[2]
+                .as_str()
+                .unwrap()
+                .contains("permission denied")
+        );
     }
     let o = run(&corpus, &dir.path().join("out2"), &["--fail-on-failed"]);
-    assert_eq!(o.status.code(), Some(3), "--fail-on-failed turns failed files into exit 3");
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "--fail-on-failed turns failed files into exit 3"
+    );
 }
 
 #[test]
@@ -183,7 +302,8 @@ fn killed_run_leaves_previous_output_complete_and_next_run_recovers() {
     let out = dir.path().join("out");
     assert!(run(&corpus, &out, &[]).status.success());
     let before = fs::read(out.join("_run.json")).unwrap();
-    let n_before = duckdb(&format!("SELECT count(*) FROM {}", table(&out, "reports")))[0][0].clone();
+    let n_before =
+        duckdb(&format!("SELECT count(*) FROM {}", table(&out, "reports")))[0][0].clone();
     // A big corpus, so the run is still going when it is killed.
     let big = dir.path().join("big");
     fs::create_dir_all(&big).unwrap();
@@ -192,7 +312,15 @@ fn killed_run_leaves_previous_output_complete_and_next_run_recovers() {
         fs::write(big.join(format!("{i:05}.txt")), format!("{text}\n{i}\n")).unwrap();
     }
     for delay_ms in [50u64, 300, 900] {
-        let mut child = bin().arg("run").arg(&big).arg("--out").arg(&out).arg("-q").current_dir(repo()).spawn().unwrap();
+        let mut child = bin()
+            .arg("run")
+            .arg(&big)
+            .arg("--out")
+            .arg(&out)
+            .arg("-q")
+            .current_dir(repo())
+            .spawn()
+            .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(delay_ms));
         let _ = child.kill(); // SIGKILL
         let status = child.wait().unwrap();
@@ -200,7 +328,10 @@ fn killed_run_leaves_previous_output_complete_and_next_run_recovers() {
         if status.success() {
             continue; // finished before the kill: a complete new output is fine too
         }
-        assert_eq!(now, before, "killed after {delay_ms} ms: previous output untouched");
+        assert_eq!(
+            now, before,
+            "killed after {delay_ms} ms: previous output untouched"
+        );
         let n = duckdb(&format!("SELECT count(*) FROM {}", table(&out, "reports")))[0][0].clone();
         assert_eq!(n, n_before);
     }
@@ -214,12 +345,21 @@ fn second_run_on_the_same_output_exits_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = real_corpus(dir.path());
     let out = dir.path().join("out");
-    let lock = fs::File::options().create(true).truncate(false).write(true).open(dir.path().join(".out.lock")).unwrap();
+    let lock = fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.path().join(".out.lock"))
+        .unwrap();
     lock.try_lock().unwrap();
     let t = std::time::Instant::now();
     let o = run(&corpus, &out, &[]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("another govreports run"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("another govreports run"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(t.elapsed().as_secs() < 30);
     assert!(!out.exists());
     drop(lock);
@@ -233,12 +373,23 @@ fn usage_errors_exit_2_and_name_the_problem() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("missing"));
     let bad = dir.path().join("bad.toml");
-    fs::write(&bad, "[[stat]]\nname = \"mine\"\nsql = \"SELECT 1\"\nquery = \"oops\"\n").unwrap();
+    fs::write(
+        &bad,
+        "[[stat]]\nname = \"mine\"\nsql = \"SELECT 1\"\nquery = \"oops\"\n",
+    )
+    .unwrap();
     let corpus = real_corpus(dir.path());
-    let o = run(&corpus, &dir.path().join("out"), &["--pipeline", bad.to_str().unwrap()]);
+    let o = run(
+        &corpus,
+        &dir.path().join("out"),
+        &["--pipeline", bad.to_str().unwrap()],
+    );
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("bad.toml") && err.contains("statistic mine") && err.contains("query"), "{err}");
+    assert!(
+        err.contains("bad.toml") && err.contains("statistic mine") && err.contains("query"),
+        "{err}"
+    );
     let o = bin().args(["run", "--jobs", "many"]).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
 }
@@ -256,9 +407,15 @@ fn a_statistic_added_in_sql_without_recompiling() {
     let out = dir.path().join("out");
     let o = run(&corpus, &out, &["--pipeline", p.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let rows = duckdb(&format!("SELECT report_year, granted FROM read_parquet('{}/stats/granted_by_year/*.parquet') ORDER BY 1", out.display()));
+    let rows = duckdb(&format!(
+        "SELECT report_year, granted FROM read_parquet('{}/stats/granted_by_year/*.parquet') ORDER BY 1",
+        out.display()
+    ));
     // 2024: kiro_2 (50) + govnianbao_1 (1362).
-    assert!(rows.contains(&vec![Value::from(2024), Value::from(1412)]), "{rows:?}");
+    assert!(
+        rows.contains(&vec![Value::from(2024), Value::from(1412)]),
+        "{rows:?}"
+    );
 }
 
 /// The generator and the accuracy harness, end to end: every value output on
@@ -286,6 +443,10 @@ fn generated_corpus_scores_full_precision_with_the_accuracy_harness() {
         .output()
         .unwrap();
     let report = String::from_utf8_lossy(&o.stdout);
-    assert!(o.status.success(), "accuracy below target:\n{report}\n{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "accuracy below target:\n{report}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(report.contains("PASS"), "{report}");
 }

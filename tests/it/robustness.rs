@@ -13,7 +13,10 @@ fn real(rel: &str) -> String {
 }
 
 fn no_internal_error(r: &Report) -> Result<(), TestCaseError> {
-    let internal = r.error.as_deref().is_some_and(|e| e.starts_with("internal error"));
+    let internal = r
+        .error
+        .as_deref()
+        .is_some_and(|e| e.starts_with("internal error"));
     prop_assert!(!internal, "parser panicked: {:?}", r.error);
     Ok(())
 }
@@ -39,7 +42,14 @@ fn values(r: &Report) -> HashMap<String, f64> {
     m
 }
 
-const REAL: [&str; 6] = ["seeds/000_cfc02e107e735945.txt", "seeds/001_bf8f444fa599ebce.txt", "seeds/002_3e09011248c3275f.txt", "real/kiro_1.txt", "real/kiro_2.txt", "real/govnianbao_1.txt"];
+const REAL: [&str; 6] = [
+    "seeds/000_cfc02e107e735945.txt",
+    "seeds/001_bf8f444fa599ebce.txt",
+    "seeds/002_3e09011248c3275f.txt",
+    "real/kiro_1.txt",
+    "real/kiro_2.txt",
+    "real/govnianbao_1.txt",
+];
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]

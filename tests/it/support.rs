@@ -25,23 +25,45 @@ pub fn fixture(rel: &str) -> PathBuf {
 
 /// Runs `govreports run CORPUS --out OUT ARGS…` and returns the output.
 pub fn run(corpus: &Path, out: &Path, args: &[&str]) -> Output {
-    bin().arg("run").arg(corpus).arg("--out").arg(out).arg("-q").args(args).current_dir(repo()).output().expect("binary runs")
+    bin()
+        .arg("run")
+        .arg(corpus)
+        .arg("--out")
+        .arg(out)
+        .arg("-q")
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("binary runs")
 }
 
 pub fn python() -> &'static Path {
     static PY: OnceLock<PathBuf> = OnceLock::new();
     PY.get_or_init(|| {
         let system = PathBuf::from("python3");
-        let ok = |py: &Path| Command::new(py).args(["-c", "import duckdb"]).output().is_ok_and(|o| o.status.success());
+        let ok = |py: &Path| {
+            Command::new(py)
+                .args(["-c", "import duckdb"])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        };
         if ok(&system) {
             return system;
         }
         let venv = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("duckdb-venv");
         let py = venv.join("bin/python");
         if !ok(&py) {
-            let status = Command::new("python3").arg("-m").arg("venv").arg(&venv).status().expect("python3 -m venv");
+            let status = Command::new("python3")
+                .arg("-m")
+                .arg("venv")
+                .arg(&venv)
+                .status()
+                .expect("python3 -m venv");
             assert!(status.success(), "creating {}", venv.display());
-            let status = Command::new(venv.join("bin/pip")).args(["install", "--quiet", "duckdb"]).status().expect("pip install duckdb");
+            let status = Command::new(venv.join("bin/pip"))
+                .args(["install", "--quiet", "duckdb"])
+                .status()
+                .expect("pip install duckdb");
             assert!(status.success(), "pip install duckdb failed");
         }
         py
@@ -59,12 +81,22 @@ def conv(v):
 rows = duckdb.sql(sys.argv[1]).fetchall()
 print(json.dumps([[conv(v) for v in r] for r in rows], ensure_ascii=False))
 "#;
-    let out = Command::new(python()).args(["-c", script, sql]).output().expect("python runs");
-    assert!(out.status.success(), "duckdb failed on {sql}:\n{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(python())
+        .args(["-c", script, sql])
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "duckdb failed on {sql}:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("json from duckdb")
 }
 
 /// `read_parquet` of one output table with hive partitioning.
 pub fn table(out: &Path, name: &str) -> String {
-    format!("read_parquet('{}/{name}/**/*.parquet', hive_partitioning=true)", out.display())
+    format!(
+        "read_parquet('{}/{name}/**/*.parquet', hive_partitioning=true)",
+        out.display()
+    )
 }
