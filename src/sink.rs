@@ -75,16 +75,24 @@ pub struct Sink {
     root: PathBuf,
     writers: BTreeMap<(Table, Option<i32>), ArrowWriter<BufWriter<File>>>,
     rows: BTreeMap<Table, u64>,
+    budget: usize,
 }
 
 impl Sink {
     /// A sink writing under `root` (the staging directory).
     #[must_use]
     pub fn new(root: &Path) -> Self {
+        Self::with_budget(root, WRITER_BUDGET_BYTES)
+    }
+
+    /// A sink whose unfinished row groups may hold at most `budget` bytes.
+    #[must_use]
+    pub fn with_budget(root: &Path, budget: usize) -> Self {
         Self {
             root: root.to_owned(),
             writers: BTreeMap::new(),
             rows: TABLES.iter().map(|&t| (t, 0)).collect(),
+            budget,
         }
     }
 
@@ -134,10 +142,10 @@ impl Sink {
     }
 
     /// Flushes the largest unfinished row groups until the writers together
-    /// hold at most [`WRITER_BUDGET_BYTES`].
+    /// hold at most the budget ([`WRITER_BUDGET_BYTES`] by default).
     fn enforce_budget(&mut self) -> Result<()> {
         let mut total = self.buffered_bytes();
-        while total > WRITER_BUDGET_BYTES {
+        while total > self.budget {
             let Some(((table, year), writer)) =
                 self.writers.iter_mut().max_by_key(|(_, w)| w.memory_size())
             else {
@@ -325,6 +333,57 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Memory stays bounded however many chunks arrive: after every write the
+    /// open writers hold at most the budget, and every row still lands.
+    #[test]
+    fn writers_stay_within_their_memory_budget() {
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample");
+        let mut reports = Vec::new();
+        for entry in walk(&root) {
+            let bytes = fs::read(&entry).unwrap();
+            let report = crate::parse::parse_bytes(&entry.display().to_string(), &bytes);
+            if report.meta.report_year.is_some() {
+                reports.push(report);
+            }
+        }
+        assert!(!reports.is_empty());
+        let dir = tempfile::tempdir().unwrap();
+        let budget = 256 << 10;
+        let mut sink = Sink::with_budget(dir.path(), budget);
+        let mut written = 0;
+        for _ in 0..40 {
+            for r in &reports {
+                let batches = crate::batch::build_batches(&[r]).unwrap();
+                written += batches
+                    .iter()
+                    .find(|(t, _)| *t == Table::Applications)
+                    .map_or(0, |(_, b)| b.num_rows());
+                sink.write(r.meta.report_year, batches).unwrap();
+                assert!(
+                    sink.buffered_bytes() <= budget,
+                    "{} buffered over a budget of {budget}",
+                    sink.buffered_bytes()
+                );
+            }
+        }
+        let rows = sink.finish().unwrap();
+        assert_eq!(rows[&Table::Applications], written as u64);
+    }
+
+    fn walk(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for e in fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p))
+            } else {
+                out.push(p)
+            }
+        }
+        out.sort();
+        out
+    }
 
     #[test]
     fn second_prepare_on_same_output_is_refused_while_first_holds_the_lock() {
