@@ -8,6 +8,18 @@
 
 use thiserror::Error;
 
+/// The first line of a caught panic's message (`"panic"` when it carries
+/// none): what a caught panic becomes in a one-line reason or error.
+#[must_use]
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_owned());
+    text.lines().next().unwrap_or("").to_owned()
+}
+
 /// Why one input file could not be read as a report at all.
 ///
 /// Each variant has a stable [`FileError::code`] that goes into the

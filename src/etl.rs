@@ -23,7 +23,7 @@ use crate::parse::{parse_file, unreadable};
 use crate::report::{Report, Status};
 use crate::sink::{Output, Sink};
 use crate::stats::compute_stats;
-use crate::summary::{RunSummary, Stages, peak_rss_bytes};
+use crate::summary::{RunSummary, Stages, current_rss_bytes, peak_rss_bytes};
 
 /// Files per parse chunk.
 pub const CHUNK_FILES: usize = 512;
@@ -188,7 +188,7 @@ pub fn run(config: &Config) -> Result<RunSummary> {
                 chunk_start = start,
                 files = reports.len(),
                 writer_buffer_mb = sink.buffered_bytes() >> 20,
-                rss_mb = crate::summary::current_rss_bytes().unwrap_or(0) >> 20,
+                rss_mb = current_rss_bytes().unwrap_or(0) >> 20,
                 "chunk written"
             );
         }

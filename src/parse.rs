@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::decode::{decode, doc_id};
 use crate::diagnostics::{DiagCode, Severity};
-use crate::error::FileError;
+use crate::error::{FileError, panic_message};
 use crate::extract::extract;
 use crate::report::Report;
 
@@ -82,20 +82,13 @@ pub fn parse_bytes(source_path: &str, bytes: &[u8]) -> Report {
     }
     let result = catch_unwind(AssertUnwindSafe(|| extract(&text, &mut report)));
     if let Err(panic) = result {
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "panic".to_owned());
         let mut fresh = Report::new(
             report.doc_id.clone(),
             report.source_path.clone(),
             report.source_bytes,
         );
         fresh.encoding = report.encoding;
-        fresh.fail(&FileError::Internal(
-            what.lines().next().unwrap_or("").to_owned(),
-        ));
+        fresh.fail(&FileError::Internal(panic_message(&*panic)));
         return fresh;
     }
     report.text = Some(text);

@@ -18,7 +18,7 @@ use polars::sql::SQLContext;
 use serde::Deserialize;
 
 use crate::batch::{TABLES, Table};
-use crate::error::Usage;
+use crate::error::{Usage, panic_message};
 
 /// The pipeline shipped with the tool (`pipelines/default.toml`), used when
 /// no pipeline file is given and none is found next to the working directory.
@@ -142,14 +142,6 @@ impl Pipeline {
         Self::parse(DEFAULT_PIPELINE, "pipelines/default.toml (built in)")
             .expect("built-in pipeline is valid")
     }
-}
-
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_owned())
 }
 
 fn one_line(s: &str) -> String {

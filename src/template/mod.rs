@@ -316,11 +316,14 @@ impl Template {
 /// [`best_match`]'s.
 #[derive(Debug, Default)]
 pub struct LabelMatcher {
+    /// `None` only in the placeholder a template holds before [`Template::finish`].
     automaton: Option<aho_corasick::AhoCorasick>,
-    /// Per row, the pattern ids of its keys.
+    /// Per row, its keys with their pattern ids.
     rows: Vec<Vec<(usize, Key)>>,
-    patterns: usize,
 }
+
+/// Distinct key texts one table may have: the bits of the per-label hit set.
+const MAX_PATTERNS: usize = 128;
 
 impl LabelMatcher {
     fn new<'a>(rows: impl Iterator<Item = &'a [Key]>) -> Self {
@@ -341,14 +344,18 @@ impl LabelMatcher {
                     .collect()
             })
             .collect();
+        assert!(
+            texts.len() <= MAX_PATTERNS,
+            "a table has {} key texts; the matcher holds {MAX_PATTERNS}",
+            texts.len()
+        );
         let automaton = aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::Standard)
             .build(&texts)
-            .ok();
+            .expect("template keys build an automaton");
         Self {
-            automaton,
+            automaton: Some(automaton),
             rows,
-            patterns: texts.len(),
         }
     }
 
@@ -356,27 +363,18 @@ impl LabelMatcher {
     /// Ties go to the earlier row.
     #[must_use]
     pub fn best(&self, label: &str) -> Option<(usize, usize)> {
-        let Some(ac) = &self.automaton else {
-            return None;
-        };
-        let mut found = [0u64; 4];
-        let mut any = false;
-        for m in ac.find_overlapping_iter(label) {
-            let id = m.pattern().as_usize();
-            if id < 256 {
-                found[id / 64] |= 1 << (id % 64);
-                any = true;
-            }
-        }
-        if !any && self.patterns <= 256 {
+        let ac = self.automaton.as_ref()?;
+        let found: u128 = ac
+            .find_overlapping_iter(label)
+            .fold(0, |set, m| set | 1 << m.pattern().as_usize());
+        if found == 0 {
             return None;
         }
-        let hit = |id: usize| id >= 256 || found[id / 64] & (1 << (id % 64)) != 0;
         let mut best: Option<(usize, usize)> = None;
         for (i, keys) in self.rows.iter().enumerate() {
             let score = keys
                 .iter()
-                .filter(|(id, _)| hit(*id))
+                .filter(|(id, _)| found & (1 << id) != 0)
                 .map(|(_, k)| k.score(label))
                 .max()
                 .unwrap_or(0);
