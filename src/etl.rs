@@ -17,7 +17,7 @@ use tracing::{debug, info};
 
 use crate::batch::{TABLES, build_batches};
 use crate::config::Config;
-use crate::corpus::{SourceFile, discover};
+use crate::corpus::{Corpus, discover};
 use crate::error::Usage;
 use crate::parse::{parse_file, unreadable};
 use crate::report::{Report, Status};
@@ -25,11 +25,14 @@ use crate::sink::{Output, Sink};
 use crate::stats::compute_stats;
 use crate::summary::{RunSummary, Stages, current_rss_bytes, peak_rss_bytes};
 
-/// Files per parse chunk.
-pub const CHUNK_FILES: usize = 512;
+/// Files per parse chunk. A parsed report holds ~45 KB (its text and facts),
+/// so a chunk is ~12 MB; large enough that rayon's split and join cost
+/// nothing, small enough that the chunks in flight stay a minor share of RSS.
+pub const CHUNK_FILES: usize = 256;
 
-/// Parsed chunks buffered between the parser and the writer.
-pub const CHUNKS_IN_FLIGHT: usize = 2;
+/// Parsed chunks queued between the parser and the writer. With the chunk
+/// being parsed and the one being written, three chunks are alive at most.
+pub const CHUNKS_IN_FLIGHT: usize = 1;
 
 /// Exit code for usage errors.
 pub const EXIT_USAGE: u8 = 2;
@@ -52,10 +55,11 @@ fn now_utc() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-fn parse_source(file: &SourceFile, max_bytes: u64) -> Report {
-    match &file.problem {
-        None => parse_file(&file.path, &file.rel, max_bytes),
-        Some(problem) => unreadable(&file.rel, problem.clone()),
+fn parse_source(files: &Corpus, i: usize, max_bytes: u64) -> Report {
+    let rel = files.rel(i);
+    match files.problem(i) {
+        None => parse_file(&files.path(i), &rel, max_bytes),
+        Some(problem) => unreadable(&rel, problem.to_owned()),
     }
 }
 
@@ -69,7 +73,7 @@ struct Dedup {
 }
 
 impl Dedup {
-    fn apply(&mut self, index: u32, report: &mut Report, files: &[SourceFile]) {
+    fn apply(&mut self, index: u32, report: &mut Report, files: &Corpus) {
         if report.status == Status::Failed && report.source_bytes == 0 {
             return;
         }
@@ -80,7 +84,7 @@ impl Dedup {
             }
             Some(&first) => {
                 report.status = Status::Duplicate;
-                report.error = Some(format!("byte-identical to {}", files[first as usize].rel));
+                report.error = Some(format!("byte-identical to {}", files.rel(first as usize)));
                 report.active.clear();
                 report.applications.clear();
                 report.reviews.clear();
@@ -151,17 +155,18 @@ pub fn run(config: &Config) -> Result<RunSummary> {
         let max_bytes = config.max_bytes;
         let producer = scope.spawn(move || {
             let mut secs = 0.0;
-            for (n, chunk) in files_ref.chunks(CHUNK_FILES).enumerate() {
+            for start in (0..files_ref.len()).step_by(CHUNK_FILES) {
                 let t = Instant::now();
+                let end = (start + CHUNK_FILES).min(files_ref.len());
                 let reports: Vec<Report> = pool_ref.install(|| {
                     use rayon::prelude::*;
-                    chunk
-                        .par_iter()
-                        .map(|f| parse_source(f, max_bytes))
+                    (start..end)
+                        .into_par_iter()
+                        .map(|i| parse_source(files_ref, i, max_bytes))
                         .collect()
                 });
                 secs += t.elapsed().as_secs_f64();
-                if tx.send((n * CHUNK_FILES, reports)).is_err() {
+                if tx.send((start, reports)).is_err() {
                     break; // the writer stopped on an error
                 }
             }
@@ -197,6 +202,10 @@ pub fn run(config: &Config) -> Result<RunSummary> {
             .expect("parser thread does not panic: parse_file catches panics"))
     })?;
     progress.finish_and_clear();
+    // The parser threads' allocator heaps still hold the pages of every
+    // report they parsed (freed by this thread); ending the threads hands
+    // those pages back before the statistics stage allocates its own.
+    drop(pool);
     let t = Instant::now();
     let rows = sink.finish()?;
     stages.parse = parse_secs;

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 use polars::prelude::{
-    Arc, DataType, Engine, Field, HiveOptions, LazyFrame, ParquetCompression, ParquetWriter,
-    PlRefPath, ScanArgsParquet, Schema, StatisticsOptions,
+    Arc, DataType, Engine, Field, HiveOptions, LazyFrame, OptFlags, ParquetCompression,
+    ParquetWriter, PlRefPath, ScanArgsParquet, Schema, StatisticsOptions,
 };
 use polars::sql::SQLContext;
 use serde::Deserialize;
@@ -189,6 +189,12 @@ pub fn compute_stats(root: &Path, pipeline: &Pipeline) -> Result<StatsWritten> {
     for stat in &pipeline.stats {
         let what = || format!("statistic {} (pipeline {})", stat.name, pipeline.source);
         let lf = ctx.execute(&stat.sql).with_context(what)?;
+        // Polars splits a group-by on the hive key into one group-by per
+        // partition and runs them all at once, each with its own Parquet
+        // prefetch: memory then grows with the number of years and the
+        // size of each. One group-by over the whole scan stays flat.
+        let flags = lf.get_current_optimizations();
+        let lf = lf.with_optimizations(flags & !OptFlags::PARTITION_HIVE);
         // A query Polars cannot run sometimes panics instead of erring
         // (e.g. `COUNT(*)` over some plans in 0.55); that is the user's
         // statistic failing, not the tool crashing.

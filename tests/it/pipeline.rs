@@ -113,6 +113,34 @@ fn sample_corpus_end_to_end_every_table_reads_in_duckdb_with_integer_year() {
         ));
         assert!(rows[0][0].as_u64().is_some(), "{stat}");
     }
+    // The streaming median of proactive_by_category (from a value-frequency
+    // table) agrees with DuckDB's own median over the facts, group by group.
+    let medians = duckdb(&format!(
+        "WITH s AS (SELECT * FROM read_parquet('{stats}/stats/proactive_by_category/*.parquet') \
+                    WHERE source = 'table'), \
+              d AS (SELECT report_year, item_code, metric_code, count(*) AS n, \
+                           sum(value) AS total, median(value) AS m \
+                    FROM {facts} WHERE value IS NOT NULL GROUP BY ALL) \
+         SELECT count(*), \
+                count(*) FILTER (WHERE s.reports = d.n AND abs(s.median - d.m) < 1e-9 \
+                                 AND abs(s.sum - d.total) < 1e-6), \
+                (SELECT count(*) FROM s) \
+         FROM d JOIN s ON s.report_year IS NOT DISTINCT FROM d.report_year \
+                      AND s.category = d.item_code AND s.metric_code = d.metric_code",
+        stats = out.display(),
+        facts = table(&out, "active_disclosure")
+    ));
+    let (groups, agreeing, stat_rows) = (
+        medians[0][0].as_u64().unwrap(),
+        medians[0][1].as_u64().unwrap(),
+        medians[0][2].as_u64().unwrap(),
+    );
+    assert!(groups > 10, "too few groups to compare: {groups}");
+    assert_eq!(
+        (agreeing, stat_rows),
+        (groups, groups),
+        "median/sum/reports vs DuckDB"
+    );
     let reports = duckdb(&format!(
         "SELECT sum(reports) FROM read_parquet('{}/stats/corpus_quality/*.parquet')",
         out.display()
