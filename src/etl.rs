@@ -26,9 +26,9 @@ use crate::stats::compute_stats;
 use crate::summary::{RunSummary, Stages, current_rss_bytes, peak_rss_bytes};
 
 /// Files per parse chunk. A parsed report holds ~45 KB (its text and facts),
-/// so a chunk is ~12 MB; large enough that rayon's split and join cost
+/// so a chunk is ~6 MB; large enough that rayon's split and join cost
 /// nothing, small enough that the chunks in flight stay a minor share of RSS.
-pub const CHUNK_FILES: usize = 256;
+pub const CHUNK_FILES: usize = 128;
 
 /// Parsed chunks queued between the parser and the writer. With the chunk
 /// being parsed and the one being written, three chunks are alive at most.

@@ -21,6 +21,7 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::schema::types::ColumnPath;
 
 use crate::batch::{TABLES, Table};
 use crate::error::Usage;
@@ -36,7 +37,7 @@ pub const ROW_GROUP_ROWS: usize = 122_880;
 /// partition until the end of the run, so memory would grow with the
 /// corpus; above this budget the biggest unfinished row group is written
 /// out early (row groups stay as large as the budget allows).
-pub const WRITER_BUDGET_BYTES: usize = 48 << 20;
+pub const WRITER_BUDGET_BYTES: usize = 32 << 20;
 
 /// Hive directory name of a partition; unknown years go where DuckDB and Spark read NULL.
 #[must_use]
@@ -50,7 +51,13 @@ pub fn partition_dir(year: Option<i32>) -> String {
 /// Writer properties: zstd, page statistics, contract and tool versions in the footer.
 #[must_use]
 pub fn writer_properties(table: Table) -> WriterProperties {
-    WriterProperties::builder()
+    let builder = table
+        .unique_text_columns()
+        .iter()
+        .fold(WriterProperties::builder(), |b, column| {
+            b.set_column_dictionary_enabled(ColumnPath::from(*column), false)
+        });
+    builder
         .set_compression(Compression::ZSTD(
             ZstdLevel::try_new(3).expect("valid zstd level"),
         ))
@@ -369,6 +376,53 @@ mod tests {
         }
         let rows = sink.finish().unwrap();
         assert_eq!(rows[&Table::Applications], written as u64);
+    }
+
+    /// Nearly-unique text columns are written plain, the repetitive ones
+    /// with a dictionary; every name in the list is a real column.
+    #[test]
+    fn unique_text_columns_are_written_without_a_dictionary() {
+        use parquet::basic::Encoding;
+        use parquet::file::reader::{FileReader, SerializedFileReader};
+        for table in TABLES {
+            for column in table.unique_text_columns() {
+                assert!(
+                    table.schema().field_with_name(column).is_ok(),
+                    "{}.{column} is not a column",
+                    table.name()
+                );
+            }
+        }
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample");
+        let reports: Vec<_> = walk(&root)
+            .iter()
+            .map(|p| crate::parse::parse_bytes(&p.display().to_string(), &fs::read(p).unwrap()))
+            .collect();
+        let refs: Vec<_> = reports.iter().collect();
+        let dir = tempfile::tempdir().unwrap();
+        let mut sink = Sink::new(dir.path());
+        sink.write(Some(2021), crate::batch::build_batches(&refs).unwrap())
+            .unwrap();
+        sink.finish().unwrap();
+        let file = dir
+            .path()
+            .join("reports")
+            .join(partition_dir(Some(2021)))
+            .join(PART_FILE);
+        let reader = SerializedFileReader::new(File::open(file).unwrap()).unwrap();
+        let row_group = reader.metadata().row_group(0);
+        let dictionary = |name: &str| {
+            let column = row_group
+                .columns()
+                .iter()
+                .find(|c| c.column_path().string() == name)
+                .unwrap();
+            column.encodings().any(|e| e == Encoding::RLE_DICTIONARY)
+        };
+        assert!(!dictionary("source_path"));
+        assert!(!dictionary("title"));
+        assert!(dictionary("status"));
+        assert!(dictionary("layout"));
     }
 
     fn walk(dir: &Path) -> Vec<PathBuf> {

@@ -53,6 +53,23 @@ impl Table {
         }
     }
 
+    /// String columns whose values are (nearly) all different: a file path,
+    /// a title, a sentence. Dictionary encoding gains nothing on them, and
+    /// each open writer would keep a dictionary of up to 1 MB per such
+    /// column (with its hash table) in memory; they are written plain.
+    #[must_use]
+    pub fn unique_text_columns(self) -> &'static [&'static str] {
+        match self {
+            Self::Reports => &["doc_id", "source_path", "title", "organization", "error"],
+            Self::NarrativeCounts => &["sentence"],
+            Self::Diagnostics => &["message"],
+            Self::ActiveDisclosure
+            | Self::Applications
+            | Self::ReviewsLitigation
+            | Self::Checks => &[],
+        }
+    }
+
     /// The table's Arrow schema.
     #[must_use]
     pub fn schema(self) -> SchemaRef {
