@@ -141,6 +141,24 @@ fn sample_corpus_end_to_end_every_table_reads_in_duckdb_with_integer_year() {
         (groups, groups),
         "median/sum/reports vs DuckDB"
     );
+    // procurement_totals agrees with the facts it sums.
+    let procurement = duckdb(&format!(
+        "SELECT (SELECT sum(reports) FROM read_parquet('{stats}/stats/procurement_totals/*.parquet')), \
+                (SELECT count(DISTINCT doc_id) FROM {facts} \
+                 WHERE item_code = 'central_procurement' AND value IS NOT NULL), \
+                (SELECT round(sum(procurement_amount), 6) \
+                 FROM read_parquet('{stats}/stats/procurement_totals/*.parquet')), \
+                (SELECT round(sum(value), 6) FROM {facts} \
+                 WHERE metric_code = 'procurement_amount' AND value IS NOT NULL)",
+        stats = out.display(),
+        facts = table(&out, "active_disclosure")
+    ));
+    assert!(procurement[0][0].as_u64().unwrap() > 0, "{procurement:?}");
+    assert_eq!(
+        procurement[0][0], procurement[0][1],
+        "reports with procurement"
+    );
+    assert_eq!(procurement[0][2], procurement[0][3], "procurement amount");
     let reports = duckdb(&format!(
         "SELECT sum(reports) FROM read_parquet('{}/stats/corpus_quality/*.parquet')",
         out.display()
