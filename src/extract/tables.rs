@@ -175,32 +175,39 @@ pub fn detect_versions(
     }
 }
 
-/// A row split into its label (normalised) and its trailing value cells.
-struct RowParts<'r, 'a> {
-    label: String,
+/// A row split into its label (normalised, in a buffer the caller reuses
+/// across rows) and its trailing value cells.
+struct RowParts<'r, 'a, 'l> {
+    label: &'l str,
     values: &'r [Cell<'a>],
 }
 
-fn split_row<'r, 'a>(row: &'r RawRow<'a>) -> RowParts<'r, 'a> {
+fn split_row<'r, 'a, 'l>(row: &'r RawRow<'a>, label: &'l mut String) -> RowParts<'r, 'a, 'l> {
+    label.clear();
     if row.kind == RowKind::BlankCell {
         return RowParts {
-            label: String::new(),
+            label,
             values: &row.cells[..],
         };
     }
-    let last_text = row
-        .cells
-        .iter()
-        .rposition(|c| matches!(parse_cell(&c.text), CellValue::Text));
-    let mut label = String::new();
+    // Each cell is classified once: bit i set when cell i is text (rows
+    // wider than 64 cells are not table rows; their tail counts as text).
+    let mut text_cells = 0u64;
+    let mut last_text = None;
+    for (i, c) in row.cells.iter().enumerate() {
+        if i >= 64 || matches!(parse_cell(&c.text), CellValue::Text) {
+            text_cells |= 1 << i.min(63);
+            last_text = Some(i);
+        }
+    }
     let values_from = match last_text {
-        Some(i) => {
-            for c in &row.cells[..=i] {
-                if matches!(parse_cell(&c.text), CellValue::Text) {
-                    normalize_into(&c.text, &mut label);
+        Some(last) => {
+            for (i, c) in row.cells[..=last].iter().enumerate() {
+                if text_cells & (1 << i.min(63)) != 0 {
+                    normalize_into(&c.text, label);
                 }
             }
-            i + 1
+            last + 1
         }
         None => 0,
     };
@@ -341,6 +348,7 @@ fn read_labelled<'r, 'a>(
     };
     let mut pending: Option<Pending<'r, 'a>> = None;
     let mut carry: Vec<String> = Vec::new();
+    let mut label = String::new();
 
     fn finish<'r, 'a>(
         pending: &mut Option<Pending<'r, 'a>>,
@@ -371,12 +379,12 @@ fn read_labelled<'r, 'a>(
     };
 
     for row in rows {
-        let parts = split_row(row);
+        let parts = split_row(row, &mut label);
         let matched = if parts.label.is_empty() {
             None
         } else {
             labels
-                .best(&parts.label)
+                .best(parts.label)
                 .map(|(i, _)| i)
                 .filter(|&i| !specs[i].alternative || !parts.values.is_empty())
         };
@@ -418,7 +426,7 @@ fn read_labelled<'r, 'a>(
                 if carry.len() == 3 {
                     carry.remove(0);
                 }
-                carry.push(parts.label.clone());
+                carry.push(parts.label.to_owned());
                 let joined = carry.concat();
                 let found = labels
                     .best(&joined)
@@ -1088,8 +1096,9 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, report: &mut Report) -> 
     let mut run: Vec<&Cell<'_>> = Vec::new();
     let mut run_line = 0;
     let mut result: Option<Result<Vec<&Cell<'_>>, usize>> = None;
+    let mut label = String::new();
     for row in rows {
-        let parts = split_row(row);
+        let parts = split_row(row, &mut label);
         if row.kind == RowKind::Physical {
             if !run.is_empty() {
                 break;

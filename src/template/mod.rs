@@ -351,6 +351,9 @@ impl LabelMatcher {
         );
         let automaton = aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::Standard)
+            // A full DFA: a few hundred KB for ~100 short keys, built once,
+            // and the fastest overlapping search, which runs on every row.
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&texts)
             .expect("template keys build an automaton");
         Self {
