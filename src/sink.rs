@@ -488,9 +488,9 @@ mod tests {
         // Every column chunk carries min/max statistics (what readers prune
         // row groups with), whatever its encoding.
         for column in row_group.columns() {
-            let stats = column.statistics().unwrap_or_else(|| {
-                panic!("{} has no statistics", column.column_path().string())
-            });
+            let stats = column
+                .statistics()
+                .unwrap_or_else(|| panic!("{} has no statistics", column.column_path().string()));
             if stats.null_count_opt() != Some(row_group.num_rows() as u64) {
                 assert!(
                     stats.min_bytes_opt().is_some() && stats.max_bytes_opt().is_some(),

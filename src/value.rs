@@ -167,7 +167,9 @@ pub fn parse_number(s: &str) -> Option<Number> {
     let mut frac: u64 = 0;
     let mut frac_digits = 0u32;
     let mut in_frac = false;
-    let mut rest = String::new();
+    // What follows the digits: a unit of at most two chars (`万元`, `余件`).
+    let mut rest_buf = [0u8; 8];
+    let mut rest_len = 0;
     while let Some(&c) = chars.peek() {
         if c.is_ascii_digit() {
             let d = u64::from(c as u8 - b'0');
@@ -195,14 +197,22 @@ pub fn parse_number(s: &str) -> Option<Number> {
             in_frac = true;
             chars.next();
         } else {
-            rest.extend(chars.by_ref());
+            for c in chars.by_ref() {
+                let n = c.len_utf8();
+                if rest_len + n > rest_buf.len() {
+                    return None; // longer than any unit: text, not a number
+                }
+                c.encode_utf8(&mut rest_buf[rest_len..]);
+                rest_len += n;
+            }
             break;
         }
     }
     if int_digits == 0 || (saw_separator && group_len != 3) || (in_frac && frac_digits == 0) {
         return None;
     }
-    let unit = match rest.as_str() {
+    let rest = std::str::from_utf8(&rest_buf[..rest_len]).unwrap_or("?");
+    let unit = match rest {
         "" => None,
         "元" => Some(CellUnit::Yuan),
         "万元" => Some(CellUnit::WanYuan),

@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::extract::tables::RowNorms;
 use crate::layout::{RawRow, RowKind};
 use crate::normalize::normalize;
 use crate::report::Metadata;
@@ -69,7 +70,7 @@ fn ends_with_org_suffix(s: &str) -> bool {
 
 /// Reads the metadata from the first and last rows of a document.
 #[must_use]
-pub fn extract_metadata(rows: &[RawRow<'_>], norms: &[String]) -> Metadata {
+pub fn extract_metadata(rows: &[RawRow<'_>], norms: &RowNorms) -> Metadata {
     let mut meta = Metadata {
         admin_level: "unknown",
         ..Metadata::default()
@@ -141,11 +142,7 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &[String]) -> Metadata {
         .iter()
         .take(20)
         .find_map(|n| SOURCE.captures(n).map(|c| c[1].to_owned()));
-    let candidates: Vec<&str> = signature
-        .map(String::as_str)
-        .into_iter()
-        .chain(source.as_deref())
-        .collect();
+    let candidates: Vec<&str> = signature.into_iter().chain(source.as_deref()).collect();
     meta.organization = match title_org {
         Some(org) if ends_with_org_suffix(&org) => Some(org),
         Some(org) => Some(

@@ -22,7 +22,7 @@ pub fn extract(text: &Text, report: &mut Report) {
     let doc = layout::read(text);
     report.format = Some(doc.format.code());
     report.layout = Some(doc.layout.code());
-    let norms = tables::row_norms(&doc.rows);
+    let norms = tables::RowNorms::new(&doc.rows);
     report.meta = header::extract_metadata(&doc.rows, &norms);
     let mut regions = tables::find_regions(&norms);
     let headless = tables::find_headless_reviews(&doc.rows, &mut regions);

@@ -109,11 +109,17 @@ pub struct Counted {
     pub part_of: Option<usize>,
 }
 
-/// Prose stream: normalised text plus, per normalised char, where it came from.
+/// Prose stream: normalised text plus, per *run*, where it came from.
+///
+/// Normalised and display text advance char for char (folding maps one char
+/// to one char; only whitespace is dropped), so one entry per run of text
+/// pushed without an inserted space is enough to map any normalised offset
+/// back: find its run, then walk that run's chars. Only the few sentences
+/// that hold a count are ever mapped; every prose char is pushed.
 struct Prose {
     norm: String,
-    /// For each char of `norm`: (byte offset in `norm`, byte offset in `display`, source line).
-    map: Vec<(u32, u32, u32)>,
+    /// Per run: (byte offset in `norm`, byte offset in `display`, source line).
+    runs: Vec<(u32, u32, u32)>,
     display: String,
 }
 
@@ -121,60 +127,85 @@ impl Prose {
     fn new() -> Self {
         Self {
             norm: String::new(),
-            map: Vec::new(),
+            runs: Vec::new(),
             display: String::new(),
         }
     }
 
     fn clear(&mut self) {
         self.norm.clear();
-        self.map.clear();
+        self.runs.clear();
         self.display.clear();
     }
 
     fn push_text(&mut self, text: &str, line: u32) {
         let mut pending_space = !self.display.is_empty();
+        let mut new_run = true;
         for c in text.chars() {
-            if is_space(c) {
+            // Fast path: ideographs, the bulk of the prose, fold to themselves.
+            let cjk = ('\u{4E00}'..='\u{9FFF}').contains(&c);
+            if !cjk && is_space(c) {
                 pending_space = !self.display.is_empty();
                 continue;
             }
             if pending_space {
                 // Keep one space between Latin words/digits only; CJK needs none.
-                if self
-                    .display
-                    .chars()
-                    .next_back()
-                    .is_some_and(|p| p.is_ascii_alphanumeric())
-                    && c.is_ascii_alphanumeric()
+                if c.is_ascii_alphanumeric()
+                    && self
+                        .display
+                        .as_bytes()
+                        .last()
+                        .is_some_and(u8::is_ascii_alphanumeric)
                 {
                     self.display.push(' ');
+                    new_run = true;
                 }
                 pending_space = false;
             }
-            let f = fold_char(c);
-            self.map
-                .push((self.norm.len() as u32, self.display.len() as u32, line));
-            self.norm.push(f);
+            if new_run {
+                self.runs
+                    .push((self.norm.len() as u32, self.display.len() as u32, line));
+                new_run = false;
+            }
+            self.norm.push(if cjk { c } else { fold_char(c) });
             self.display.push(c);
         }
     }
 
-    /// Index into `map` of the char at normalised byte offset `at`.
-    fn index(&self, at: usize) -> usize {
-        self.map.partition_point(|&(n, _, _)| (n as usize) < at)
+    /// The run holding normalised byte offset `at` (the last run for the end).
+    fn run(&self, at: usize) -> Option<&(u32, u32, u32)> {
+        let i = self.runs.partition_point(|&(n, _, _)| (n as usize) <= at);
+        self.runs.get(i.checked_sub(1)?)
     }
 
     fn line_at(&self, at: usize) -> u32 {
-        let i = self.index(at).min(self.map.len().saturating_sub(1));
-        self.map.get(i).map_or(0, |m| m.2)
+        self.run(at).map_or(0, |r| r.2)
+    }
+
+    /// Display byte offset of normalised byte offset `at`.
+    fn display_offset(&self, at: usize) -> usize {
+        let Some(&(n, d, _)) = self.run(at) else {
+            return 0;
+        };
+        let (mut n, mut d) = (n as usize, d as usize);
+        let mut shown = self.display[d..].chars();
+        for c in self.norm[n..].chars() {
+            if n >= at {
+                break;
+            }
+            n += c.len_utf8();
+            d += shown.next().map_or(0, char::len_utf8);
+        }
+        d
     }
 
     fn display_range(&self, r: Range<usize>) -> &str {
-        let a = self.index(r.start);
-        let b = self.index(r.end);
-        let start = self.map.get(a).map_or(self.display.len(), |m| m.1 as usize);
-        let end = self.map.get(b).map_or(self.display.len(), |m| m.1 as usize);
+        let start = self.display_offset(r.start);
+        let end = if r.end >= self.norm.len() {
+            self.display.len()
+        } else {
+            self.display_offset(r.end)
+        };
         self.display.get(start..end).unwrap_or("").trim()
     }
 }
@@ -201,23 +232,29 @@ pub fn extract_narrative(rows: &[RawRow<'_>], tables: &[Range<usize>]) -> Vec<Co
     let mut out = Vec::new();
     let mut prose = Prose::new();
     let mut last_line = 0u32;
-    let mut row_norm = String::new();
+    let mut row_head = String::new();
     for (i, row) in rows.iter().enumerate() {
         if tables.iter().any(|r| r.contains(&i)) || row.kind == RowKind::BlankCell {
             flush(&mut prose, &mut out);
             continue;
         }
-        row_norm.clear();
-        for c in &row.cells {
-            row_norm.extend(c.text.chars().filter(|c| !is_space(*c)).map(fold_char));
-        }
-        if row_norm.is_empty() {
+        // Only the first chars decide (empty row? heading?): fold just those.
+        row_head.clear();
+        row_head.extend(
+            row.cells
+                .iter()
+                .flat_map(|c| c.text.chars())
+                .filter(|c| !is_space(*c))
+                .map(fold_char)
+                .take(3),
+        );
+        if row_head.is_empty() {
             continue;
         }
         let joins = !prose.norm.is_empty()
             && row.line == last_line + 1
             && !prose.norm.ends_with(ends_sentence)
-            && !starts_heading(&row_norm);
+            && !starts_heading(&row_head);
         if !joins {
             flush(&mut prose, &mut out);
         }
@@ -342,7 +379,7 @@ fn channel_of(clause: &str) -> Option<&'static str> {
 
 fn read_sentence(prose: &Prose, range: Range<usize>, out: &mut Vec<Counted>) {
     let sentence = &prose.norm[range.clone()];
-    if !COUNT.is_match(sentence) {
+    if !sentence.bytes().any(|b| b.is_ascii_digit()) || !COUNT.is_match(sentence) {
         return;
     }
     let display = prose.display_range(range.clone()).to_owned();
@@ -373,7 +410,8 @@ fn read_sentence(prose: &Prose, range: Range<usize>, out: &mut Vec<Counted>) {
             let channel = channel_of(prefix);
             let marked_total = TOTAL_MARKERS.iter().any(|w| prefix.contains(w));
             let stripped = strip_prefixes(prefix, CATEGORY_MARKERS);
-            let line = prose.line_at(clause.start + num.start());
+            // `clause` is relative to the sentence, the sentence to the paragraph.
+            let line = prose.line_at(range.start + clause.start + num.start());
             let mut fact = NarrativeCount {
                 subject: String::new(),
                 category: None,
@@ -507,6 +545,17 @@ mod tests {
             (got[1].fact.subject.as_str(), got[1].fact.count),
             ("市政府规章", 1)
         );
+    }
+
+    #[test]
+    fn source_line_is_the_numbers_own_line_when_a_sentence_starts_mid_paragraph() {
+        let got =
+            counts("各项工作有序开展。全年主动公开政府信息\n共 30 条，其中政策文件\n2 条。\n");
+        let lines: Vec<_> = got
+            .iter()
+            .map(|c| (c.fact.count, c.fact.source_line))
+            .collect();
+        assert_eq!(lines, [(30, 2), (2, 3)]);
     }
 
     #[test]

@@ -61,7 +61,7 @@ fn is_heading(norm: &str, prefix: &str, words: &[&str]) -> bool {
 /// headers are the fallback. `四、结转下年度继续办理` is a row of table 三,
 /// not section 四: section 四's heading names 复议.
 #[must_use]
-pub fn find_regions(norms: &[String]) -> Regions {
+pub fn find_regions(norms: &RowNorms) -> Regions {
     let n = norms.len();
     let t2 = norms
         .iter()
@@ -123,21 +123,17 @@ pub struct Versions {
     pub mixed: bool,
 }
 
-fn signal_version(norms: &[String], range: Option<&std::ops::Range<usize>>) -> (bool, bool) {
+fn signal_version(norms: &RowNorms, range: Option<&std::ops::Range<usize>>) -> (bool, bool) {
     let Some(r) = range else {
         return (false, false);
     };
-    let mut joined = String::new();
-    for s in &norms[r.clone()] {
-        joined.push_str(s);
-    }
-    version_signals(&joined)
+    version_signals(norms.joined(r.clone()))
 }
 
 /// Decides the template version (template.md §4).
 #[must_use]
 pub fn detect_versions(
-    norms: &[String],
+    norms: &RowNorms,
     regions: &Regions,
     rowspan: Option<u32>,
     year: Option<i32>,
@@ -510,7 +506,7 @@ pub struct TablesOutcome {
 /// Extracts tables 二, 三 and 四 into `report`'s facts and diagnostics.
 pub fn extract_tables(
     doc: &Document<'_>,
-    norms: &[String],
+    norms: &RowNorms,
     regions: &Regions,
     versions: &Versions,
     report: &mut Report,
@@ -526,7 +522,7 @@ pub fn extract_tables(
             outcome.tables_found += 1;
             let complete = extract_proactive(
                 &doc.rows[range.clone()],
-                norms[range].join("").as_str(),
+                norms.joined(range),
                 v.template(),
                 layout,
                 report,
@@ -702,6 +698,9 @@ fn extract_proactive(
             alternative: false,
         })
         .collect();
+    report
+        .active
+        .reserve(template.proactive.iter().map(|r| r.metrics.len()).sum());
     let read = read_labelled(rows, &specs, &template.proactive_labels, layout);
     let refused = report_table_issues(TableId::Proactive, &read, layout, report);
     let money_unit_stated = region_norm.contains("万元");
@@ -984,6 +983,8 @@ fn extract_applications(
             alternative: r.alternative,
         })
         .collect();
+    // Every row yields `width` facts, blank or not: one allocation, not a doubling series.
+    report.applications.reserve(specs.len() * width);
     let read = read_labelled(rows, &specs, &template.application_labels, layout);
     let refused = report_table_issues(TableId::Applications, &read, layout, report);
     let mut complete = !refused;
@@ -1200,18 +1201,75 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, report: &mut Report) -> 
     }
 }
 
-/// Normalised text of every row (all cells joined), computed once per file.
-#[must_use]
-pub fn row_norms(rows: &[RawRow<'_>]) -> Vec<String> {
-    rows.iter()
-        .map(|r| {
-            let mut s = String::new();
+/// Normalised text of every row (all cells joined), computed once per file
+/// into one buffer: row `i` is a slice of it, and a run of rows (a table's
+/// text, for version detection) is a slice too, with no joining.
+#[derive(Debug, Default)]
+pub struct RowNorms {
+    text: String,
+    /// Per row, where its text ends in `text`.
+    ends: Vec<u32>,
+}
+
+impl RowNorms {
+    /// Normalises every row of `rows`.
+    #[must_use]
+    pub fn new(rows: &[RawRow<'_>]) -> Self {
+        let mut norms = Self {
+            text: String::with_capacity(
+                rows.iter()
+                    .map(|r| r.cells.iter().map(|c| c.text.len()).sum::<usize>())
+                    .sum(),
+            ),
+            ends: Vec::with_capacity(rows.len()),
+        };
+        for r in rows {
             for c in &r.cells {
-                normalize_into(&c.text, &mut s);
+                normalize_into(&c.text, &mut norms.text);
             }
-            s
-        })
-        .collect()
+            norms.ends.push(norms.text.len() as u32);
+        }
+        norms
+    }
+
+    /// Number of rows.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when there are no rows.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The rows `range`, joined.
+    #[must_use]
+    pub fn joined(&self, range: std::ops::Range<usize>) -> &str {
+        if range.is_empty() {
+            return "";
+        }
+        let start = if range.start == 0 {
+            0
+        } else {
+            self.ends[range.start - 1] as usize
+        };
+        &self.text[start..self.ends[range.end - 1] as usize]
+    }
+
+    /// Every row's text in order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator {
+        (0..self.len()).map(|i| &self[i])
+    }
+}
+
+impl std::ops::Index<usize> for RowNorms {
+    type Output = str;
+
+    fn index(&self, i: usize) -> &str {
+        self.joined(i..i + 1)
+    }
 }
 
 /// Normalises once for tests and callers that have a single label.

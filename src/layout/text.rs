@@ -67,6 +67,27 @@ fn is_blank_char(c: char) -> bool {
     )
 }
 
+/// `is_blank_char` on UTF-8 bytes: (is the char at `i` blank, its length).
+/// The column splitter runs over every byte of every line, and decoding each
+/// char to compare it costs several times this.
+fn blank_at(b: &[u8], i: usize) -> (bool, usize) {
+    let x = b[i];
+    if x < 0x80 {
+        return (matches!(x, b' ' | b'\t' | 0x0c), 1);
+    }
+    let len = match x {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        _ => 2,
+    };
+    let blank = match (x, b.get(i + 1), b.get(i + 2)) {
+        (0xC2, Some(0xA0), _) | (0xE3, Some(0x80), Some(0x80)) => true,
+        (0xE2, Some(0x80), Some(0x82 | 0x83 | 0x89)) => true,
+        _ => false,
+    };
+    (blank, len)
+}
+
 fn tokenize_line<'a>(
     line: &'a str,
     base: usize,
@@ -270,8 +291,11 @@ fn split_spaces(line: &str, line_no: u32, base: usize) -> Vec<Cell<'_>> {
     let mut chunk_start: Option<usize> = None;
     let mut last_non_blank_end = 0;
     let mut blank_run = 0;
-    for (i, c) in line.char_indices() {
-        if is_blank_char(c) {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let (blank, len) = blank_at(bytes, i);
+        if blank {
             blank_run += 1;
             if blank_run >= 2 {
                 if let Some(s) = chunk_start.take() {
@@ -283,8 +307,9 @@ fn split_spaces(line: &str, line_no: u32, base: usize) -> Vec<Cell<'_>> {
                 chunk_start = Some(i);
             }
             blank_run = 0;
-            last_non_blank_end = i + c.len_utf8();
+            last_non_blank_end = i + len;
         }
+        i += len;
     }
     if let Some(s) = chunk_start {
         chunks.push((s, last_non_blank_end));
@@ -354,6 +379,23 @@ mod tests {
         )
         .unwrap();
         assert_eq!(texts(&row), ["4.无正当理由大量反复 申请", "0", "0"]);
+    }
+
+    #[test]
+    fn byte_blank_test_agrees_with_the_char_one() {
+        let line = "a \t\x0c\u{3000}\u{a0}\u{2002}\u{2003}\u{2009}\u{2008}\u{3001}é中\u{1F600}x";
+        let by_char: Vec<(bool, usize)> = line
+            .chars()
+            .map(|c| (is_blank_char(c), c.len_utf8()))
+            .collect();
+        let mut by_byte = Vec::new();
+        let mut i = 0;
+        while i < line.len() {
+            let r = blank_at(line.as_bytes(), i);
+            by_byte.push(r);
+            i += r.1;
+        }
+        assert_eq!(by_byte, by_char);
     }
 
     #[test]
