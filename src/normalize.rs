@@ -7,16 +7,27 @@
 //! `三 、本 年 度办 理 结果` match their template labels.
 
 /// Appends the matching form of `s` to `out`.
+///
+/// Runs of chars that stay as they are (ideographs, ASCII other than
+/// whitespace: nearly all of a label) are copied as slices; only the chars
+/// that change are pushed one by one.
 pub fn normalize_into(s: &str, out: &mut String) {
     out.reserve(s.len());
     let mut prev_digit = false;
-    for c in s.chars() {
-        // Fast path: ideographs, the bulk of every label, pass unchanged.
-        if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
-            out.push(c);
-            prev_digit = false;
+    let mut run = 0;
+    for (i, c) in s.char_indices() {
+        let unchanged = if c.is_ascii() {
+            !c.is_ascii_whitespace() && c != '\x0b'
+        } else {
+            ('\u{4E00}'..='\u{9FFF}').contains(&c)
+                || (fold_char(c) == c && !is_space(c) && !(prev_digit && c == '、'))
+        };
+        if unchanged {
+            prev_digit = c.is_ascii_digit();
             continue;
         }
+        out.push_str(&s[run..i]);
+        run = i + c.len_utf8();
         let c = fold_char(c);
         if c.is_whitespace() || is_invisible(c) {
             continue;
@@ -25,6 +36,7 @@ pub fn normalize_into(s: &str, out: &mut String) {
         prev_digit = c.is_ascii_digit();
         out.push(c);
     }
+    out.push_str(&s[run..]);
 }
 
 /// The matching form of `s` as a new string.
@@ -77,6 +89,42 @@ pub fn trim(s: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The char-by-char definition `normalize_into` must agree with.
+    fn reference(s: &str) -> String {
+        let mut out = String::new();
+        let mut prev_digit = false;
+        for c in s.chars() {
+            let c = fold_char(c);
+            if c.is_whitespace() || is_invisible(c) {
+                continue;
+            }
+            let c = if prev_digit && c == '、' { '.' } else { c };
+            prev_digit = c.is_ascii_digit();
+            out.push(c);
+        }
+        out
+    }
+
+    #[test]
+    fn run_copying_agrees_with_the_char_by_char_definition() {
+        let alphabet: Vec<char> = "1２a 、\t\x0b\u{3000}\u{a0}\u{200b}（）中“”—。.,：\u{feff}é"
+            .chars()
+            .collect();
+        // Every string of up to 4 chars over the alphabet.
+        let mut strings = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = strings
+                .iter()
+                .filter(|s| s.chars().count() == strings.last().map_or(0, |l| l.chars().count()))
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            strings.extend(longer);
+        }
+        for s in &strings {
+            assert_eq!(normalize(s), reference(s), "{s:?}");
+        }
+    }
 
     #[test]
     fn normalises_labels_seen_in_real_reports() {

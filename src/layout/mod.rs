@@ -145,19 +145,23 @@ pub fn read(text: &Text) -> Document<'_> {
 #[must_use]
 pub fn detect_format(s: &str) -> Format {
     let head = &s.as_bytes()[..s.len().min(1 << 20)];
-    let has_tag = |tag: &[u8]| {
-        memchr::memmem::find_iter(head, b"<").any(|i| {
-            head[i + 1..].len() >= tag.len()
-                && head[i + 1..i + 1 + tag.len()].eq_ignore_ascii_case(tag)
-        })
-    };
-    if has_tag(b"table")
-        || has_tag(b"html")
-        || has_tag(b"body")
-        || (has_tag(b"p>") && has_tag(b"/p>"))
-        || has_tag(b"!doctype")
-    {
-        return Format::Html;
+    // One pass over the `<`s, whatever the number of tags looked for.
+    let (mut p_open, mut p_close) = (false, false);
+    for i in memchr::memchr_iter(b'<', head) {
+        let after = &head[i + 1..];
+        let is =
+            |tag: &[u8]| after.len() >= tag.len() && after[..tag.len()].eq_ignore_ascii_case(tag);
+        if is(b"table") || is(b"html") || is(b"body") || is(b"!doctype") {
+            return Format::Html;
+        }
+        p_open |= is(b"p>");
+        p_close |= is(b"/p>");
+        if p_open && p_close {
+            return Format::Html;
+        }
+    }
+    if memchr::memchr(b'|', s.as_bytes()).is_none() {
+        return Format::Text;
     }
     let pipe_rows = s
         .lines()

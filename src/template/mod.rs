@@ -320,6 +320,9 @@ pub struct LabelMatcher {
     automaton: Option<aho_corasick::AhoCorasick>,
     /// Per row, its keys with their pattern ids.
     rows: Vec<Vec<(usize, Key)>>,
+    /// Per pattern id, its length in chars: a `Contains` key the automaton
+    /// found scores this without searching the label again.
+    lengths: Vec<usize>,
 }
 
 /// Distinct key texts one table may have: the bits of the per-label hit set.
@@ -359,6 +362,7 @@ impl LabelMatcher {
         Self {
             automaton: Some(automaton),
             rows,
+            lengths: texts.iter().map(|t| t.chars().count()).collect(),
         }
     }
 
@@ -378,7 +382,10 @@ impl LabelMatcher {
             let score = keys
                 .iter()
                 .filter(|(id, _)| found & (1 << id) != 0)
-                .map(|(_, k)| k.score(label))
+                .map(|&(id, k)| match k {
+                    Key::Contains(_) => self.lengths[id],
+                    _ => k.score(label),
+                })
                 .max()
                 .unwrap_or(0);
             if score > 0 && best.is_none_or(|(_, s)| score > s) {
