@@ -17,7 +17,10 @@ to reports by doc_id; byte-identical files share a doc_id, so facts go to the co
 in the truth. A non-NULL value for a truth cell marked ambiguous counts as correct only if it equals the
 intended value (--strict-ambiguous: always wrong).
 
-Exit status: 1 if overall or any per-layout precision < --min-precision or recall < --min-recall
+Narrative source lines: every output narrative count must have its number written on its source_line (or
+starting at that line's end and wrapping to the next), checked against the files under --corpus.
+
+Exit status: 1 if a narrative source_line is wrong, or if overall or any per-layout precision < --min-precision or recall < --min-recall
 (recall = recall_recov unless --gate-recall all), else 0; 2 for usage errors.
 
 --fake-out DIR writes a perfect output derived from the truth (to test this harness) and exits.
@@ -26,6 +29,7 @@ Exit status: 1 if overall or any per-layout precision < --min-precision or recal
 import argparse
 import glob
 import os
+import re
 import sys
 
 try:
@@ -119,6 +123,71 @@ def fmt_pct(x):
     return "%7.3f" % x
 
 
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def read_lines(path):
+    """The file's lines as the tool numbers them: BOM or UTF-8, else GB18030; CRLF and CR are newlines."""
+    with open(path, "rb") as f:
+        data = f.read()
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            text = data.decode(enc, "replace")
+            break
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("gb18030", "replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def digits_of(line):
+    """The line with full-width digits folded and separators between digits dropped (`1,234`, `12 3`)."""
+    return re.sub(r"(?<=\d)[,，\s\u3000]+(?=\d)", "", line.translate(FULLWIDTH_DIGITS))
+
+
+def number_on_line(lines, line_no, count):
+    """True when the number `count` is written on line `line_no` (1-based) as a whole number, or starts at its
+    end and continues at the start of the next line (a wrapped paragraph)."""
+    if not 1 <= line_no <= len(lines):
+        return False
+    want = str(count)
+    here = digits_of(lines[line_no - 1])
+    if want in re.findall(r"\d+", here):
+        return True
+    tail = re.search(r"(\d+)\s*$", here)
+    nxt = re.match(r"\s*(\d+)", digits_of(lines[line_no])) if line_no < len(lines) else None
+    return bool(tail and nxt and tail.group(1) + nxt.group(1) == want)
+
+
+def narrative_lines(con, corpus, show):
+    """Checks that each narrative count's source_line is the line its number is written on.
+    Returns (checked, wrong) or None when there is nothing to check."""
+    if not corpus or not os.path.isdir(corpus):
+        return None
+    rows = con.execute("""
+        SELECT m.source_path, CAST(o.source_line AS INTEGER), CAST(o.count AS BIGINT)
+        FROM out_narrative_counts o JOIN docmap m ON m.doc_id = o.doc_id
+        WHERE o.source_line IS NOT NULL ORDER BY 1, 2""").fetchall()
+    if not rows:
+        return None
+    cache = {}
+    wrong = []
+    for path, line_no, count in rows:
+        if path not in cache:
+            cache = {path: read_lines(os.path.join(corpus, path))}
+        if not number_on_line(cache[path], line_no, count):
+            wrong.append((path, line_no, count))
+    print("Narrative source lines: %d of %d counts are written on their source_line" % (
+        len(rows) - len(wrong), len(rows)))
+    for path, line_no, count in wrong[:show]:
+        line = cache.get(path) or read_lines(os.path.join(corpus, path))
+        print("  %-32s line %d has no %d: %r" % (path, line_no, count,
+                                                line[line_no - 1][:80] if 0 < line_no <= len(line) else None))
+    return len(rows), len(wrong)
+
+
 def score(args):
     con = duckdb.connect()
     load_truth(con, args.truth)
@@ -130,7 +199,8 @@ def score(args):
     for tbl, (k1, k2, v) in FACT_KEYS.items():
         nfiles[tbl] = out_view(con, out, tbl, ("doc_id", k1, k2, v, "raw"))
     nfiles["narrative_counts"] = out_view(con, out, "narrative_counts",
-                                          ("doc_id", "subject", "category", "channel", "is_total", "count"))
+                                          ("doc_id", "subject", "category", "channel", "is_total", "count",
+                                           "source_line"))
     if not nfiles["reports"]:
         print("warning: no reports Parquet files under %s" % os.path.join(out, "reports"), file=sys.stderr)
     # doc_id -> source_path facts belong to: prefer a copy the truth does not call a duplicate
@@ -359,6 +429,10 @@ def score(args):
                 for p, cat, ch, tot, cnt in ex:
                     print("    %-32s category=%s channel=%s is_total=%s count=%s" % (p, cat, ch, tot, cnt))
 
+    corpus = args.corpus or os.path.join(os.path.dirname(os.path.abspath(args.truth)), "corpus")
+    print()
+    lines_checked = narrative_lines(con, corpus, args.show)
+
     # ---------------------------------------------------------------- examples
     if args.show:
         print()
@@ -399,6 +473,8 @@ def score(args):
             failed.append("%s recall %.3f%% < %s%%" % (name, rc, args.min_recall))
         if a["tv"] and not a["out"]:
             failed.append("%s: no values output" % name)
+    if lines_checked and lines_checked[1]:
+        failed.append("%d narrative counts whose source_line does not hold their number" % lines_checked[1])
     print()
     if failed:
         print("FAIL: " + "; ".join(failed))
@@ -458,6 +534,8 @@ def main(argv=None):
     ap.add_argument("--strict-ambiguous", action="store_true",
                     help="any non-NULL value for an ambiguous truth cell counts as wrong")
     ap.add_argument("--show", type=int, default=20, help="how many wrong / missed values to list (default 20)")
+    ap.add_argument("--corpus", help="the generated corpus, to check narrative source lines (default: corpus/ "
+                                     "beside the truth file)")
     ap.add_argument("--fake-out", metavar="DIR", help="write a perfect output derived from the truth to DIR and exit")
     args = ap.parse_args(argv)
     if not os.path.exists(args.truth):

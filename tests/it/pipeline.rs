@@ -465,7 +465,8 @@ fn a_statistic_added_in_sql_without_recompiling() {
 }
 
 /// The generator and the accuracy harness, end to end: every value output on
-/// a generated corpus of all layouts is right, and recall stays ≥ 99.5%.
+/// a generated corpus of all layouts is right, recall stays ≥ 99.5%, and
+/// every narrative count's source line holds its number.
 #[test]
 fn generated_corpus_scores_full_precision_with_the_accuracy_harness() {
     let dir = tempfile::tempdir().unwrap();
@@ -495,4 +496,8 @@ fn generated_corpus_scores_full_precision_with_the_accuracy_harness() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(report.contains("PASS"), "{report}");
+    assert!(
+        report.contains("Narrative source lines:"),
+        "the source-line check did not run:\n{report}"
+    );
 }
