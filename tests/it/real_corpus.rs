@@ -553,3 +553,78 @@ fn inspect_renders_every_fixture() {
         }
     }
 }
+
+/// The number as the line writes it: full-width digits folded, separators
+/// between digits (`1,234`, `5 500`) dropped.
+fn digits_of(line: &str) -> String {
+    let folded: Vec<char> = line
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            _ => c,
+        })
+        .collect();
+    let mut out = String::new();
+    for (i, &c) in folded.iter().enumerate() {
+        let separator = matches!(c, ',' | '，' | ' ' | '\u{3000}');
+        let between_digits = i > 0
+            && folded[i - 1].is_ascii_digit()
+            && folded[i + 1..]
+                .iter()
+                .find(|c| !matches!(c, ',' | '，' | ' ' | '\u{3000}'))
+                .is_some_and(char::is_ascii_digit);
+        if !(separator && between_digits) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn numbers(s: &str) -> Vec<&str> {
+    s.split(|c: char| !c.is_ascii_digit())
+        .filter(|n| !n.is_empty())
+        .collect()
+}
+
+#[test]
+fn every_narrative_count_points_at_the_line_its_number_is_on() {
+    let mut checked = 0;
+    for dir in ["real", "seeds"] {
+        for e in std::fs::read_dir(fixture(dir)).unwrap().flatten() {
+            let rel = format!("{dir}/{}", e.file_name().to_string_lossy());
+            let r = parse(&rel);
+            let Some(text) = r.text.as_ref() else {
+                continue;
+            };
+            for n in &r.narrative {
+                let i = n.source_line as usize - 1;
+                let here = digits_of(text.line(i));
+                let want = n.count.to_string();
+                // On the line, or starting at its end and wrapping onto the next.
+                let wrapped = i + 1 < text.line_count() && {
+                    let next = digits_of(text.line(i + 1));
+                    numbers(&here).last().is_some_and(|tail| {
+                        here.trim_end().ends_with(tail)
+                            && numbers(&next).first().is_some_and(|head| {
+                                next.trim_start().starts_with(head)
+                                    && format!("{tail}{head}") == want
+                            })
+                    })
+                };
+                assert!(
+                    numbers(&here).contains(&want.as_str()) || wrapped,
+                    "{rel}: count {} (\"{}\") at line {} which reads {:?}",
+                    n.count,
+                    n.sentence,
+                    n.source_line,
+                    text.line(i)
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(
+        checked > 20,
+        "only {checked} narrative counts in the fixtures"
+    );
+}
