@@ -17,7 +17,7 @@ use crate::template::{
     APPLICANT_LABELS, APPLICANTS, LabelMatcher, REVIEW_CELLS, Template, TemplateVersion,
     version_signals,
 };
-use crate::value::{CellUnit, CellValue, Number, parse_cell};
+use crate::value::{CellUnit, CellValue, Number};
 
 /// Which official table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,7 +191,7 @@ fn split_row<'r, 'a, 'l>(row: &'r RawRow<'a>, label: &'l mut String) -> RowParts
     let mut text_cells = 0u64;
     let mut last_text = None;
     for (i, c) in row.cells.iter().enumerate() {
-        if i >= 64 || matches!(parse_cell(&c.text), CellValue::Text) {
+        if i >= 64 || matches!(c.value(), CellValue::Text) {
             text_cells |= 1 << i.min(63);
             last_text = Some(i);
         }
@@ -315,7 +315,7 @@ pub fn find_headless_reviews(rows: &[RawRow<'_>], regions: &mut Regions) -> Opti
             && written.len() == REVIEW_CELLS.len()
             && written
                 .iter()
-                .all(|c| matches!(parse_cell(&c.text), CellValue::Number(_)))
+                .all(|c| matches!(c.value(), CellValue::Number(_)))
     })?;
     // Start table 四 at the blank-line gap before the row (its garbled header).
     let mut start = i;
@@ -754,7 +754,7 @@ fn extract_proactive(
             (Some(RowResult::Aligned { cells, .. }), false) => {
                 for (m, cell) in row.metrics.iter().zip(cells) {
                     let line = &cell.line;
-                    let parsed = parse_cell(&cell.text);
+                    let parsed = cell.value();
                     let value = match parsed {
                         CellValue::Blank => {
                             report.cells_blank += 1;
@@ -919,7 +919,7 @@ fn count_value(
     line: u32,
     report: &mut Report,
 ) -> (Option<i64>, bool) {
-    match parse_cell(&cell.text) {
+    match cell.value() {
         CellValue::Blank => {
             report.cells_blank += 1;
             report.diag(
@@ -1107,7 +1107,7 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, report: &mut Report) -> 
             let numbers = parts
                 .values
                 .iter()
-                .filter(|c| matches!(parse_cell(&c.text), CellValue::Number(_)))
+                .filter(|c| matches!(c.value(), CellValue::Number(_)))
                 .count();
             let written = parts
                 .values

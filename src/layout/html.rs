@@ -186,6 +186,7 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
             line: text.line_of(offset),
             col: 0,
             end_col: 0,
+            value: std::cell::OnceCell::new(),
         };
         rows.push(RawRow {
             line: text.line_of(offset),
@@ -355,6 +356,7 @@ fn close_cell<'a>(
         line: text.line_of(offset),
         col: idx,
         end_col: idx + 1,
+        value: std::cell::OnceCell::new(),
     });
 }
 

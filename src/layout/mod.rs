@@ -14,6 +14,7 @@ mod text;
 use std::borrow::Cow;
 
 use crate::decode::Text;
+use crate::value::{CellValue, parse_cell};
 
 /// The container format of a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +96,17 @@ pub struct Cell<'a> {
     pub col: u32,
     /// One past the last character column.
     pub end_col: u32,
+    /// What `text` holds, parsed on first use: the layout vote, the row
+    /// splitter and the value reader all ask about the same cells.
+    value: std::cell::OnceCell<CellValue>,
+}
+
+impl Cell<'_> {
+    /// `parse_cell(&self.text)`, computed once per cell.
+    #[must_use]
+    pub fn value(&self) -> CellValue {
+        *self.value.get_or_init(|| parse_cell(&self.text))
+    }
 }
 
 /// What a row is.

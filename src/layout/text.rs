@@ -108,6 +108,7 @@ fn tokenize_line<'a>(
             line: line_no,
             col: 0,
             end_col: 0,
+            value: std::cell::OnceCell::new(),
         };
         return Some(RawRow {
             line: line_no,
@@ -145,7 +146,7 @@ fn tokenize_line<'a>(
     match cells.len() {
         0 => None,
         1 => {
-            if matches!(parse_cell(&cells[0].text), CellValue::Number(_)) {
+            if matches!(cells[0].value(), CellValue::Number(_)) {
                 votes.single_values += 1;
             }
             Some(RawRow {
@@ -157,7 +158,7 @@ fn tokenize_line<'a>(
         _ => {
             if cells
                 .iter()
-                .filter(|c| matches!(parse_cell(&c.text), CellValue::Number(_)))
+                .filter(|c| matches!(c.value(), CellValue::Number(_)))
                 .count()
                 >= 1
             {
@@ -221,6 +222,7 @@ fn make_cell<'a>(
         line: line_no,
         col,
         end_col,
+        value: std::cell::OnceCell::new(),
     }
 }
 
