@@ -76,14 +76,28 @@ fn parse_tag(s: &str, start: usize) -> Option<Tag<'_>> {
     })
 }
 
+/// A tag name in lower case, in `buf`; names longer than any tag we act on
+/// come back empty.
+fn lowercase_name<'b>(name: &str, buf: &'b mut [u8; 16]) -> &'b str {
+    let Some(dst) = buf.get_mut(..name.len()) else {
+        return "";
+    };
+    dst.copy_from_slice(name.as_bytes());
+    dst.make_ascii_lowercase();
+    std::str::from_utf8(dst).unwrap_or("")
+}
+
+/// The numeric value of attribute `name` (lower case), matched case-insensitively.
 fn attr_u32(attrs: &str, name: &str) -> Option<u32> {
-    let lower = attrs.to_ascii_lowercase();
-    let pos = lower.find(name)?;
+    let pos = attrs
+        .as_bytes()
+        .windows(name.len())
+        .position(|w| w.eq_ignore_ascii_case(name.as_bytes()))?;
     let rest = &attrs[pos + name.len()..];
     let rest = rest.trim_start().strip_prefix('=')?.trim_start();
     let rest = rest.trim_start_matches(['"', '\'']);
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().ok()
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    rest[..digits].parse().ok()
 }
 
 /// Strips tags and decodes entities.
@@ -206,7 +220,9 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
             i = start + 1;
             continue;
         };
-        let name = tag.name.to_ascii_lowercase();
+        // Lower-cased on the stack: this runs for every tag of the page.
+        let mut lower = [0u8; 16];
+        let name = lowercase_name(tag.name, &mut lower);
         if !tag.closing && (name == "script" || name == "style") {
             let close = format!("</{name}");
             let end = find_ci(s, tag.end, &close)
@@ -218,7 +234,7 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
             i = end;
             continue;
         }
-        match (name.as_str(), tag.closing) {
+        match (name, tag.closing) {
             ("table", false) => {
                 if open.is_none() {
                     flush_prose(&mut rows, prose_start, start);
@@ -289,7 +305,7 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
                 );
             }
             _ => {
-                if table_depth == 0 && BLOCK_TAGS.contains(&name.as_str()) {
+                if table_depth == 0 && BLOCK_TAGS.contains(&name) {
                     flush_prose(&mut rows, prose_start, start);
                     prose_start = tag.end;
                 }
@@ -399,5 +415,21 @@ mod tests {
         assert_eq!(doc.rows[1].cells[3].raw, "&nbsp;");
         assert_eq!(texts[2], ["2"]);
         assert_eq!(texts[3], ["五、存在的主要问题"]);
+    }
+
+    #[test]
+    fn tag_and_attribute_names_are_case_insensitive() {
+        let html = "<HTML><BODY><P>一、总体情况</P>\n<Table>\n<TR><TD RowSpan = '20'>三、本年度办理结果</TD><TD>（一）予以公开</TD><TD>1</TD></TR>\n<SCRIPT>var x = '<td>9</td>';</SCRIPT></TABLE></BODY></HTML>";
+        let text = Text::from_str(html);
+        let doc = read(&text);
+        assert_eq!(doc.result_rowspan, Some(20));
+        let texts: Vec<Vec<String>> = doc
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.text.to_string()).collect())
+            .collect();
+        assert_eq!(texts[0], ["一、总体情况"]);
+        assert_eq!(texts[1], ["三、本年度办理结果", "（一）予以公开", "1"]);
+        assert_eq!(texts.len(), 2, "the script's markup is not read: {texts:?}");
     }
 }

@@ -289,36 +289,11 @@ fn split_markdown<'a>(line: &'a str, content: &'a str, base: usize, line_no: u32
 /// Splits on runs of two or more blanks; a chunk made only of numbers
 /// separated by single spaces (`10 1 0 0 0`) is split into those numbers.
 fn split_spaces(line: &str, line_no: u32, base: usize) -> Vec<Cell<'_>> {
-    let mut chunks: Vec<(usize, usize)> = Vec::with_capacity(12);
-    let mut chunk_start: Option<usize> = None;
-    let mut last_non_blank_end = 0;
-    let mut blank_run = 0;
-    let bytes = line.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let (blank, len) = blank_at(bytes, i);
-        if blank {
-            blank_run += 1;
-            if blank_run >= 2 {
-                if let Some(s) = chunk_start.take() {
-                    chunks.push((s, last_non_blank_end));
-                }
-            }
-        } else {
-            if chunk_start.is_none() {
-                chunk_start = Some(i);
-            }
-            blank_run = 0;
-            last_non_blank_end = i + len;
-        }
-        i += len;
-    }
-    if let Some(s) = chunk_start {
-        chunks.push((s, last_non_blank_end));
-    }
-    let mut cells = Vec::with_capacity(chunks.len() + 4);
+    // Each chunk becomes cells as soon as it ends: no list of chunks, and
+    // one allocation for the cells of most lines (prose is one cell).
+    let mut cells = Vec::with_capacity(4);
     let mut cols = Columns::default();
-    for (s, e) in chunks {
+    let mut push_chunk = |s: usize, e: usize| {
         let chunk = &line[s..e];
         if chunk.contains(' ')
             && chunk
@@ -340,6 +315,32 @@ fn split_spaces(line: &str, line_no: u32, base: usize) -> Vec<Cell<'_>> {
         } else {
             cells.push(make_cell(line, line_no, base, s, e, &mut cols));
         }
+    };
+    let mut chunk_start: Option<usize> = None;
+    let mut last_non_blank_end = 0;
+    let mut blank_run = 0;
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let (blank, len) = blank_at(bytes, i);
+        if blank {
+            blank_run += 1;
+            if blank_run >= 2 {
+                if let Some(s) = chunk_start.take() {
+                    push_chunk(s, last_non_blank_end);
+                }
+            }
+        } else {
+            if chunk_start.is_none() {
+                chunk_start = Some(i);
+            }
+            blank_run = 0;
+            last_non_blank_end = i + len;
+        }
+        i += len;
+    }
+    if let Some(s) = chunk_start {
+        push_chunk(s, last_non_blank_end);
     }
     cells
 }
