@@ -347,6 +347,24 @@ fn strip_prefixes<'a>(mut s: &'a str, words: &[&str]) -> &'a str {
     }
 }
 
+/// `haystack.contains(needle)` for the short clauses and keyword lists of
+/// this module: `str::contains` sets up a two-way searcher on every call,
+/// which costs more than comparing the few positions of a clause.
+fn contains_short(haystack: &str, needle: &str) -> bool {
+    rfind_short(haystack, needle).is_some()
+}
+
+/// `haystack.rfind(needle)` by direct comparison (see [`contains_short`]).
+fn rfind_short(haystack: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    let Some(&first) = n.first() else {
+        return Some(h.len());
+    };
+    (0..=h.len().checked_sub(n.len())?)
+        .rev()
+        .find(|&i| h[i] == first && h[i..].starts_with(n))
+}
+
 /// The counted noun in the text before a number: what follows the last verb.
 fn subject_of(prefix: &str) -> &str {
     let p = strip_suffixes(
@@ -358,7 +376,7 @@ fn subject_of(prefix: &str) -> &str {
     );
     let after_verb = VERBS
         .iter()
-        .filter_map(|v| p.rfind(v).map(|i| i + v.len()))
+        .filter_map(|v| rfind_short(p, v).map(|i| i + v.len()))
         .max()
         .map_or(p, |i| &p[i..]);
     let s = strip_prefixes(
@@ -373,8 +391,28 @@ fn subject_of(prefix: &str) -> &str {
 fn channel_of(clause: &str) -> Option<&'static str> {
     CHANNELS
         .iter()
-        .find(|(k, _)| clause.contains(k))
+        .find(|(k, _)| contains_short(clause, k))
         .map(|&(_, c)| c)
+}
+
+/// The parts of a [`COUNT`] match starting at `start`: the number's offset,
+/// the number as written, and whether it is approximate (`约`/`近`/`超过`/`逾`
+/// before it, `余`/`多` after it). Read off the match by hand: the lazy DFA
+/// finds matches several times faster than capture groups are resolved.
+fn count_parts(text: &str, start: usize) -> (usize, &str, bool) {
+    let rest = &text[start..];
+    let prefix = ["约", "近", "超过", "逾"]
+        .iter()
+        .find(|p| rest.starts_with(*p))
+        .map_or(0, |p| p.len());
+    let digits = rest[prefix..]
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b',')
+        .count();
+    let num = &rest[prefix..prefix + digits];
+    let after = &rest[prefix + digits..];
+    let approximate = prefix > 0 || after.starts_with(['余', '多']);
+    (start + prefix, num, approximate)
 }
 
 fn read_sentence(prose: &Prose, range: Range<usize>, out: &mut Vec<Counted>) {
@@ -387,13 +425,14 @@ fn read_sentence(prose: &Prose, range: Range<usize>, out: &mut Vec<Counted>) {
     let mut category_mode = false;
     for clause in clauses(sentence) {
         let text = &sentence[clause.clone()];
-        if CATEGORY_MARKERS.iter().any(|m| text.contains(m)) && total.is_some() {
+        if total.is_some() && CATEGORY_MARKERS.iter().any(|m| contains_short(text, m)) {
             category_mode = true;
         }
         let mut from = 0;
-        for m in COUNT.captures_iter(text) {
-            let whole = m.get(0).expect("match");
-            let num = m.get(2).expect("group 2");
+        let mut at = 0;
+        while let Some(whole) = COUNT.find_at(text, at) {
+            at = whole.end();
+            let (num_start, num, approximate) = count_parts(text, whole.start());
             let after = &text[whole.end()..];
             let prefix = &text[from..whole.start()];
             from = whole.end();
@@ -403,15 +442,19 @@ fn read_sentence(prose: &Prose, range: Range<usize>, out: &mut Vec<Counted>) {
             {
                 continue;
             }
-            let Ok(count) = num.as_str().replace(',', "").parse::<i64>() else {
+            let count = if num.contains(',') {
+                num.replace(',', "").parse::<i64>()
+            } else {
+                num.parse::<i64>()
+            };
+            let Ok(count) = count else {
                 continue;
             };
-            let approximate = m.get(1).is_some() || m.get(3).is_some();
             let channel = channel_of(prefix);
-            let marked_total = TOTAL_MARKERS.iter().any(|w| prefix.contains(w));
+            let marked_total = TOTAL_MARKERS.iter().any(|w| contains_short(prefix, w));
             let stripped = strip_prefixes(prefix, CATEGORY_MARKERS);
             // `clause` is relative to the sentence, the sentence to the paragraph.
-            let line = prose.line_at(range.start + clause.start + num.start());
+            let line = prose.line_at(range.start + clause.start + num_start);
             let mut fact = NarrativeCount {
                 subject: String::new(),
                 category: None,
@@ -556,6 +599,32 @@ mod tests {
             .map(|c| (c.fact.count, c.fact.source_line))
             .collect();
         assert_eq!(lines, [(30, 2), (2, 3)]);
+    }
+
+    #[test]
+    fn short_search_agrees_with_std() {
+        for h in [
+            "",
+            "共",
+            "通过微信平台发布信息共",
+            "共计共",
+            "a共b共c",
+            "微信微",
+        ] {
+            for n in [
+                "",
+                "共",
+                "共计",
+                "微信",
+                "信息共",
+                "x",
+                "a共b共c",
+                "a共b共cd",
+            ] {
+                assert_eq!(rfind_short(h, n), h.rfind(n), "{h:?} {n:?}");
+                assert_eq!(contains_short(h, n), h.contains(n), "{h:?} {n:?}");
+            }
+        }
     }
 
     #[test]
