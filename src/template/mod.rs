@@ -318,8 +318,9 @@ impl Template {
 pub struct LabelMatcher {
     /// `None` only in the placeholder a template holds before [`Template::finish`].
     automaton: Option<aho_corasick::AhoCorasick>,
-    /// Per row, its keys with their pattern ids.
-    rows: Vec<Vec<(usize, Key)>>,
+    /// Per pattern id, the (row, key) pairs with that text: a label is
+    /// scored only against the keys whose text it contains.
+    by_pattern: Vec<Vec<(usize, Key)>>,
     /// Per pattern id, its length in chars: a `Contains` key the automaton
     /// found scores this without searching the label again.
     lengths: Vec<usize>,
@@ -331,22 +332,20 @@ const MAX_PATTERNS: usize = 128;
 impl LabelMatcher {
     fn new<'a>(rows: impl Iterator<Item = &'a [Key]>) -> Self {
         let mut texts: Vec<&'static str> = Vec::new();
-        let rows: Vec<Vec<(usize, Key)>> = rows
-            .map(|keys| {
-                keys.iter()
-                    .map(|k| {
-                        let id = texts
-                            .iter()
-                            .position(|t| *t == k.text())
-                            .unwrap_or_else(|| {
-                                texts.push(k.text());
-                                texts.len() - 1
-                            });
-                        (id, *k)
-                    })
-                    .collect()
-            })
-            .collect();
+        let mut by_pattern: Vec<Vec<(usize, Key)>> = Vec::new();
+        for (row, keys) in rows.enumerate() {
+            for k in keys {
+                let id = texts
+                    .iter()
+                    .position(|t| *t == k.text())
+                    .unwrap_or_else(|| {
+                        texts.push(k.text());
+                        by_pattern.push(Vec::new());
+                        texts.len() - 1
+                    });
+                by_pattern[id].push((row, *k));
+            }
+        }
         assert!(
             texts.len() <= MAX_PATTERNS,
             "a table has {} key texts; the matcher holds {MAX_PATTERNS}",
@@ -361,7 +360,7 @@ impl LabelMatcher {
             .expect("template keys build an automaton");
         Self {
             automaton: Some(automaton),
-            rows,
+            by_pattern,
             lengths: texts.iter().map(|t| t.chars().count()).collect(),
         }
     }
@@ -377,19 +376,24 @@ impl LabelMatcher {
         if found == 0 {
             return None;
         }
+        // The highest score; among equal scores, the earliest row.
         let mut best: Option<(usize, usize)> = None;
-        for (i, keys) in self.rows.iter().enumerate() {
-            let score = keys
-                .iter()
-                .filter(|(id, _)| found & (1 << id) != 0)
-                .map(|&(id, k)| match k {
+        let mut rest = found;
+        while rest != 0 {
+            let id = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            for &(row, k) in &self.by_pattern[id] {
+                let score = match k {
                     Key::Contains(_) => self.lengths[id],
                     _ => k.score(label),
-                })
-                .max()
-                .unwrap_or(0);
-            if score > 0 && best.is_none_or(|(_, s)| score > s) {
-                best = Some((i, score));
+                };
+                let better = match best {
+                    None => score > 0,
+                    Some((r, s)) => score > s || (score == s && row < r),
+                };
+                if better {
+                    best = Some((row, score));
+                }
             }
         }
         best
@@ -452,6 +456,41 @@ mod tests {
             "automaton and plain scoring agree on {label}"
         );
         slow.map(|(i, _)| rows[i].row_code)
+    }
+
+    /// The automaton agrees with plain scoring on every key text and every
+    /// pair of them run together (a label that names two rows).
+    #[test]
+    fn label_matcher_agrees_with_plain_scoring_on_all_key_combinations() {
+        for version in [TemplateVersion::V2019, TemplateVersion::V2021] {
+            let t = version.template();
+            let tables: [(Vec<&[Key]>, &LabelMatcher); 2] = [
+                (
+                    t.applications.iter().map(|r| r.keys).collect(),
+                    &t.application_labels,
+                ),
+                (
+                    t.proactive.iter().map(|r| r.keys).collect(),
+                    &t.proactive_labels,
+                ),
+            ];
+            for (rows, matcher) in tables {
+                let texts: Vec<&str> = rows
+                    .iter()
+                    .flat_map(|k| k.iter().map(|k| k.text()))
+                    .collect();
+                for a in &texts {
+                    for b in std::iter::once(&"").chain(&texts) {
+                        let label = format!("{a}{b}");
+                        assert_eq!(
+                            matcher.best(&label),
+                            best_match(&label, rows.iter().map(|k| (k, *k))),
+                            "{label}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
