@@ -397,6 +397,13 @@ fn emit_row<'a>(
 mod tests {
     use super::*;
 
+    fn texts(doc: &Document<'_>) -> Vec<Vec<String>> {
+        doc.rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.text.to_string()).collect())
+            .collect()
+    }
+
     #[test]
     fn reads_cells_with_lines_entities_and_rowspan() {
         let html = "<html><body><p>一、总体情况</p>\n<table>\n<tr><td rowspan=\"22\">三、本年度<br />办理结果</td><td>（一）予以公开</td><td>1</td><td>&nbsp;</td></tr>\n<tr><td>2</td></tr></table><p>五、存在的主要问题</p></body></html>";
@@ -404,11 +411,7 @@ mod tests {
         let doc = read(&text);
         assert_eq!(doc.layout, Layout::HtmlTable);
         assert_eq!(doc.result_rowspan, Some(22));
-        let texts: Vec<Vec<String>> = doc
-            .rows
-            .iter()
-            .map(|r| r.cells.iter().map(|c| c.text.to_string()).collect())
-            .collect();
+        let texts = texts(&doc);
         assert_eq!(texts[0], ["一、总体情况"]);
         assert_eq!(texts[1], ["三、本年度办理结果", "（一）予以公开", "1", ""]);
         assert_eq!(doc.rows[1].line, 3);
@@ -423,11 +426,7 @@ mod tests {
         let text = Text::from_str(html);
         let doc = read(&text);
         assert_eq!(doc.result_rowspan, Some(20));
-        let texts: Vec<Vec<String>> = doc
-            .rows
-            .iter()
-            .map(|r| r.cells.iter().map(|c| c.text.to_string()).collect())
-            .collect();
+        let texts = texts(&doc);
         assert_eq!(texts[0], ["一、总体情况"]);
         assert_eq!(texts[1], ["三、本年度办理结果", "（一）予以公开", "1"]);
         assert_eq!(texts.len(), 2, "the script's markup is not read: {texts:?}");
