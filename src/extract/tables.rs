@@ -186,22 +186,12 @@ fn split_row<'r, 'a, 'l>(row: &'r RawRow<'a>, label: &'l mut String) -> RowParts
             values: &row.cells[..],
         };
     }
-    // Each cell is classified once: bit i set when cell i is text (rows
-    // wider than 64 cells are not table rows; their tail counts as text).
-    let mut text_cells = 0u64;
-    let mut last_text = None;
-    for (i, c) in row.cells.iter().enumerate() {
-        if i >= 64 || matches!(c.value(), CellValue::Text) {
-            text_cells |= 1 << i.min(63);
-            last_text = Some(i);
-        }
-    }
-    let values_from = match last_text {
+    // `Cell::value` is memoised, so asking twice per cell costs nothing.
+    let is_text = |c: &Cell<'_>| matches!(c.value(), CellValue::Text);
+    let values_from = match row.cells.iter().rposition(is_text) {
         Some(last) => {
-            for (i, c) in row.cells[..=last].iter().enumerate() {
-                if text_cells & (1 << i.min(63)) != 0 {
-                    normalize_into(&c.text, label);
-                }
+            for c in row.cells[..=last].iter().filter(|c| is_text(c)) {
+                normalize_into(&c.text, label);
             }
             last + 1
         }

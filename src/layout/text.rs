@@ -80,11 +80,13 @@ fn blank_at(b: &[u8], i: usize) -> (bool, usize) {
         0xE0.. => 3,
         _ => 2,
     };
-    let blank = match (x, b.get(i + 1), b.get(i + 2)) {
-        (0xC2, Some(0xA0), _) | (0xE3, Some(0x80), Some(0x80)) => true,
-        (0xE2, Some(0x80), Some(0x82 | 0x83 | 0x89)) => true,
-        _ => false,
-    };
+    // U+00A0, U+3000, U+2002, U+2003, U+2009.
+    let blank = matches!(
+        (x, b.get(i + 1), b.get(i + 2)),
+        (0xC2, Some(0xA0), _)
+            | (0xE3, Some(0x80), Some(0x80))
+            | (0xE2, Some(0x80), Some(0x82 | 0x83 | 0x89))
+    );
     (blank, len)
 }
 
