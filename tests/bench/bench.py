@@ -9,8 +9,9 @@ project's generator (all layouts, both formats), then measures on the same,
 warm corpus:
 
   * `rg -c 予以公开` over the corpus (the cost of just reading and searching the bytes);
-  * `govreports run` (release build, -j = all cores): wall time, files/s, MB/s,
-    seconds per stage (from _run.json) and peak RSS (wait4 ru_maxrss);
+  * `govreports run` (release build, -j = all cores), --runs times (3): wall
+    time, files/s, MB/s, seconds per stage (from _run.json) of the median run,
+    and peak RSS (wait4 ru_maxrss), the highest of the runs, with the spread;
   * the straightforward Python implementation `tests/bench/baseline.py`
     (multiprocessing, compiled regexes, pyarrow, polars), in a venv it creates.
 
@@ -114,6 +115,7 @@ def main():
     ap.add_argument("--work", type=Path, default=CACHE / "govreports-bench", help="where corpora and outputs go")
     ap.add_argument("--jobs", type=int, default=os.cpu_count())
     ap.add_argument("--skip-python", action="store_true", help="do not run the Python baseline")
+    ap.add_argument("--runs", type=int, default=3, help="times to run govreports (median wall time, highest peak RSS)")
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
     a = ap.parse_args()
     a.work.mkdir(parents=True, exist_ok=True)
@@ -127,9 +129,19 @@ def main():
     subprocess.run([rg, "-c", "予以公开", str(root)], stdout=subprocess.DEVNULL)
     rg_secs = min(timed([rg, "-c", "予以公开", str(root)])[0] for _ in range(3))
 
+    # Wall time and peak RSS vary from run to run on a shared 2-core VM
+    # (same binary, same warm corpus: wall ±15–30%, peak RSS at 100k 175–255 MB),
+    # so the job runs several times: time figures come from the run with the
+    # median wall time, the peak RSS is the highest of all runs (a peak is what
+    # a machine must have), and the spread of both is printed.
     out = a.work / f"out-{a.n}"
-    secs, rss, _ = timed([exe, "run", str(root), "--out", str(out), "-q", "-j", str(a.jobs)], cwd=REPO)
-    run = json.loads((out / "_run.json").read_text())
+    runs = []
+    for _ in range(a.runs):
+        secs, rss, _ = timed([exe, "run", str(root), "--out", str(out), "-q", "-j", str(a.jobs)], cwd=REPO)
+        runs.append((secs, rss, json.loads((out / "_run.json").read_text())))
+    by_wall = sorted(runs, key=lambda r: r[0])
+    secs, _, run = by_wall[len(by_wall) // 2]
+    rss = max(r[1] for r in runs)
     st = run["stages"]
 
     res = {
@@ -143,6 +155,9 @@ def main():
             "stages": {k: round(v, 2) for k, v in st.items()},
             "parse_files_per_second": round(files / st["parse"]),
             "peak_rss_mb": round(rss / 1e6, 1),
+            "runs": len(runs),
+            "wall_seconds_each": [round(r[0], 2) for r in runs],
+            "peak_rss_mb_each": [round(r[1] / 1e6, 1) for r in runs],
             "statuses": run["statuses"],
         },
         "ripgrep_seconds": round(rg_secs, 3),
@@ -160,12 +175,13 @@ def main():
     g = res["govreports"]
     print(f"corpus            {files} files, {mb:.0f} MB ({root})")
     print(f"govreports run    {g['wall_seconds']} s wall, {g['files_per_second']} files/s, {g['mb_per_second']} MB/s, peak RSS {g['peak_rss_mb']} MB")
+    print(f"  {g['runs']} runs         wall {' / '.join(map(str, g['wall_seconds_each']))} s; peak RSS {' / '.join(map(str, g['peak_rss_mb_each']))} MB")
     print("  stages (s)      " + ", ".join(f"{k} {v}" for k, v in g["stages"].items()) + "   (parse and write overlap)")
     print(f"  parse stage     {g['parse_files_per_second']} files/s")
     print(f"rg -c 予以公开     {res['ripgrep_seconds']} s   → parse throughput = {100 * res['parse_vs_ripgrep']:.0f}% of ripgrep (target ≥ 25%)")
     if "python" in res:
         print(f"python baseline   {res['python']['wall_seconds']} s wall, {res['python']['files_per_second']} files/s → govreports is {res['speedup_vs_python']}× faster (target ≥ 30×)")
-    print(f"peak RSS          {g['peak_rss_mb']} MB (target ≤ 300 MB at 100k, flat ±10% at 400k)")
+    print(f"peak RSS          {g['peak_rss_mb']} MB, highest of {g['runs']} runs (target ≤ 300 MB at 100k, flat ±10% at 400k)")
     if a.json:
         a.json.write_text(json.dumps(res, indent=2, ensure_ascii=False))
 
