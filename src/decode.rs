@@ -31,7 +31,7 @@ pub struct Text {
 impl Text {
     /// Wraps already-decoded text (used by tests and the generator's round trip).
     #[must_use]
-    pub fn from_str(s: &str) -> Self {
+    pub fn from_utf8_text(s: &str) -> Self {
         Self::build(normalize_newlines(s), "utf-8", false)
     }
 
@@ -387,7 +387,7 @@ mod tests {
 
     #[test]
     fn line_index_is_one_based_and_stable() {
-        let t = Text::from_str("a\nbb\n\nccc");
+        let t = Text::from_utf8_text("a\nbb\n\nccc");
         assert_eq!(t.line_count(), 4);
         assert_eq!(t.line(1), "bb");
         assert_eq!(t.line(2), "");

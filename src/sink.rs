@@ -379,6 +379,16 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
 }
 
+impl Drop for Output {
+    /// A run that stops with an error removes its staging directory; a killed
+    /// run's is removed by the next run's [`Output::prepare`].
+    fn drop(&mut self) {
+        if self.staging.exists() {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
 #[cfg(not(target_os = "linux"))]
 fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
     Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
@@ -545,15 +555,5 @@ mod tests {
         fs::write(foreign.join("thesis.docx"), "x").unwrap();
         let err = Output::prepare(&foreign).unwrap_err();
         assert!(err.downcast_ref::<Usage>().is_some());
-    }
-}
-
-impl Drop for Output {
-    /// A run that stops with an error removes its staging directory; a killed
-    /// run's is removed by the next run's [`Output::prepare`].
-    fn drop(&mut self) {
-        if self.staging.exists() {
-            let _ = fs::remove_dir_all(&self.staging);
-        }
     }
 }

@@ -99,12 +99,11 @@ pub fn parse_cell(raw: &str) -> CellValue {
             approximate: false,
         });
     }
-    if let Some(c) = raw.chars().next() {
-        if ('\u{4E00}'..='\u{9FFF}').contains(&c)
-            && !matches!(c, '约' | '近' | '无' | '空' | '不' | '暂')
-        {
-            return CellValue::Text;
-        }
+    if let Some(c) = raw.chars().next()
+        && ('\u{4E00}'..='\u{9FFF}').contains(&c)
+        && !matches!(c, '约' | '近' | '无' | '空' | '不' | '暂')
+    {
+        return CellValue::Text;
     }
     let s = trim(raw);
     if s.is_empty() {
@@ -153,12 +152,12 @@ pub fn parse_number(s: &str) -> Option<Number> {
     }
     let mut negative = false;
     let mut signed = false;
-    if let Some(&c) = chars.peek() {
-        if c == '+' || c == '-' {
-            signed = true;
-            negative = c == '-';
-            chars.next();
-        }
+    if let Some(&c) = chars.peek()
+        && (c == '+' || c == '-')
+    {
+        signed = true;
+        negative = c == '-';
+        chars.next();
     }
     let mut int_part: u64 = 0;
     let mut int_digits = 0usize;

@@ -21,7 +21,7 @@ fn days_since_epoch((y, m, d): (i32, u32, u32)) -> Option<i32> {
     i32::try_from((date - epoch).num_days()).ok()
 }
 
-fn raw<'r>(report: &'r Report, span: Option<Span>) -> Option<&'r str> {
+fn raw(report: &Report, span: Option<Span>) -> Option<&str> {
     span.map(|s| report.raw(s).trim())
 }
 

@@ -87,24 +87,25 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &RowNorms) -> Metadata {
         let mut title = cut_title(&row_text(&rows[i]));
         let mut norm = normalize(&title);
         // A title split over two lines: `淮安市人民政府` / `2024 年政府信息公开工作年度报告`.
-        if let Some(year) = YEAR_IN_TITLE.find(&norm) {
-            if year.start() == 0 && i > 0 {
-                let prev = norms[i - 1].trim_start_matches('《');
-                // The line before names the body or the place (`重庆市巫山县`): short, Chinese only.
-                let cjk_only = !prev.is_empty()
-                    && prev.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
-                let place_or_org = ends_with_org_suffix(prev)
-                    || ["省", "市", "县", "区", "旗", "镇", "乡", "街道", "州"]
-                        .iter()
-                        .any(|s| prev.ends_with(s));
-                if prev.chars().count() <= 30
-                    && cjk_only
-                    && place_or_org
-                    && rows[i - 1].kind == RowKind::Single
-                {
-                    title = format!("{}{}", row_text(&rows[i - 1]), title);
-                    norm = normalize(&title);
-                }
+        if let Some(year) = YEAR_IN_TITLE.find(&norm)
+            && year.start() == 0
+            && i > 0
+        {
+            let prev = norms[i - 1].trim_start_matches('《');
+            // The line before names the body or the place (`重庆市巫山县`): short, Chinese only.
+            let cjk_only =
+                !prev.is_empty() && prev.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+            let place_or_org = ends_with_org_suffix(prev)
+                || ["省", "市", "县", "区", "旗", "镇", "乡", "街道", "州"]
+                    .iter()
+                    .any(|s| prev.ends_with(s));
+            if prev.chars().count() <= 30
+                && cjk_only
+                && place_or_org
+                && rows[i - 1].kind == RowKind::Single
+            {
+                title = format!("{}{}", row_text(&rows[i - 1]), title);
+                norm = normalize(&title);
             }
         }
         if let Some(m) = YEAR_IN_TITLE.captures(&norm) {
@@ -280,17 +281,14 @@ fn fill_places(org: &str, meta: &mut Metadata) {
         .province
         .as_deref()
         .is_none_or(|p| !MUNICIPALITIES.contains(&p))
+        && let Some(end) = take_until(pos, &["市", "自治州", "地区", "盟"], 10)
+        && (!matches!(chars.get(end), Some('场' | '政' | '民' | '级'))
+            || chars
+                .get(end..end + 4)
+                .is_some_and(|w| w.iter().collect::<String>() == "人民政府"))
     {
-        if let Some(end) = take_until(pos, &["市", "自治州", "地区", "盟"], 10) {
-            if !matches!(chars.get(end), Some('场' | '政' | '民' | '级'))
-                || chars
-                    .get(end..end + 4)
-                    .is_some_and(|w| w.iter().collect::<String>() == "人民政府")
-            {
-                meta.city = Some(word(pos, end));
-                pos = end;
-            }
-        }
+        meta.city = Some(word(pos, end));
+        pos = end;
     }
     if let Some(mut end) = take_until(pos, &["县", "区", "旗", "市"], 8) {
         if matches!(chars.get(end), Some('区')) {

@@ -502,7 +502,7 @@ mod tests {
     use crate::decode::Text;
 
     fn counts(s: &str) -> Vec<Counted> {
-        let text = Text::from_str(s);
+        let text = Text::from_utf8_text(s);
         let doc = crate::layout::read(&text);
         extract_narrative(&doc.rows, &[])
     }

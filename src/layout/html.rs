@@ -359,11 +359,12 @@ fn close_cell<'a>(
     // inside the markup (`<p><span>0</span></p>`), point at it, not at the tags.
     let visible = content.trim();
     let mut raw = raw;
-    if !visible.is_empty() && visible.len() < raw.len() {
-        if let Some(pos) = raw.find(visible) {
-            raw = &raw[pos..pos + visible.len()];
-            offset += pos;
-        }
+    if !visible.is_empty()
+        && visible.len() < raw.len()
+        && let Some(pos) = raw.find(visible)
+    {
+        raw = &raw[pos..pos + visible.len()];
+        offset += pos;
     }
     row_cells.push(Cell {
         raw,
@@ -407,7 +408,7 @@ mod tests {
     #[test]
     fn reads_cells_with_lines_entities_and_rowspan() {
         let html = "<html><body><p>一、总体情况</p>\n<table>\n<tr><td rowspan=\"22\">三、本年度<br />办理结果</td><td>（一）予以公开</td><td>1</td><td>&nbsp;</td></tr>\n<tr><td>2</td></tr></table><p>五、存在的主要问题</p></body></html>";
-        let text = Text::from_str(html);
+        let text = Text::from_utf8_text(html);
         let doc = read(&text);
         assert_eq!(doc.layout, Layout::HtmlTable);
         assert_eq!(doc.result_rowspan, Some(22));
@@ -423,7 +424,7 @@ mod tests {
     #[test]
     fn tag_and_attribute_names_are_case_insensitive() {
         let html = "<HTML><BODY><P>一、总体情况</P>\n<Table>\n<TR><TD RowSpan = '20'>三、本年度办理结果</TD><TD>（一）予以公开</TD><TD>1</TD></TR>\n<SCRIPT>var x = '<td>9</td>';</SCRIPT></TABLE></BODY></HTML>";
-        let text = Text::from_str(html);
+        let text = Text::from_utf8_text(html);
         let doc = read(&text);
         assert_eq!(doc.result_rowspan, Some(20));
         let texts = texts(&doc);

@@ -100,7 +100,7 @@ fn tokenize_line<'a>(
     if trimmed.is_empty() {
         return None;
     }
-    if trimmed.chars().all(|c| crate::normalize::is_space(c)) {
+    if trimmed.chars().all(crate::normalize::is_space) {
         // A whitespace-only line: a blank cell in a cell-per-line layout.
         let offset = (base + (trimmed.as_ptr() as usize - line.as_ptr() as usize)) as u32;
         let cell = Cell {
@@ -327,10 +327,10 @@ fn split_spaces(line: &str, line_no: u32, base: usize) -> Vec<Cell<'_>> {
         let (blank, len) = blank_at(bytes, i);
         if blank {
             blank_run += 1;
-            if blank_run >= 2 {
-                if let Some(s) = chunk_start.take() {
-                    push_chunk(s, last_non_blank_end);
-                }
+            if blank_run >= 2
+                && let Some(s) = chunk_start.take()
+            {
+                push_chunk(s, last_non_blank_end);
             }
         } else {
             if chunk_start.is_none() {

@@ -209,12 +209,12 @@ pub fn strip_numbering(label: &str) -> &str {
     let mut s = label;
     loop {
         let before = s;
-        if let Some(rest) = s.strip_prefix('(') {
-            if let Some(end) = rest.find(')') {
-                if rest[..end].chars().all(is_numeral) && end > 0 {
-                    s = &rest[end + 1..];
-                }
-            }
+        if let Some(rest) = s.strip_prefix('(')
+            && let Some(end) = rest.find(')')
+            && rest[..end].chars().all(is_numeral)
+            && end > 0
+        {
+            s = &rest[end + 1..];
         }
         let digits = s.chars().take_while(|c| c.is_ascii_digit()).count();
         if digits > 0 && s[digits..].starts_with('.') {
@@ -415,127 +415,6 @@ pub fn best_match<'a, T: 'a>(
     best
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cell_counts_match_template_md() {
-        assert_eq!(TemplateVersion::V2019.template().cells_expected(), 198);
-        assert_eq!(TemplateVersion::V2021.template().cells_expected(), 200);
-        assert_eq!(TemplateVersion::V2019.template().applications.len(), 23);
-        assert_eq!(
-            TemplateVersion::V2021
-                .template()
-                .applications
-                .iter()
-                .filter(|r| !r.alternative)
-                .count(),
-            25
-        );
-    }
-
-    #[test]
-    fn numbering_is_stripped() {
-        assert_eq!(strip_numbering("(一)予以公开"), "予以公开");
-        assert_eq!(strip_numbering("1.属于国家秘密"), "属于国家秘密");
-        assert_eq!(
-            strip_numbering("四、结转下年度继续办理"),
-            "结转下年度继续办理"
-        );
-        assert_eq!(strip_numbering("规章"), "规章");
-    }
-
-    fn t3(version: TemplateVersion, label: &str) -> Option<&'static str> {
-        let rows = &version.template().applications;
-        let n = normalize(label);
-        let slow = best_match(&n, rows.iter().map(|r| (r, r.keys)));
-        assert_eq!(
-            version.template().application_labels.best(&n),
-            slow,
-            "automaton and plain scoring agree on {label}"
-        );
-        slow.map(|(i, _)| rows[i].row_code)
-    }
-
-    /// The automaton agrees with plain scoring on every key text and every
-    /// pair of them run together (a label that names two rows).
-    #[test]
-    fn label_matcher_agrees_with_plain_scoring_on_all_key_combinations() {
-        for version in [TemplateVersion::V2019, TemplateVersion::V2021] {
-            let t = version.template();
-            let tables: [(Vec<&[Key]>, &LabelMatcher); 2] = [
-                (
-                    t.applications.iter().map(|r| r.keys).collect(),
-                    &t.application_labels,
-                ),
-                (
-                    t.proactive.iter().map(|r| r.keys).collect(),
-                    &t.proactive_labels,
-                ),
-            ];
-            for (rows, matcher) in tables {
-                let texts: Vec<&str> = rows
-                    .iter()
-                    .flat_map(|k| k.iter().map(|k| k.text()))
-                    .collect();
-                for a in &texts {
-                    for b in std::iter::once(&"").chain(&texts) {
-                        let label = format!("{a}{b}");
-                        assert_eq!(
-                            matcher.best(&label),
-                            best_match(&label, rows.iter().map(|k| (k, *k))),
-                            "{label}"
-                        );
-                    }
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn table_three_labels_seen_in_real_reports() {
-        use TemplateVersion::V2021;
-        let cases = [
-            ("一、本年新收政府信息公开申请数量", Some("new_received")),
-            ("三、本年度办理结果 (一) 予以公开", Some("granted")),
-            (
-                "（二）部分公开（区分处理的，只计这一情 形，不",
-                Some("partially_granted"),
-            ),
-            ("2.其他法律行政止公开", Some("denied_prohibited_by_law")),
-            ("3.危及“三安全一稳定”", Some("denied_three_safeties")),
-            (
-                "（四）无法提供   1.本机关不掌握相关政府信息",
-                Some("unable_not_held"),
-            ),
-            (
-                "法提供 2.没有现成信息需要另行制作",
-                Some("unable_needs_creation"),
-            ),
-            ("4.无正当理由大量反复 申请", Some("not_processed_excessive")),
-            ("5.要求行政机关确认或重新出", Some("not_processed_confirm")),
-            (
-                "(六) 其他处理 1. 申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-                Some("other_no_correction"),
-            ),
-            ("1、申请人无正当理由逾期不补", Some("other_no_correction")),
-            ("2、申请人逾期未按收费通知要", Some("other_no_fee")),
-            ("3、其他", Some("other_other")),
-            ("（六）其他处理", Some("other_handling")),
-            ("（七）总计", Some("total_handled")),
-            ("四、结转下年度继续办理", Some("carried_forward")),
-            ("（三）不予公开", None),
-            ("三 、本 年 度办 理 结果", None),
-            ("总计", None),
-            ("正、行政机关不再处理其政府信", None),
-        ];
-        for (label, want) in cases {
-            assert_eq!(t3(V2021, label), want, "{label}");
-        }
-    }
-}
-
 /// Rows 1–20 of table 三, identical in both versions (template.md §2.2).
 const APPLICATIONS_COMMON: &[ApplicationRow] = &[
     ApplicationRow {
@@ -661,3 +540,124 @@ const APPLICATIONS_TAIL: &[ApplicationRow] = &[
         alternative: false,
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_counts_match_template_md() {
+        assert_eq!(TemplateVersion::V2019.template().cells_expected(), 198);
+        assert_eq!(TemplateVersion::V2021.template().cells_expected(), 200);
+        assert_eq!(TemplateVersion::V2019.template().applications.len(), 23);
+        assert_eq!(
+            TemplateVersion::V2021
+                .template()
+                .applications
+                .iter()
+                .filter(|r| !r.alternative)
+                .count(),
+            25
+        );
+    }
+
+    #[test]
+    fn numbering_is_stripped() {
+        assert_eq!(strip_numbering("(一)予以公开"), "予以公开");
+        assert_eq!(strip_numbering("1.属于国家秘密"), "属于国家秘密");
+        assert_eq!(
+            strip_numbering("四、结转下年度继续办理"),
+            "结转下年度继续办理"
+        );
+        assert_eq!(strip_numbering("规章"), "规章");
+    }
+
+    fn t3(version: TemplateVersion, label: &str) -> Option<&'static str> {
+        let rows = &version.template().applications;
+        let n = normalize(label);
+        let slow = best_match(&n, rows.iter().map(|r| (r, r.keys)));
+        assert_eq!(
+            version.template().application_labels.best(&n),
+            slow,
+            "automaton and plain scoring agree on {label}"
+        );
+        slow.map(|(i, _)| rows[i].row_code)
+    }
+
+    /// The automaton agrees with plain scoring on every key text and every
+    /// pair of them run together (a label that names two rows).
+    #[test]
+    fn label_matcher_agrees_with_plain_scoring_on_all_key_combinations() {
+        for version in [TemplateVersion::V2019, TemplateVersion::V2021] {
+            let t = version.template();
+            let tables: [(Vec<&[Key]>, &LabelMatcher); 2] = [
+                (
+                    t.applications.iter().map(|r| r.keys).collect(),
+                    &t.application_labels,
+                ),
+                (
+                    t.proactive.iter().map(|r| r.keys).collect(),
+                    &t.proactive_labels,
+                ),
+            ];
+            for (rows, matcher) in tables {
+                let texts: Vec<&str> = rows
+                    .iter()
+                    .flat_map(|k| k.iter().map(|k| k.text()))
+                    .collect();
+                for a in &texts {
+                    for b in std::iter::once(&"").chain(&texts) {
+                        let label = format!("{a}{b}");
+                        assert_eq!(
+                            matcher.best(&label),
+                            best_match(&label, rows.iter().map(|k| (k, *k))),
+                            "{label}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn table_three_labels_seen_in_real_reports() {
+        use TemplateVersion::V2021;
+        let cases = [
+            ("一、本年新收政府信息公开申请数量", Some("new_received")),
+            ("三、本年度办理结果 (一) 予以公开", Some("granted")),
+            (
+                "（二）部分公开（区分处理的，只计这一情 形，不",
+                Some("partially_granted"),
+            ),
+            ("2.其他法律行政止公开", Some("denied_prohibited_by_law")),
+            ("3.危及“三安全一稳定”", Some("denied_three_safeties")),
+            (
+                "（四）无法提供   1.本机关不掌握相关政府信息",
+                Some("unable_not_held"),
+            ),
+            (
+                "法提供 2.没有现成信息需要另行制作",
+                Some("unable_needs_creation"),
+            ),
+            ("4.无正当理由大量反复 申请", Some("not_processed_excessive")),
+            ("5.要求行政机关确认或重新出", Some("not_processed_confirm")),
+            (
+                "(六) 其他处理 1. 申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                Some("other_no_correction"),
+            ),
+            ("1、申请人无正当理由逾期不补", Some("other_no_correction")),
+            ("2、申请人逾期未按收费通知要", Some("other_no_fee")),
+            ("3、其他", Some("other_other")),
+            ("（六）其他处理", Some("other_handling")),
+            ("（七）总计", Some("total_handled")),
+            ("四、结转下年度继续办理", Some("carried_forward")),
+            ("（三）不予公开", None),
+            ("三 、本 年 度办 理 结果", None),
+            ("总计", None),
+            ("正、行政机关不再处理其政府信", None),
+        ];
+        for (label, want) in cases {
+            assert_eq!(t3(V2021, label), want, "{label}");
+        }
+    }
+}
