@@ -26,6 +26,10 @@ pub struct Config {
     pub max_bytes: u64,
     /// Show a progress bar (stderr is a terminal and not quiet).
     pub progress: bool,
+    /// Called between the parse and statistics stages to hand memory the
+    /// parse stage freed back to the OS. The binary sets it to a call into
+    /// its allocator (the library holds no unsafe code); `None` does nothing.
+    pub release_memory: Option<fn()>,
 }
 
 fn absolute(p: &Path) -> Result<PathBuf> {
@@ -74,6 +78,7 @@ impl TryFrom<&RunArgs> for Config {
             fail_on_failed: args.fail_on_failed,
             max_bytes: args.max_file_size,
             progress: !args.quiet && std::io::stderr().is_terminal(),
+            release_memory: None,
         })
     }
 }

@@ -217,6 +217,15 @@ pub fn run(config: &Config) -> Result<RunSummary> {
     let rows = sink.finish()?;
     stages.parse = parse_secs;
     stages.write = write_secs + t.elapsed().as_secs_f64();
+    if let Some(release) = config.release_memory {
+        let before = current_rss_bytes().unwrap_or(0);
+        release();
+        debug!(
+            rss_mb_before = before >> 20,
+            rss_mb_after = current_rss_bytes().unwrap_or(0) >> 20,
+            "parse-stage memory released"
+        );
+    }
     info!(
         "parse: {} files in {:.2}s ({} ok, {} partial, {} failed, {} not_a_report, {} duplicate)",
         files.len(),

@@ -46,6 +46,21 @@ extern "C" fn tune_allocator() {
 #[unsafe(link_section = ".init_array.00100")]
 static TUNE_ALLOCATOR: extern "C" fn() = tune_allocator;
 
+/// Hands every page mimalloc holds free back to the OS. Called once the
+/// parse stage is over: the heaps keep freed pages for reuse, and the
+/// statistics stage started with 55–75 MB resident instead of ~32 MB at
+/// 100k reports (98 → 51 MB at 400k). Measured at 100k: the statistics'
+/// peak fell from 173–177 MB to at most 155 MB; at 400k the statistics'
+/// own group-bys set the peak (~255 MB) either way.
+fn release_allocator_memory() {
+    // SAFETY: mi_collect only walks mimalloc's own heaps; it is safe to call
+    // at any time from any thread.
+    #[allow(unsafe_code)]
+    unsafe {
+        libmimalloc_sys::mi_collect(true);
+    }
+}
+
 fn main() -> ExitCode {
     // Polars' streaming Parquet reader prefetches at least 16 row groups per
     // file by default and bounds them by their compressed size; our facts
@@ -65,7 +80,11 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Run(args) => {
             logging::init(args.verbosity());
-            match Config::try_from(&args).and_then(|config| etl::run(&config)) {
+            let config = Config::try_from(&args).map(|mut config| {
+                config.release_memory = Some(release_allocator_memory);
+                config
+            });
+            match config.and_then(|config| etl::run(&config)) {
                 Ok(summary) => summary.exit_code(),
                 Err(err) => {
                     eprintln!("govreports: {err:#}");
