@@ -118,6 +118,8 @@ def main():
     ap.add_argument("--runs", type=int, default=3, help="times to run govreports (median wall time, highest peak RSS)")
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
     a = ap.parse_args()
+    if a.runs < 1:
+        ap.error("--runs must be at least 1")
     a.work.mkdir(parents=True, exist_ok=True)
 
     exe = release_binary()
