@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 use polars::prelude::{
-    Arc, DataType, Engine, Field, HiveOptions, LazyFrame, OptFlags, ParquetCompression,
-    ParquetWriter, PlRefPath, ScanArgsParquet, Schema, StatisticsOptions,
+    Arc, DataFrame, DataType, Engine, Field, HiveOptions, LazyFrame, NULL, OptFlags,
+    ParquetCompression, ParquetWriter, PlRefPath, ScanArgsParquet, Schema, StatisticsOptions, lit,
 };
 use polars::sql::SQLContext;
 use serde::Deserialize;
@@ -51,6 +51,14 @@ pub struct Stat {
     /// A Polars SQL query over `reports`, `active_disclosure`, `applications`,
     /// `reviews_litigation`, `narrative_counts`, `checks`, `diagnostics`.
     pub sql: String,
+    /// Run the query once per `report_year` partition and concatenate the
+    /// results in year order (the unknown year last, where `ORDER BY` puts
+    /// NULL). Exact only for queries whose every group includes
+    /// `report_year` and whose `ORDER BY` starts with it; memory then grows
+    /// with the largest year instead of the whole corpus (a decade of
+    /// reports holds ten years' worth of distinct values).
+    #[serde(default)]
+    pub per_year: bool,
 }
 
 impl Pipeline {
@@ -150,26 +158,114 @@ fn one_line(s: &str) -> String {
 
 /// A lazy scan of one staged table, `report_year` read from the hive path as Int32.
 fn scan(root: &Path, table: Table) -> Result<LazyFrame> {
-    let pattern = root.join(table.name()).join("**").join("*.parquet");
-    let pattern = pattern
-        .to_str()
-        .with_context(|| format!("non-UTF-8 output path {}", root.display()))?;
     let hive_schema = Arc::new(Schema::from_iter([Field::new(
         "report_year".into(),
         DataType::Int32,
     )]));
+    let hive = HiveOptions {
+        enabled: Some(true),
+        hive_start_idx: 0,
+        schema: Some(hive_schema),
+        try_parse_dates: false,
+    };
+    scan_files(&root.join(table.name()).join("**"), table, hive)
+}
+
+/// A lazy scan of one `report_year` partition of a staged table, with
+/// `report_year` added as the Int32 literal the hive path names (a scan
+/// rooted inside the partition directory would not see the key).
+fn scan_year(root: &Path, table: Table, year: Option<i32>) -> Result<LazyFrame> {
+    let dir = root
+        .join(table.name())
+        .join(crate::sink::partition_dir(year));
+    let hive = HiveOptions {
+        enabled: Some(false),
+        ..HiveOptions::default()
+    };
+    let key = match year {
+        Some(y) => lit(y),
+        None => lit(NULL).cast(DataType::Int32),
+    };
+    Ok(scan_files(&dir, table, hive)?.with_column(key.alias("report_year")))
+}
+
+fn scan_files(dir: &Path, table: Table, hive_options: HiveOptions) -> Result<LazyFrame> {
+    let pattern = dir.join("*.parquet");
+    let pattern = pattern
+        .to_str()
+        .with_context(|| format!("non-UTF-8 output path {}", dir.display()))?;
     let args = ScanArgsParquet {
-        hive_options: HiveOptions {
-            enabled: Some(true),
-            hive_start_idx: 0,
-            schema: Some(hive_schema),
-            try_parse_dates: false,
-        },
+        hive_options,
         low_memory: true,
         ..ScanArgsParquet::default()
     };
     LazyFrame::scan_parquet(PlRefPath::new(pattern), args)
         .with_context(|| format!("scanning {}", table.name()))
+}
+
+/// The `report_year` partitions written under `root`, in the order `ORDER
+/// BY report_year` gives: years ascending, the unknown year last.
+fn partitions(root: &Path) -> Result<Vec<Option<i32>>> {
+    let dir = root.join(Table::Reports.name());
+    let mut years = Vec::new();
+    for entry in std::fs::read_dir(&dir).with_context(|| format!("listing {}", dir.display()))? {
+        let name = entry
+            .with_context(|| format!("listing {}", dir.display()))?
+            .file_name();
+        let Some(value) = name.to_str().and_then(|n| n.strip_prefix("report_year=")) else {
+            continue;
+        };
+        years.push(value.parse::<i32>().ok());
+    }
+    // `None < Some(_)`: sort the known years, then put the unknown one last.
+    years.sort_by_key(|y| (y.is_none(), *y));
+    Ok(years)
+}
+
+/// The tables as SQL names over `scan`.
+fn context(mut scan: impl FnMut(Table) -> Result<LazyFrame>) -> Result<SQLContext> {
+    let ctx = SQLContext::new();
+    for table in TABLES {
+        ctx.register(table.name(), scan(table)?);
+    }
+    Ok(ctx)
+}
+
+/// Runs one statistic's query on the streaming engine.
+fn run_query(ctx: &mut SQLContext, sql: &str) -> Result<DataFrame> {
+    let lf = ctx.execute(sql)?;
+    // Polars splits a group-by on the hive key into one group-by per
+    // partition and runs them all at once, each with its own Parquet
+    // prefetch: memory then grows with the number of years and the
+    // size of each. One group-by over the whole scan stays flat.
+    let flags = lf.get_current_optimizations();
+    let lf = lf.with_optimizations(flags & !OptFlags::PARTITION_HIVE);
+    // A query Polars cannot run sometimes panics instead of erring
+    // (e.g. `COUNT(*)` over some plans in 0.55); that is the user's
+    // statistic failing, not the tool crashing.
+    let collected = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        lf.collect_with_engine(Engine::Streaming)
+    }))
+    .map_err(|panic| anyhow::anyhow!("Polars panicked: {}", panic_message(&*panic)))?;
+    Ok(collected?.unwrap_single())
+}
+
+/// Runs a [`Stat::per_year`] statistic on each partition in turn.
+fn run_per_year(root: &Path, years: &[Option<i32>], sql: &str) -> Result<DataFrame> {
+    let mut all: Option<DataFrame> = None;
+    for &year in years {
+        let mut ctx = context(|table| scan_year(root, table, year))?;
+        let part = run_query(&mut ctx, sql)
+            .with_context(|| format!("in {}", crate::sink::partition_dir(year)))?;
+        match all.as_mut() {
+            None => all = Some(part),
+            Some(acc) => {
+                acc.vstack_mut_owned(part)
+                    .with_context(|| format!("appending {}", crate::sink::partition_dir(year)))?;
+            }
+        }
+    }
+    all.context("no partitions")
 }
 
 /// Rows written per statistic.
@@ -181,29 +277,23 @@ pub type StatsWritten = Vec<(String, usize)>;
 /// # Errors
 /// When a query fails (the message names the statistic) or a file cannot be written.
 pub fn compute_stats(root: &Path, pipeline: &Pipeline) -> Result<StatsWritten> {
-    let mut ctx = SQLContext::new();
-    for table in TABLES {
-        ctx.register(table.name(), scan(root, table)?);
-    }
+    let mut ctx = context(|table| scan(root, table))?;
+    let years = if pipeline.stats.iter().any(|s| s.per_year) {
+        partitions(root)?
+    } else {
+        Vec::new()
+    };
     let mut written = Vec::new();
     for stat in &pipeline.stats {
         let what = || format!("statistic {} (pipeline {})", stat.name, pipeline.source);
-        let lf = ctx.execute(&stat.sql).with_context(what)?;
-        // Polars splits a group-by on the hive key into one group-by per
-        // partition and runs them all at once, each with its own Parquet
-        // prefetch: memory then grows with the number of years and the
-        // size of each. One group-by over the whole scan stays flat.
-        let flags = lf.get_current_optimizations();
-        let lf = lf.with_optimizations(flags & !OptFlags::PARTITION_HIVE);
-        // A query Polars cannot run sometimes panics instead of erring
-        // (e.g. `COUNT(*)` over some plans in 0.55); that is the user's
-        // statistic failing, not the tool crashing.
-        let collected = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            lf.collect_with_engine(Engine::Streaming)
-        }))
-        .map_err(|panic| anyhow::anyhow!("Polars panicked: {}", panic_message(&*panic)))
+        // One partition (or none, for an empty corpus) is the whole query.
+        let mut df = if stat.per_year && years.len() > 1 {
+            run_per_year(root, &years, &stat.sql)
+        } else {
+            run_query(&mut ctx, &stat.sql)
+        }
         .with_context(what)?;
-        let mut df = collected.with_context(what)?.unwrap_single();
+        df.rechunk_mut();
         let dir: PathBuf = root.join("stats").join(&stat.name);
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         let path = dir.join(crate::sink::PART_FILE);
@@ -236,6 +326,12 @@ mod tests {
         ] {
             assert!(names.contains(&needed), "{needed} missing from {names:?}");
         }
+        // Every default statistic groups by report_year first, so each runs
+        // one partition at a time (see `per_year`).
+        assert!(p.stats.iter().all(|s| s.per_year));
+        let own =
+            Pipeline::parse("[[stat]]\nname = \"x\"\nsql = \"SELECT 1\"\n", "p.toml").unwrap();
+        assert!(!own.stats[0].per_year, "off unless asked for");
     }
 
     #[test]

@@ -501,3 +501,70 @@ fn generated_corpus_scores_full_precision_with_the_accuracy_harness() {
         "the source-line check did not run:\n{report}"
     );
 }
+
+/// `per_year = true` (set on every default statistic) gives the rows, in the
+/// order, that one query over the whole corpus gives: run the default
+/// pipeline and the same pipeline without `per_year` on a generated corpus
+/// of several years and unknown-year files, and compare every statistic
+/// row by row in DuckDB (sums of doubles to 1e-9 relative: the two plans
+/// may add in different orders).
+#[test]
+fn statistics_computed_per_year_equal_one_query_over_the_corpus() {
+    let dir = tempfile::tempdir().unwrap();
+    let gen_dir = dir.path().join("gen");
+    let status = std::process::Command::new("python3")
+        .arg(repo().join("data/generator/genreports.py"))
+        .args(["--n", "300", "--seed", "7", "-q", "--out"])
+        .arg(&gen_dir)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let corpus = gen_dir.join("corpus");
+    let default = fs::read_to_string(repo().join("pipelines/default.toml")).unwrap();
+    assert!(default.contains("per_year = true"));
+    let whole = dir.path().join("whole.toml");
+    fs::write(&whole, default.replace("per_year = true\n", "")).unwrap();
+
+    let (by_year, at_once) = (dir.path().join("by_year"), dir.path().join("at_once"));
+    for (out, args) in [
+        (&by_year, vec![]),
+        (&at_once, vec!["--pipeline", whole.to_str().unwrap()]),
+    ] {
+        let o = run(&corpus, out, &args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let years = duckdb(&format!(
+        "SELECT count(DISTINCT report_year), count(*) FILTER (report_year IS NULL) FROM {}",
+        table(&by_year, "reports")
+    ));
+    assert!(
+        years[0][0].as_i64().unwrap() > 1 && years[0][1].as_i64().unwrap() > 0,
+        "the corpus should span several years and an unknown one: {years:?}"
+    );
+    let stats = run_json(&by_year)["stats"].as_object().unwrap().clone();
+    assert_eq!(stats.len(), 5, "{stats:?}");
+    for name in stats.keys() {
+        let read = |out: &Path| {
+            duckdb(&format!(
+                "SELECT * FROM read_parquet('{}/stats/{name}/*.parquet')",
+                out.display()
+            ))
+        };
+        let (a, b) = (read(&by_year), read(&at_once));
+        assert!(!a.is_empty(), "{name} is empty");
+        assert_eq!(a.len(), b.len(), "{name}: row counts differ");
+        for (i, (ra, rb)) in a.iter().zip(&b).enumerate() {
+            let same = ra.len() == rb.len()
+                && ra
+                    .iter()
+                    .zip(rb)
+                    .all(|(x, y)| match (x.as_f64(), y.as_f64()) {
+                        (Some(x), Some(y)) if !(x.fract() == 0.0 && y.fract() == 0.0) => {
+                            (x - y).abs() <= 1e-9 * x.abs().max(y.abs())
+                        }
+                        _ => x == y,
+                    });
+            assert!(same, "{name} row {i}: per year {ra:?}, at once {rb:?}");
+        }
+    }
+}
