@@ -12,6 +12,8 @@ warm corpus:
   * `govreports run` (release build, -j = all cores), --runs times (3): wall
     time, files/s, MB/s, seconds per stage (from _run.json) of the median run,
     and peak RSS (wait4 ru_maxrss), the highest of the runs, with the spread;
+  * with --scale K, `govreports run` on K×N reports too, and the ratio of
+    its peak RSS to the N-report runs' (K=4 is the flat-memory target);
   * the straightforward Python implementation `tests/bench/baseline.py`
     (multiprocessing, compiled regexes, pyarrow, polars), in a venv it creates.
 
@@ -108,6 +110,15 @@ def size_of(root):
     return files, total
 
 
+def run_job(exe, root, out, a):
+    """Runs `govreports run` a.runs times: [(wall seconds, peak RSS bytes, _run.json)]."""
+    runs = []
+    for _ in range(a.runs):
+        secs, rss, _ = timed([exe, "run", str(root), "--out", str(out), "-q", "-j", str(a.jobs)], cwd=REPO)
+        runs.append((secs, rss, json.loads((out / "_run.json").read_text())))
+    return runs
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=100_000, help="reports to generate")
@@ -116,10 +127,14 @@ def main():
     ap.add_argument("--jobs", type=int, default=os.cpu_count())
     ap.add_argument("--skip-python", action="store_true", help="do not run the Python baseline")
     ap.add_argument("--runs", type=int, default=3, help="times to run govreports (median wall time, highest peak RSS)")
+    ap.add_argument("--scale", type=int, default=0, metavar="K",
+                    help="also run on K×N reports and compare peak RSS (the flat-memory target: K=4)")
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
     a = ap.parse_args()
     if a.runs < 1:
         ap.error("--runs must be at least 1")
+    if a.scale == 1 or a.scale < 0:
+        ap.error("--scale must be at least 2 (or 0: off)")
     a.work.mkdir(parents=True, exist_ok=True)
 
     exe = release_binary()
@@ -136,11 +151,7 @@ def main():
     # so the job runs several times: time figures come from the run with the
     # median wall time, the peak RSS is the highest of all runs (a peak is what
     # a machine must have), and the spread of both is printed.
-    out = a.work / f"out-{a.n}"
-    runs = []
-    for _ in range(a.runs):
-        secs, rss, _ = timed([exe, "run", str(root), "--out", str(out), "-q", "-j", str(a.jobs)], cwd=REPO)
-        runs.append((secs, rss, json.loads((out / "_run.json").read_text())))
+    runs = run_job(exe, root, a.work / f"out-{a.n}", a)
     by_wall = sorted(runs, key=lambda r: r[0])
     secs, _, run = by_wall[len(by_wall) // 2]
     rss = max(r[1] for r in runs)
@@ -174,6 +185,19 @@ def main():
         res["python"] = {"wall_seconds": round(psecs, 2), "files_per_second": round(files / psecs), "peak_rss_mb_parent": round(prss / 1e6, 1)}
         res["speedup_vs_python"] = round(psecs / secs, 1)
 
+    if a.scale:
+        big = a.n * a.scale
+        big_runs = run_job(exe, corpus(a.work, big, a.seed), a.work / f"out-{big}", a)
+        peaks = [r[1] for r in runs]
+        big_peaks = [r[1] for r in big_runs]
+        res["scaled"] = {
+            "files": big,
+            "wall_seconds_each": [round(r[0], 2) for r in big_runs],
+            "peak_rss_mb_each": [round(r / 1e6, 1) for r in big_peaks],
+            "highest_vs_highest": round(max(big_peaks) / max(peaks), 3),
+            "lowest_vs_lowest": round(min(big_peaks) / min(peaks), 3),
+        }
+
     g = res["govreports"]
     print(f"corpus            {files} files, {mb:.0f} MB ({root})")
     print(f"govreports run    {g['wall_seconds']} s wall, {g['files_per_second']} files/s, {g['mb_per_second']} MB/s, peak RSS {g['peak_rss_mb']} MB")
@@ -184,6 +208,11 @@ def main():
     if "python" in res:
         print(f"python baseline   {res['python']['wall_seconds']} s wall, {res['python']['files_per_second']} files/s → govreports is {res['speedup_vs_python']}× faster (target ≥ 30×)")
     print(f"peak RSS          {g['peak_rss_mb']} MB, highest of {g['runs']} runs (target ≤ 300 MB at 100k, flat ±10% at 400k)")
+    if "scaled" in res:
+        sc = res["scaled"]
+        print(f"peak RSS at {a.scale}×    {sc['files']} files: {' / '.join(map(str, sc['peak_rss_mb_each']))} MB "
+              f"(wall {' / '.join(map(str, sc['wall_seconds_each']))} s) → highest {sc['highest_vs_highest']}× "
+              f"and lowest {sc['lowest_vs_lowest']}× the {a.n}-file runs' (target: within 0.9–1.1×)")
     if a.json:
         a.json.write_text(json.dumps(res, indent=2, ensure_ascii=False))
 
