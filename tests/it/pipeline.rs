@@ -464,20 +464,34 @@ fn a_statistic_added_in_sql_without_recompiling() {
     );
 }
 
+/// Generates `n` reports with the project's generator under `dir/gen`
+/// (`corpus/` and `truth.jsonl`); returns `dir/gen`.
+fn generated_corpus(dir: &Path, n: usize, seed: u64) -> std::path::PathBuf {
+    let gen_dir = dir.join("gen");
+    let status = std::process::Command::new("python3")
+        .arg(repo().join("data/generator/genreports.py"))
+        .args([
+            "--n",
+            &n.to_string(),
+            "--seed",
+            &seed.to_string(),
+            "-q",
+            "--out",
+        ])
+        .arg(&gen_dir)
+        .status()
+        .unwrap();
+    assert!(status.success(), "generator failed");
+    gen_dir
+}
+
 /// The generator and the accuracy harness, end to end: every value output on
 /// a generated corpus of all layouts is right, recall stays ≥ 99.5%, and
 /// every narrative count's source line holds its number.
 #[test]
 fn generated_corpus_scores_full_precision_with_the_accuracy_harness() {
     let dir = tempfile::tempdir().unwrap();
-    let gen_dir = dir.path().join("gen");
-    let status = std::process::Command::new("python3")
-        .arg(repo().join("data/generator/genreports.py"))
-        .args(["--n", "400", "--seed", "20261123", "-q", "--out"])
-        .arg(&gen_dir)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let gen_dir = generated_corpus(dir.path(), 400, 20_261_123);
     let out = dir.path().join("out");
     let o = run(&gen_dir.join("corpus"), &out, &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -511,15 +525,7 @@ fn generated_corpus_scores_full_precision_with_the_accuracy_harness() {
 #[test]
 fn statistics_computed_per_year_equal_one_query_over_the_corpus() {
     let dir = tempfile::tempdir().unwrap();
-    let gen_dir = dir.path().join("gen");
-    let status = std::process::Command::new("python3")
-        .arg(repo().join("data/generator/genreports.py"))
-        .args(["--n", "300", "--seed", "7", "-q", "--out"])
-        .arg(&gen_dir)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let corpus = gen_dir.join("corpus");
+    let corpus = generated_corpus(dir.path(), 300, 7).join("corpus");
     let default = fs::read_to_string(repo().join("pipelines/default.toml")).unwrap();
     assert!(default.contains("per_year = true"));
     let whole = dir.path().join("whole.toml");
