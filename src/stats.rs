@@ -212,10 +212,16 @@ fn partitions(root: &Path) -> Result<Vec<Option<i32>>> {
         let name = entry
             .with_context(|| format!("listing {}", dir.display()))?
             .file_name();
-        let Some(value) = name.to_str().and_then(|n| n.strip_prefix("report_year=")) else {
+        let Some(name) = name.to_str() else { continue };
+        let Some(value) = name.strip_prefix("report_year=") else {
             continue;
         };
-        years.push(value.parse::<i32>().ok());
+        // Only names `partition_dir` writes: a stray `report_year=x` would
+        // otherwise read as the unknown year a second time.
+        let year = value.parse::<i32>().ok();
+        if crate::sink::partition_dir(year) == name {
+            years.push(year);
+        }
     }
     // `None < Some(_)`: sort the known years, then put the unknown one last.
     years.sort_by_key(|y| (y.is_none(), *y));
