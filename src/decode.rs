@@ -132,7 +132,13 @@ pub fn decode(bytes: &[u8]) -> Result<Text, FileError> {
             if looks_binary(body) {
                 return Err(FileError::Binary("contains NUL or control bytes"));
             }
-            match std::str::from_utf8(body) {
+            // simdutf8 checks CJK text ~10x faster than std (which walks it
+            // char by char); std is asked only for where an invalid file breaks.
+            let utf8 = match simdutf8::basic::from_utf8(body) {
+                Ok(s) => Ok(s),
+                Err(_) => std::str::from_utf8(body),
+            };
+            match utf8 {
                 Ok(s) => (s.to_owned(), "utf-8", false),
                 // A file cut inside its last character (a truncated download):
                 // UTF-8 up to the cut; the parser reports what is missing.
@@ -313,41 +319,37 @@ fn looks_binary(bytes: &[u8]) -> bool {
     if memchr::memchr(0, sample).is_some() {
         return true;
     }
-    let controls = sample
+    // A branch-free sum the compiler vectorises: this runs over every file.
+    let controls: usize = sample
         .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
-        .count();
+        .map(|&b| usize::from(b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)))
+        .sum();
     controls * 100 > sample.len()
 }
 
+/// CRLF and lone CR → LF. Slices are cut only at `\r` (ASCII: in UTF-8 no
+/// byte of a multi-byte character is below 0x80), and whole runs between
+/// them are copied, so the text is neither walked byte by byte nor checked
+/// for UTF-8 again.
 fn normalize_newlines(s: &str) -> String {
-    normalize_newlines_owned(s.to_owned())
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = memchr::memchr(b'\r', rest.as_bytes()) {
+        out.push_str(&rest[..i]);
+        out.push('\n');
+        rest = &rest[i + 1..];
+        rest = rest.strip_prefix('\n').unwrap_or(rest);
+    }
+    out.push_str(rest);
+    out
 }
 
-/// CRLF and lone CR → LF. `\r` is ASCII, so this works on bytes: in UTF-8
-/// no byte of a multi-byte character is below 0x80.
+/// [`normalize_newlines`] without a copy when there is no `\r`.
 fn normalize_newlines_owned(s: String) -> String {
-    let Some(first) = memchr::memchr(b'\r', s.as_bytes()) else {
+    if memchr::memchr(b'\r', s.as_bytes()).is_none() {
         return s;
-    };
-    let mut bytes = s.into_bytes();
-    let mut w = first;
-    let mut r = first;
-    while r < bytes.len() {
-        let b = bytes[r];
-        r += 1;
-        if b == b'\r' {
-            bytes[w] = b'\n';
-            if bytes.get(r) == Some(&b'\n') {
-                r += 1;
-            }
-        } else {
-            bytes[w] = b;
-        }
-        w += 1;
     }
-    bytes.truncate(w);
-    String::from_utf8(bytes).expect("replacing ASCII bytes keeps UTF-8 valid")
+    normalize_newlines(&s)
 }
 
 /// Lowercase hex of the first 128 bits of the BLAKE3 hash of the bytes: the
@@ -446,6 +448,36 @@ mod tests {
         assert_eq!(t.line_of(0), 1);
         assert_eq!(t.line_of(2), 2);
         assert_eq!(t.line_of(t.as_str().len() - 1), 4);
+    }
+
+    #[test]
+    fn crlf_and_lone_cr_become_lf_and_nothing_else_changes() {
+        let cases = [
+            ("一\r\n二\r\n", "一\n二\n"),
+            ("一\r二\r\r\n三\r", "一\n二\n\n三\n"),
+            ("\r\n\r\n", "\n\n"),
+            ("\n\r", "\n\n"),
+            ("no carriage return 无", "no carriage return 无"),
+            ("", ""),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(normalize_newlines(input), expected, "{input:?}");
+            assert_eq!(normalize_newlines_owned(input.to_owned()), expected);
+        }
+        // Through decode: the line index is built on the normalised text.
+        let t = decode("信息公开\r\n表二\r\n".as_bytes()).expect("utf-8");
+        assert_eq!(t.line_count(), 2);
+        assert_eq!(t.line(1), "表二");
+    }
+
+    #[test]
+    fn control_bytes_above_one_percent_mean_binary() {
+        let mut bytes = "年度报告".repeat(20).into_bytes();
+        assert!(!looks_binary(&bytes));
+        bytes.extend([0x01, 0x02, 0x03, 0x1f, 0x1b, 0x07]);
+        assert!(looks_binary(&bytes), "{} bytes, 6 controls", bytes.len());
+        assert!(!looks_binary(b"a\tb\nc\r\x0cd"));
+        assert!(looks_binary(b"text\0more"));
     }
 
     #[test]

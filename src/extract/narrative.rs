@@ -226,16 +226,70 @@ fn ends_sentence(c: char) -> bool {
     matches!(c, '。' | ';' | '!' | '?' | '；')
 }
 
+/// True when `text` holds a char that normalises to an ASCII digit (`0`–`9`
+/// or a full-width `０`–`９`, U+FF10–FF19 = EF BC 90–99): only then can a
+/// paragraph hold a count. Checked on bytes, without decoding chars.
+fn may_hold_digit(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().enumerate().any(|(i, &x)| {
+        x.is_ascii_digit()
+            || (x == 0xBC
+                && i > 0
+                && b[i - 1] == 0xEF
+                && b.get(i + 1).is_some_and(|n| (0x90..=0x99).contains(n)))
+    })
+}
+
+/// The paragraph being read. Its rows are only remembered until one of
+/// them may hold a digit: most prose (headings, descriptions) holds no
+/// count, and normalising it char by char into [`Prose`] was a tenth of
+/// the parse. Once a digit shows up, the rows so far are pushed in order,
+/// so `Prose` ends up exactly as if every row had been pushed at once.
+struct Paragraph {
+    /// Rows not yet pushed into the prose stream (none once it is started).
+    deferred: Vec<usize>,
+    /// Bytes of cell text in the paragraph: never less than its normalised
+    /// length (folding never lengthens a char), so while it stays within
+    /// the split size, the split cannot have happened yet.
+    text_bytes: usize,
+    /// The paragraph's last non-blank char, folded.
+    last: Option<char>,
+}
+
+impl Paragraph {
+    fn is_empty(&self) -> bool {
+        self.last.is_none()
+    }
+
+    fn end(&mut self, prose: &mut Prose, out: &mut Vec<Counted>) {
+        flush(prose, out);
+        self.deferred.clear();
+        self.text_bytes = 0;
+        self.last = None;
+    }
+}
+
+fn push_row(prose: &mut Prose, row: &RawRow<'_>) {
+    for c in &row.cells {
+        prose.push_text(&c.text, row.line);
+    }
+}
+
 /// Extracts prose counts from every row outside `tables`.
 #[must_use]
 pub fn extract_narrative(rows: &[RawRow<'_>], tables: &[Range<usize>]) -> Vec<Counted> {
     let mut out = Vec::new();
     let mut prose = Prose::new();
+    let mut para = Paragraph {
+        deferred: Vec::new(),
+        text_bytes: 0,
+        last: None,
+    };
     let mut last_line = 0u32;
     let mut row_head = String::new();
     for (i, row) in rows.iter().enumerate() {
         if tables.iter().any(|r| r.contains(&i)) || row.kind == RowKind::BlankCell {
-            flush(&mut prose, &mut out);
+            para.end(&mut prose, &mut out);
             continue;
         }
         // Only the first chars decide (empty row? heading?): fold just those.
@@ -251,22 +305,39 @@ pub fn extract_narrative(rows: &[RawRow<'_>], tables: &[Range<usize>]) -> Vec<Co
         if row_head.is_empty() {
             continue;
         }
-        let joins = !prose.norm.is_empty()
+        let joins = !para.is_empty()
             && row.line == last_line + 1
-            && !prose.norm.ends_with(ends_sentence)
+            && !para.last.is_some_and(ends_sentence)
             && !starts_heading(&row_head);
         if !joins {
-            flush(&mut prose, &mut out);
+            para.end(&mut prose, &mut out);
         }
-        for c in &row.cells {
-            prose.push_text(&c.text, row.line);
+        para.text_bytes += row.cells.iter().map(|c| c.text.len()).sum::<usize>();
+        para.last = row
+            .cells
+            .iter()
+            .rev()
+            .find_map(|c| c.text.chars().rev().find(|c| !is_space(*c)))
+            .map(fold_char);
+        if prose.norm.is_empty() {
+            para.deferred.push(i);
+            if para.text_bytes > MAX_SENTENCE * 8
+                || row.cells.iter().any(|c| may_hold_digit(&c.text))
+            {
+                for &j in &para.deferred {
+                    push_row(&mut prose, &rows[j]);
+                }
+                para.deferred.clear();
+            }
+        } else {
+            push_row(&mut prose, row);
         }
         last_line = row.line;
         if prose.norm.len() > MAX_SENTENCE * 8 {
-            flush(&mut prose, &mut out);
+            para.end(&mut prose, &mut out);
         }
     }
-    flush(&mut prose, &mut out);
+    para.end(&mut prose, &mut out);
     out
 }
 
