@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int32Builder, Int64Builder,
-    StringBuilder,
+    ArrayRef, BooleanArray, Date32Builder, Float64Array, Int32Array, Int32Builder, Int64Array,
+    Int64Builder, StringBuilder,
 };
 use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatch;
@@ -112,185 +112,145 @@ fn build_reports(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
     finish(Table::Reports, columns)
 }
 
-fn build_active(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
-    let n: usize = reports.iter().map(|r| r.active.len()).sum();
-    let (mut doc, mut line, mut article, mut item, mut metric) = (
-        StringBuilder::with_capacity(n, n * 32),
-        Int32Builder::with_capacity(n),
-        StringBuilder::new(),
-        StringBuilder::new(),
-        StringBuilder::new(),
-    );
-    let (mut value, mut unit, mut rawb) = (
-        Float64Builder::with_capacity(n),
-        StringBuilder::new(),
-        StringBuilder::new(),
-    );
-    for r in reports {
-        for f in &r.active {
-            doc.append_value(&r.doc_id);
-            line.append_value(f.source_line as i32);
-            article.append_value(f.article);
-            item.append_value(f.item_code);
-            metric.append_value(f.metric_code);
-            value.append_option(f.value);
-            unit.append_option(f.unit);
-            rawb.append_option(raw(r, f.raw));
-        }
+/// A string column sized exactly: its bytes are counted first, so the
+/// builder never grows (and copies) its buffer as a chunk's rows go in.
+fn strings<'a, T>(rows: &[T], value: impl Fn(&T) -> Option<&'a str>) -> ArrayRef {
+    let bytes = rows.iter().map(|r| value(r).map_or(0, str::len)).sum();
+    let mut b = StringBuilder::with_capacity(rows.len(), bytes);
+    for r in rows {
+        b.append_option(value(r));
     }
+    Arc::new(b.finish())
+}
+
+/// The doc_id of every row: the same 32 bytes repeated per fact.
+fn doc_ids<F>(rows: &[(&Report, F)]) -> ArrayRef {
+    strings(rows, |(r, _)| Some(r.doc_id.as_str()))
+}
+
+fn int32s<T>(rows: &[T], value: impl Fn(&T) -> Option<i32>) -> ArrayRef {
+    Arc::new(rows.iter().map(value).collect::<Int32Array>())
+}
+
+fn int64s<T>(rows: &[T], value: impl Fn(&T) -> Option<i64>) -> ArrayRef {
+    Arc::new(rows.iter().map(value).collect::<Int64Array>())
+}
+
+fn float64s<T>(rows: &[T], value: impl Fn(&T) -> Option<f64>) -> ArrayRef {
+    Arc::new(rows.iter().map(value).collect::<Float64Array>())
+}
+
+fn bools<T>(rows: &[T], value: impl Fn(&T) -> bool) -> ArrayRef {
+    Arc::new(
+        rows.iter()
+            .map(|r| Some(value(r)))
+            .collect::<BooleanArray>(),
+    )
+}
+
+/// Every fact of one kind in the chunk, with the report it belongs to:
+/// the tables are then filled column by column.
+fn facts<'a, F>(
+    reports: &[&'a Report],
+    of: impl Fn(&'a Report) -> &'a [F],
+) -> Vec<(&'a Report, &'a F)> {
+    let mut rows = Vec::with_capacity(reports.iter().map(|r| of(r).len()).sum());
+    for &r in reports {
+        rows.extend(of(r).iter().map(|f| (r, f)));
+    }
+    rows
+}
+
+fn build_active(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
+    let rows = facts(reports, |r| &r.active);
     finish(
         Table::ActiveDisclosure,
         vec![
-            Arc::new(doc.finish()),
-            Arc::new(line.finish()),
-            Arc::new(article.finish()),
-            Arc::new(item.finish()),
-            Arc::new(metric.finish()),
-            Arc::new(value.finish()),
-            Arc::new(unit.finish()),
-            Arc::new(rawb.finish()),
+            doc_ids(&rows),
+            int32s(&rows, |(_, f)| Some(f.source_line as i32)),
+            strings(&rows, |(_, f)| Some(f.article)),
+            strings(&rows, |(_, f)| Some(f.item_code)),
+            strings(&rows, |(_, f)| Some(f.metric_code)),
+            float64s(&rows, |(_, f)| f.value),
+            strings(&rows, |(_, f)| f.unit),
+            strings(&rows, |(r, f)| raw(r, f.raw)),
         ],
     )
 }
 
-/// Table 三 and 四 share a shape: two codes, a count and the raw cell.
-fn build_counts<F>(table: Table, reports: &[&Report], rows: F) -> Result<RecordBatch, ArrowError>
-where
-    F: Fn(&Report) -> Vec<(&'static str, &'static str, Option<i64>, Option<Span>, u32)>,
-{
-    let (mut doc, mut line, mut a, mut b, mut count, mut rawb) = (
-        StringBuilder::new(),
-        Int32Builder::new(),
-        StringBuilder::new(),
-        StringBuilder::new(),
-        Int64Builder::new(),
-        StringBuilder::new(),
-    );
-    for r in reports {
-        for (code_a, code_b, c, span, l) in rows(r) {
-            doc.append_value(&r.doc_id);
-            line.append_value(l as i32);
-            a.append_value(code_a);
-            b.append_value(code_b);
-            count.append_option(c);
-            rawb.append_option(raw(r, span));
-        }
-    }
+fn build_applications(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
+    let rows = facts(reports, |r| &r.applications);
     finish(
-        table,
+        Table::Applications,
         vec![
-            Arc::new(doc.finish()),
-            Arc::new(line.finish()),
-            Arc::new(a.finish()),
-            Arc::new(b.finish()),
-            Arc::new(count.finish()),
-            Arc::new(rawb.finish()),
+            doc_ids(&rows),
+            int32s(&rows, |(_, f)| Some(f.source_line as i32)),
+            strings(&rows, |(_, f)| Some(f.row_code)),
+            strings(&rows, |(_, f)| Some(f.applicant)),
+            int64s(&rows, |(_, f)| f.count),
+            strings(&rows, |(r, f)| raw(r, f.raw)),
+        ],
+    )
+}
+
+fn build_reviews(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
+    let rows = facts(reports, |r| &r.reviews);
+    finish(
+        Table::ReviewsLitigation,
+        vec![
+            doc_ids(&rows),
+            int32s(&rows, |(_, f)| Some(f.source_line as i32)),
+            strings(&rows, |(_, f)| Some(f.proceeding)),
+            strings(&rows, |(_, f)| Some(f.outcome)),
+            int64s(&rows, |(_, f)| f.count),
+            strings(&rows, |(r, f)| raw(r, f.raw)),
         ],
     )
 }
 
 fn build_narrative(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
-    let (mut doc, mut line, mut subject, mut category, mut channel) = (
-        StringBuilder::new(),
-        Int32Builder::new(),
-        StringBuilder::new(),
-        StringBuilder::new(),
-        StringBuilder::new(),
-    );
-    let (mut total, mut count, mut approx, mut sentence) = (
-        BooleanBuilder::new(),
-        Int64Builder::new(),
-        BooleanBuilder::new(),
-        StringBuilder::new(),
-    );
-    for r in reports {
-        for f in &r.narrative {
-            doc.append_value(&r.doc_id);
-            line.append_value(f.source_line as i32);
-            subject.append_value(&f.subject);
-            category.append_option(f.category.as_deref());
-            channel.append_option(f.channel);
-            total.append_value(f.is_total);
-            count.append_value(f.count);
-            approx.append_value(f.approximate);
-            sentence.append_value(&f.sentence);
-        }
-    }
+    let rows = facts(reports, |r| &r.narrative);
     finish(
         Table::NarrativeCounts,
         vec![
-            Arc::new(doc.finish()),
-            Arc::new(line.finish()),
-            Arc::new(subject.finish()),
-            Arc::new(category.finish()),
-            Arc::new(channel.finish()),
-            Arc::new(total.finish()),
-            Arc::new(count.finish()),
-            Arc::new(approx.finish()),
-            Arc::new(sentence.finish()),
+            doc_ids(&rows),
+            int32s(&rows, |(_, f)| Some(f.source_line as i32)),
+            strings(&rows, |(_, f)| Some(f.subject.as_str())),
+            strings(&rows, |(_, f)| f.category.as_deref()),
+            strings(&rows, |(_, f)| f.channel),
+            bools(&rows, |(_, f)| f.is_total),
+            int64s(&rows, |(_, f)| Some(f.count)),
+            bools(&rows, |(_, f)| f.approximate),
+            strings(&rows, |(_, f)| Some(f.sentence.as_str())),
         ],
     )
 }
 
 fn build_checks(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
-    let (mut doc, mut code, mut scope) = (
-        StringBuilder::new(),
-        StringBuilder::new(),
-        StringBuilder::new(),
-    );
-    let (mut expected, mut actual, mut passed) = (
-        Float64Builder::new(),
-        Float64Builder::new(),
-        BooleanBuilder::new(),
-    );
-    for r in reports {
-        for c in &r.checks {
-            doc.append_value(&r.doc_id);
-            code.append_value(c.check_code);
-            scope.append_value(&c.scope);
-            expected.append_value(c.expected);
-            actual.append_value(c.actual);
-            passed.append_value(c.passed);
-        }
-    }
+    let rows = facts(reports, |r| &r.checks);
     finish(
         Table::Checks,
         vec![
-            Arc::new(doc.finish()),
-            Arc::new(code.finish()),
-            Arc::new(scope.finish()),
-            Arc::new(expected.finish()),
-            Arc::new(actual.finish()),
-            Arc::new(passed.finish()),
+            doc_ids(&rows),
+            strings(&rows, |(_, c)| Some(c.check_code)),
+            strings(&rows, |(_, c)| Some(&*c.scope)),
+            float64s(&rows, |(_, c)| Some(c.expected)),
+            float64s(&rows, |(_, c)| Some(c.actual)),
+            bools(&rows, |(_, c)| c.passed),
         ],
     )
 }
 
 fn build_diagnostics(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
-    let (mut doc, mut line, mut severity, mut code, mut message) = (
-        StringBuilder::new(),
-        Int32Builder::new(),
-        StringBuilder::new(),
-        StringBuilder::new(),
-        StringBuilder::new(),
-    );
-    for r in reports {
-        for d in &r.diagnostics {
-            doc.append_value(&r.doc_id);
-            line.append_option(d.line.map(|l| l as i32));
-            severity.append_value(d.severity.code());
-            code.append_value(d.code.code());
-            message.append_value(&d.message);
-        }
-    }
+    let rows = facts(reports, |r| &r.diagnostics);
     finish(
         Table::Diagnostics,
         vec![
-            Arc::new(doc.finish()),
-            Arc::new(line.finish()),
-            Arc::new(severity.finish()),
-            Arc::new(code.finish()),
-            Arc::new(message.finish()),
+            doc_ids(&rows),
+            int32s(&rows, |(_, d)| d.line.map(|l| l as i32)),
+            strings(&rows, |(_, d)| Some(d.severity.code())),
+            strings(&rows, |(_, d)| Some(d.code.code())),
+            strings(&rows, |(_, d)| Some(d.message.as_str())),
         ],
     )
 }
@@ -305,18 +265,8 @@ pub fn build_batches(reports: &[&Report]) -> Result<Vec<(Table, RecordBatch)>, A
         let batch = match table {
             Table::Reports => build_reports(reports)?,
             Table::ActiveDisclosure => build_active(reports)?,
-            Table::Applications => build_counts(table, reports, |r| {
-                r.applications
-                    .iter()
-                    .map(|f| (f.row_code, f.applicant, f.count, f.raw, f.source_line))
-                    .collect()
-            })?,
-            Table::ReviewsLitigation => build_counts(table, reports, |r| {
-                r.reviews
-                    .iter()
-                    .map(|f| (f.proceeding, f.outcome, f.count, f.raw, f.source_line))
-                    .collect()
-            })?,
+            Table::Applications => build_applications(reports)?,
+            Table::ReviewsLitigation => build_reviews(reports)?,
             Table::NarrativeCounts => build_narrative(reports)?,
             Table::Checks => build_checks(reports)?,
             Table::Diagnostics => build_diagnostics(reports)?,
