@@ -23,7 +23,12 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// 10 ms (×10 for arenas) before returning them, so what the parse stage
 /// freed was still resident when the statistics stage allocated: ~400 MB
 /// peak at 100k reports. Committing on demand and returning freed pages
-/// after 1 ms gives ~250 MB at the same speed (`tests/bench/bench.py`).
+/// after 1 ms gave ~250 MB at the same speed (`tests/bench/bench.py`), but
+/// the parse stage's peak then depended on thread timing: the same binary
+/// ended at 145–167 MB or at 205–251 MB at 100k (the faster runs higher),
+/// and 251–292 MB at 400k. Returning pages as soon as they are free makes
+/// it steady (164–166 MB in four 100k runs, 180 MB for the parse stage at
+/// 400k) for some more system time (~2–4 s per 100k reports).
 ///
 /// The commit mode is fixed when mimalloc creates its first arena, in its
 /// own start-up constructor (priority 101), before `main`; so this runs as
@@ -36,7 +41,7 @@ extern "C" fn tune_allocator() {
     #[allow(unsafe_code)]
     unsafe {
         libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0);
-        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 1);
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0);
     }
 }
 

@@ -178,32 +178,29 @@ fn build_active(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
     )
 }
 
-fn build_applications(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
-    let rows = facts(reports, |r| &r.applications);
-    finish(
-        Table::Applications,
-        vec![
-            doc_ids(&rows),
-            int32s(&rows, |(_, f)| Some(f.source_line as i32)),
-            strings(&rows, |(_, f)| Some(f.row_code)),
-            strings(&rows, |(_, f)| Some(f.applicant)),
-            int64s(&rows, |(_, f)| f.count),
-            strings(&rows, |(r, f)| raw(r, f.raw)),
-        ],
-    )
+/// What tables 三 and 四 share: two codes, a count and the raw cell.
+#[derive(Clone, Copy)]
+struct CountRow {
+    codes: (&'static str, &'static str),
+    count: Option<i64>,
+    raw: Option<Span>,
+    line: u32,
 }
 
-fn build_reviews(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
-    let rows = facts(reports, |r| &r.reviews);
+fn build_counts<F>(
+    table: Table,
+    rows: &[(&Report, &F)],
+    view: impl Fn(&F) -> CountRow,
+) -> Result<RecordBatch, ArrowError> {
     finish(
-        Table::ReviewsLitigation,
+        table,
         vec![
-            doc_ids(&rows),
-            int32s(&rows, |(_, f)| Some(f.source_line as i32)),
-            strings(&rows, |(_, f)| Some(f.proceeding)),
-            strings(&rows, |(_, f)| Some(f.outcome)),
-            int64s(&rows, |(_, f)| f.count),
-            strings(&rows, |(r, f)| raw(r, f.raw)),
+            doc_ids(rows),
+            int32s(rows, |(_, f)| Some(view(f).line as i32)),
+            strings(rows, |(_, f)| Some(view(f).codes.0)),
+            strings(rows, |(_, f)| Some(view(f).codes.1)),
+            int64s(rows, |(_, f)| view(f).count),
+            strings(rows, |(r, f)| raw(r, view(f).raw)),
         ],
     )
 }
@@ -265,8 +262,22 @@ pub fn build_batches(reports: &[&Report]) -> Result<Vec<(Table, RecordBatch)>, A
         let batch = match table {
             Table::Reports => build_reports(reports)?,
             Table::ActiveDisclosure => build_active(reports)?,
-            Table::Applications => build_applications(reports)?,
-            Table::ReviewsLitigation => build_reviews(reports)?,
+            Table::Applications => {
+                build_counts(table, &facts(reports, |r| &r.applications), |f| CountRow {
+                    codes: (f.row_code, f.applicant),
+                    count: f.count,
+                    raw: f.raw,
+                    line: f.source_line,
+                })?
+            }
+            Table::ReviewsLitigation => {
+                build_counts(table, &facts(reports, |r| &r.reviews), |f| CountRow {
+                    codes: (f.proceeding, f.outcome),
+                    count: f.count,
+                    raw: f.raw,
+                    line: f.source_line,
+                })?
+            }
             Table::NarrativeCounts => build_narrative(reports)?,
             Table::Checks => build_checks(reports)?,
             Table::Diagnostics => build_diagnostics(reports)?,
