@@ -27,22 +27,36 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// the parse stage's peak then depended on thread timing: the same binary
 /// ended at 145–167 MB or at 205–251 MB at 100k (the faster runs higher),
 /// and 251–292 MB at 400k. Returning pages as soon as they are free makes
-/// it steady (164–166 MB in four 100k runs, 180 MB for the parse stage at
-/// 400k) for some more system time (~2–4 s per 100k reports).
+/// it steady (163–167 MB in seven 100k runs, 180 MB for the parse stage at
+/// 400k) for more system time: ~9% more wall time at 100k (bench.py
+/// medians 25.2 → 27.5 s). Who prefers that time back exports
+/// `MIMALLOC_PURGE_DELAY=1` (or any value): the delay is then left to
+/// mimalloc, which reads the variable itself.
 ///
 /// The commit mode is fixed when mimalloc creates its first arena, in its
 /// own start-up constructor (priority 101), before `main`; so this runs as
 /// an ELF constructor of priority 100, just before it, and allocates
 /// nothing. (Options set here are marked initialised, so mimalloc does not
-/// read `MIMALLOC_ARENA_EAGER_COMMIT`/`MIMALLOC_PURGE_DELAY` after it.)
+/// read `MIMALLOC_ARENA_EAGER_COMMIT` after it.)
 extern "C" fn tune_allocator() {
     // SAFETY: mi_option_set only stores an integer in mimalloc's static
     // option table and allocates nothing; any value is valid for these two.
+    // getenv reads the environment the loader set up before constructors
+    // run, with a NUL-terminated name, and allocates nothing.
     #[allow(unsafe_code)]
     unsafe {
         libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0);
-        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0);
+        if getenv(c"MIMALLOC_PURGE_DELAY".as_ptr()).is_null() {
+            libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0);
+        }
     }
+}
+
+#[allow(unsafe_code)]
+unsafe extern "C" {
+    /// libc's `getenv`: `std::env` allocates, which before mimalloc's own
+    /// start-up would fix its options too early.
+    fn getenv(name: *const std::ffi::c_char) -> *mut std::ffi::c_char;
 }
 
 #[cfg(target_os = "linux")]
