@@ -139,7 +139,8 @@ pub fn decode(bytes: &[u8]) -> Result<Text, FileError> {
                 Err(_) => std::str::from_utf8(body),
             };
             match utf8 {
-                Ok(s) => (s.to_owned(), "utf-8", false),
+                // One copy, CR/LF already normalised.
+                Ok(s) => (normalize_newlines(s), "utf-8", false),
                 // A file cut inside its last character (a truncated download):
                 // UTF-8 up to the cut; the parser reports what is missing.
                 Err(e)

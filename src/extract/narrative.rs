@@ -242,8 +242,8 @@ fn may_hold_digit(text: &str) -> bool {
 
 /// The paragraph being read. Its rows are only remembered until one of
 /// them may hold a digit: most prose (headings, descriptions) holds no
-/// count, and normalising it char by char into [`Prose`] was a tenth of
-/// the parse. Once a digit shows up, the rows so far are pushed in order,
+/// count, and normalising it char by char into [`Prose`] is wasted on it
+/// (measured: −9% instructions for the narrative reader). Once a digit shows up, the rows so far are pushed in order,
 /// so `Prose` ends up exactly as if every row had been pushed at once.
 struct Paragraph {
     /// Rows not yet pushed into the prose stream (none once it is started).
