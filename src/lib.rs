@@ -22,6 +22,7 @@ pub mod cli;
 pub mod config;
 pub mod corpus;
 pub mod decode;
+pub mod dedup;
 pub mod diagnostics;
 pub mod error;
 pub mod etl;

@@ -25,11 +25,10 @@ pub fn parse_file(path: &Path, source_path: &str, max_bytes: u64) -> Report {
     };
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     if size > max_bytes {
-        let mut hasher = blake3::Hasher::new();
-        if let Err(e) = hasher.update_reader(&mut file) {
-            return unreadable(e);
-        }
-        let id = hasher.finalize().to_hex()[..32].to_owned();
+        let id = match stream_doc_id(&mut file) {
+            Ok(id) => id,
+            Err(e) => return unreadable(e),
+        };
         let mut r = Report::new(id, source_path.to_owned(), size as i64);
         r.fail(&FileError::TooLarge {
             size,
@@ -42,6 +41,17 @@ pub fn parse_file(path: &Path, source_path: &str, max_bytes: u64) -> Report {
         return unreadable(e);
     }
     parse_bytes(source_path, &bytes)
+}
+
+/// The `doc_id` of the bytes `reader` yields, hashed as a stream (the same
+/// id [`doc_id`] gives for those bytes in memory).
+///
+/// # Errors
+/// When reading fails.
+pub fn stream_doc_id(reader: impl Read) -> std::io::Result<String> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_reader(reader)?;
+    Ok(hasher.finalize().to_hex()[..32].to_owned())
 }
 
 /// The report of a file that could not be read at all (`reason` says why).
