@@ -6,7 +6,7 @@
 //! of key per file in a vector allocated once, and a hash table of 4-byte
 //! file indices sized once up front, so it never holds two tables while
 //! growing. That is ~13 bytes a file, against ~26 for a map from the full
-//! 128-bit `doc_id` to the index (measured need at 400k files: 5.3 MB
+//! 128-bit `doc_id` to the index (by the sizes, at 400k files: 5.3 MB
 //! instead of 10.5 MB).
 //!
 //! A 64-bit key can collide where the 128-bit `doc_id` does not, so a key
