@@ -358,13 +358,13 @@ fn normalize_newlines_owned(s: String) -> String {
 /// contract's `doc_id`. Same bytes, same id, on every machine.
 #[must_use]
 pub fn doc_id(bytes: &[u8]) -> String {
-    let hash = blake3::hash(bytes);
-    let mut out = String::with_capacity(32);
-    for b in &hash.as_bytes()[..16] {
-        use std::fmt::Write;
-        let _ = write!(out, "{b:02x}");
-    }
-    out
+    id_of(&blake3::hash(bytes))
+}
+
+/// The `doc_id` of a BLAKE3 hash, however the bytes were hashed (in memory
+/// here, as a stream in [`crate::parse::stream_doc_id`]).
+pub(crate) fn id_of(hash: &blake3::Hash) -> String {
+    hash.to_hex()[..32].to_owned()
 }
 
 #[cfg(test)]

@@ -70,8 +70,8 @@ const M_MMAP_THRESHOLD: std::ffi::c_int = -3;
 /// row groups come and go, so RSS crept up through the parse stage. A fixed
 /// threshold keeps every context in its own mapping, returned when freed.
 /// Measured (`govreports run -j2`, peak RSS, two runs each): 100k reports
-/// 151 / 158 MB → 126 / 129 MB; parse stage at 400k 172 / 174 MB → 154 /
-/// 159 MB; wall time within the run-to-run spread. A value the user
+/// 151 / 158 MB → 128 / 131 MB; 400k reports 172 / 174 MB → 158 / 167 MB
+/// (the 167 set by the statistics); wall time within the run-to-run spread. A value the user
 /// exports in `MALLOC_MMAP_THRESHOLD_` wins.
 #[cfg(target_env = "gnu")]
 const ZSTD_MMAP_THRESHOLD: std::ffi::c_int = 64 << 10;

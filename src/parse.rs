@@ -6,7 +6,7 @@ use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
-use crate::decode::{decode, doc_id};
+use crate::decode::{decode, doc_id, id_of};
 use crate::diagnostics::{DiagCode, Severity};
 use crate::error::{FileError, panic_message};
 use crate::extract::extract;
@@ -51,7 +51,7 @@ pub fn parse_file(path: &Path, source_path: &str, max_bytes: u64) -> Report {
 pub fn stream_doc_id(reader: impl Read) -> std::io::Result<String> {
     let mut hasher = blake3::Hasher::new();
     hasher.update_reader(reader)?;
-    Ok(hasher.finalize().to_hex()[..32].to_owned())
+    Ok(id_of(&hasher.finalize()))
 }
 
 /// The report of a file that could not be read at all (`reason` says why).
@@ -103,4 +103,22 @@ pub fn parse_bytes(source_path: &str, bytes: &[u8]) -> Report {
     }
     report.text = Some(text);
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streamed_and_in_memory_ids_agree() {
+        // The duplicate check compares a streamed id with an in-memory one.
+        for bytes in [
+            &b""[..],
+            b"abc",
+            "政府信息公开".as_bytes(),
+            &[0xffu8; 70_000],
+        ] {
+            assert_eq!(stream_doc_id(bytes).unwrap(), doc_id(bytes));
+        }
+    }
 }
