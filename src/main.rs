@@ -7,108 +7,78 @@ use clap::Parser;
 use govreports::cli::{Cli, Command};
 use govreports::{config::Config, etl, inspect, logging, parse};
 
-/// mimalloc: the parser allocates many small short-lived vectors on every
-/// thread; glibc's per-thread arenas fragment under that load and RSS creeps
-/// up with the corpus, mimalloc keeps it flat and is faster.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// `mi_option_arena_eager_commit` and `mi_option_purge_delay` in the
-/// `mi_option_e` enum of mimalloc v3 (`include/mimalloc.h`), which
-/// libmimalloc-sys 0.1.49 builds but does not name.
-const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// By default mimalloc commits its arenas eagerly and keeps freed pages for
-/// 10 ms (×10 for arenas) before returning them, so what the parse stage
-/// freed was still resident when the statistics stage allocated: ~400 MB
-/// peak at 100k reports. Committing on demand and returning freed pages
-/// after 1 ms gave ~250 MB at the same speed (`tests/bench/bench.py`), but
-/// the parse stage's peak then depended on thread timing: the same binary
-/// ended at 145–167 MB or at 205–251 MB at 100k (the faster runs higher),
-/// and 251–292 MB at 400k. Returning pages as soon as they are free makes
-/// it steady (163–167 MB in seven 100k runs, 180 MB for the parse stage at
-/// 400k) for more system time: ~9% more wall time at 100k (bench.py
-/// medians 25.2 → 27.5 s). Who prefers that time back exports
-/// `MIMALLOC_PURGE_DELAY=1` (or any value): the delay is then left to
-/// mimalloc, which reads the variable itself.
+/// glibc's allocator (the system one), tuned in [`tune_allocator`].
 ///
-/// The commit mode is fixed when mimalloc creates its first arena, in its
-/// own start-up constructor (priority 101), before `main`; so this runs as
-/// an ELF constructor of priority 100, just before it, and allocates
-/// nothing. (Options set here are marked initialised, so mimalloc does not
-/// read `MIMALLOC_ARENA_EAGER_COMMIT` after it.)
-extern "C" fn tune_allocator() {
-    // SAFETY: mi_option_set only stores an integer in mimalloc's static
-    // option table and allocates nothing; any value is valid for these two.
-    // getenv reads the environment the loader set up before constructors
-    // run, with a NUL-terminated name, and allocates nothing. mallopt only
-    // sets glibc's threshold (a valid value: below its 32 MB maximum).
-    #[allow(unsafe_code)]
-    unsafe {
-        libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0);
-        if getenv(c"MIMALLOC_PURGE_DELAY".as_ptr()).is_null() {
-            libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0);
-        }
-        #[cfg(target_env = "gnu")]
-        if getenv(c"MALLOC_MMAP_THRESHOLD_".as_ptr()).is_null() {
-            mallopt(M_MMAP_THRESHOLD, ZSTD_MMAP_THRESHOLD);
-        }
-    }
-}
+/// Until 2026-11 the binary used mimalloc, chosen when glibc's arenas
+/// fragmented under the parser's many small short-lived vectors. Once zstd's
+/// contexts had their own mappings (below), the roles reversed: with the
+/// same code, a counting allocator showed the Rust heap flat at ~54 MB live
+/// through the parse stage at 100k reports, while mimalloc's resident pages
+/// crept from ~70 to ~125 MB (its free pages stay resident in the pages it
+/// cannot purge whole); glibc's stayed at 86–98 MB. Measured with
+/// `govreports run -j2` (peak RSS): 100k reports 129–155 MB → 99–102 MB,
+/// 400k 156–181 MB → 122–128 MB, user CPU time no higher.
+#[global_allocator]
+static GLOBAL: std::alloc::System = std::alloc::System;
 
 /// `M_MMAP_THRESHOLD` in glibc's `malloc.h`.
 #[cfg(target_env = "gnu")]
 const M_MMAP_THRESHOLD: std::ffi::c_int = -3;
 
-/// zstd's contexts are the one large thing allocated with glibc's `malloc`
-/// (zstd's C code does not go through mimalloc): a compressor and a
-/// decompressor of 64 KB to ~1 MB for every column chunk parquet-rs has
-/// open, ~440 at once, created and freed with every row group. glibc's
-/// default threshold is dynamic: once such a block is freed, blocks of its
-/// size come from the heap instead of `mmap`, and the heap fragments as
-/// row groups come and go, so RSS crept up through the parse stage. A fixed
-/// threshold keeps every context in its own mapping, returned when freed.
-/// Measured (`govreports run -j2`, peak RSS, two runs each): 100k reports
-/// 151 / 158 MB → 128 / 131 MB; 400k reports 172 / 174 MB → 158 / 167 MB
-/// (the 167 set by the statistics); wall time within the run-to-run spread. A value the user
-/// exports in `MALLOC_MMAP_THRESHOLD_` wins.
+/// zstd's contexts are the one large thing allocated in the parse stage: a
+/// compressor and a decompressor of 64 KB to ~1 MB for every column chunk
+/// parquet-rs has open, ~440 at once, created and freed with every row
+/// group. glibc's default threshold is dynamic: once such a block is freed,
+/// blocks of its size come from the heap instead of `mmap`, and the heap
+/// fragments as row groups come and go, so RSS crept up through the parse
+/// stage. A fixed threshold keeps every context in its own mapping,
+/// returned when freed. Measured (`govreports run -j2`, peak RSS, two runs
+/// each, then with mimalloc for Rust's allocations): 100k reports 151 / 158
+/// MB → 128 / 131 MB; 400k reports 172 / 174 MB → 158 / 167 MB. A value
+/// the user exports in `MALLOC_MMAP_THRESHOLD_` wins.
 #[cfg(target_env = "gnu")]
 const ZSTD_MMAP_THRESHOLD: std::ffi::c_int = 64 << 10;
 
+#[cfg(target_env = "gnu")]
 #[allow(unsafe_code)]
 unsafe extern "C" {
-    /// libc's `getenv`: `std::env` allocates, which before mimalloc's own
-    /// start-up would fix its options too early.
-    fn getenv(name: *const std::ffi::c_char) -> *mut std::ffi::c_char;
-    /// glibc's `mallopt`: sets a tunable of glibc's allocator, which zstd's
-    /// C code uses (see [`ZSTD_MMAP_THRESHOLD`]).
-    #[cfg(target_env = "gnu")]
+    /// glibc's `mallopt`: sets one of the allocator's tunables.
     fn mallopt(param: std::ffi::c_int, value: std::ffi::c_int) -> std::ffi::c_int;
+    /// glibc's `malloc_trim`: hands free heap pages back to the OS.
+    fn malloc_trim(pad: usize) -> std::ffi::c_int;
 }
 
-#[cfg(target_os = "linux")]
-#[used]
-#[allow(unsafe_code)]
-#[unsafe(link_section = ".init_array.00100")]
-static TUNE_ALLOCATOR: extern "C" fn() = tune_allocator;
+/// Fixes glibc's mmap threshold (see [`ZSTD_MMAP_THRESHOLD`]). Called first
+/// thing in `main`, while the process has one thread.
+fn tune_allocator() {
+    #[cfg(target_env = "gnu")]
+    if std::env::var_os("MALLOC_MMAP_THRESHOLD_").is_none() {
+        // SAFETY: mallopt only sets a tunable of glibc's allocator; the
+        // value is valid (below its 32 MB maximum).
+        #[allow(unsafe_code)]
+        unsafe {
+            mallopt(M_MMAP_THRESHOLD, ZSTD_MMAP_THRESHOLD);
+        }
+    }
+}
 
-/// Hands every page mimalloc holds free back to the OS. Called once the
-/// parse stage is over: the heaps keep freed pages for reuse, and the
-/// statistics stage started with 55–75 MB resident instead of ~32 MB at
-/// 100k reports (98 → 51 MB at 400k). Measured at 100k: the statistics'
-/// peak fell from 173–177 MB to at most 155 MB; at 400k the statistics'
-/// own group-bys set the peak (~255 MB) either way.
+/// Hands the free heap pages back to the OS once the parse stage is over.
+/// The parse stage frees every report it built, but glibc keeps the free
+/// chunks resident inside its heaps (it only trims the top): at 100k reports
+/// ~60 MB of them were still resident when the statistics began, and the
+/// statistics' allocations came on top (peak after the stage 140 → 99 MB).
 fn release_allocator_memory() {
-    // SAFETY: mi_collect only walks mimalloc's own heaps; it is safe to call
+    #[cfg(target_env = "gnu")]
+    // SAFETY: malloc_trim only walks glibc's own arenas; it is safe to call
     // at any time from any thread.
     #[allow(unsafe_code)]
     unsafe {
-        libmimalloc_sys::mi_collect(true);
+        malloc_trim(0);
     }
 }
 
 fn main() -> ExitCode {
+    tune_allocator();
     // Polars' streaming Parquet reader prefetches at least 16 row groups per
     // file by default and bounds them by their compressed size; our facts
     // compress ~30×, so decoded prefetch dominated the statistics' memory.
