@@ -6,10 +6,11 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
-use std::fs;
+use std::fs::{self, File};
+use std::io;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 
 use crate::error::Usage;
 
@@ -18,18 +19,34 @@ use crate::error::Usage;
 /// The names live in one byte arena with an offset per file rather than a
 /// `PathBuf` and a `String` each: the list is alive for the whole run, and
 /// at a million files the per-file allocations alone were ~200 MB, the one
-/// part of the job's memory that grew with the corpus.
-#[derive(Debug, Clone, Default)]
+/// part of the job's memory that grew with the corpus. For a run, the arena
+/// itself moves to disk ([`Corpus::spill_names`]); only the offsets stay.
+#[derive(Debug, Default)]
 pub struct Corpus {
     root: PathBuf,
     /// Relative paths (raw OS bytes, `/`-separated), concatenated in sorted order.
-    names: Vec<u8>,
+    names: Names,
     /// `names[ends[i-1]..ends[i]]` is file `i`. `u32`: the names of a
     /// million files take ~25 MB, far below 4 GiB, and half the bytes of
     /// `usize` per file (checked in [`discover`]).
     ends: Vec<u32>,
     /// Why file `i` cannot be read, found during discovery (rare).
     problems: HashMap<usize, String>,
+}
+
+/// Where the name arena is.
+#[derive(Debug)]
+enum Names {
+    Memory(Vec<u8>),
+    /// An unlinked file holding the arena, read back by offset.
+    #[cfg(unix)]
+    Spilled(File),
+}
+
+impl Default for Names {
+    fn default() -> Self {
+        Self::Memory(Vec::new())
+    }
 }
 
 impl Corpus {
@@ -45,22 +62,48 @@ impl Corpus {
         self.ends.is_empty()
     }
 
-    fn name(&self, i: usize) -> &[u8] {
+    fn name(&self, i: usize) -> io::Result<Cow<'_, [u8]>> {
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.names[start..self.ends[i] as usize]
+        let end = self.ends[i] as usize;
+        match &self.names {
+            Names::Memory(names) => Ok(Cow::Borrowed(&names[start..end])),
+            #[cfg(unix)]
+            Names::Spilled(file) => {
+                use std::os::unix::fs::FileExt;
+                let mut name = vec![0; end - start];
+                file.read_exact_at(&mut name, start as u64)?;
+                Ok(Cow::Owned(name))
+            }
+        }
     }
 
     /// Path of file `i` relative to the root, `/` separators (contract
     /// `source_path`); bytes that are not UTF-8 are replaced.
-    #[must_use]
-    pub fn rel(&self, i: usize) -> Cow<'_, str> {
-        String::from_utf8_lossy(self.name(i))
+    ///
+    /// # Errors
+    /// When the names were spilled and cannot be read back.
+    pub fn rel(&self, i: usize) -> io::Result<String> {
+        Ok(String::from_utf8_lossy(&self.name(i)?).into_owned())
     }
 
     /// Where to read file `i`.
-    #[must_use]
-    pub fn path(&self, i: usize) -> PathBuf {
-        self.root.join(os_str(self.name(i)))
+    ///
+    /// # Errors
+    /// When the names were spilled and cannot be read back.
+    pub fn path(&self, i: usize) -> io::Result<PathBuf> {
+        Ok(self.root.join(os_str(&self.name(i)?)))
+    }
+
+    /// Both [`Corpus::rel`] and [`Corpus::path`] of file `i`, from one read.
+    ///
+    /// # Errors
+    /// When the names were spilled and cannot be read back.
+    pub fn entry(&self, i: usize) -> io::Result<(String, PathBuf)> {
+        let name = self.name(i)?;
+        Ok((
+            String::from_utf8_lossy(&name).into_owned(),
+            self.root.join(os_str(&name)),
+        ))
     }
 
     /// Why file `i` cannot be read, when discovery already knows (an
@@ -68,6 +111,41 @@ impl Corpus {
     #[must_use]
     pub fn problem(&self, i: usize) -> Option<&str> {
         self.problems.get(&i).map(String::as_str)
+    }
+
+    /// Moves the name arena into an unlinked file under `dir` (the run's
+    /// staging directory, on the output's filesystem), so that only 4 bytes
+    /// a file stay in memory: real corpora have paths of 50–150 bytes
+    /// (directories per province, county and body, CJK file names), ~100 MB
+    /// at a million files. Each name is read back with one `pread` when its
+    /// file is parsed, which costs nothing next to reading the file itself.
+    /// On other platforms (an open file cannot be unlinked there) the names
+    /// stay in memory.
+    ///
+    /// # Errors
+    /// When the file cannot be created or written; the names then stay in memory.
+    pub fn spill_names(&mut self, dir: &Path) -> Result<()> {
+        #[cfg(unix)]
+        if let Names::Memory(names) = &self.names {
+            use std::io::Write as _;
+            let path = dir.join(".corpus-names");
+            let mut file = File::options()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .open(&path)
+                .with_context(|| format!("creating {}", path.display()))?;
+            // Unlinked at once: the data lives as long as the descriptor,
+            // and a killed run leaves nothing behind.
+            fs::remove_file(&path).with_context(|| format!("unlinking {}", path.display()))?;
+            file.write_all(names).with_context(|| {
+                format!("writing the corpus's file names under {}", dir.display())
+            })?;
+            self.names = Names::Spilled(file);
+        }
+        #[cfg(not(unix))]
+        let _ = dir;
+        Ok(())
     }
 }
 
@@ -131,20 +209,22 @@ impl Found {
         let mut order: Vec<usize> = (0..self.spans.len()).collect();
         let name = |i: usize| &self.names[self.spans[i].0..self.spans[i].1];
         order.sort_unstable_by(|&a, &b| name(a).cmp(name(b)));
+        let mut names = Vec::with_capacity(self.names.len());
         let mut corpus = Corpus {
             root: root.to_owned(),
-            names: Vec::with_capacity(self.names.len()),
+            names: Names::Memory(Vec::new()),
             ends: Vec::with_capacity(order.len()),
             problems: HashMap::new(),
         };
         for (sorted, &i) in order.iter().enumerate() {
-            corpus.names.extend_from_slice(name(i));
+            names.extend_from_slice(name(i));
             #[allow(clippy::cast_possible_truncation)] // checked in `discover`
-            corpus.ends.push(corpus.names.len() as u32);
+            corpus.ends.push(names.len() as u32);
             if let Some(p) = self.problems.get(&i) {
                 corpus.problems.insert(sorted, p.clone());
             }
         }
+        corpus.names = Names::Memory(names);
         corpus
     }
 }
@@ -250,16 +330,36 @@ mod tests {
         fs::write(root.join("a/b.txt"), "ab").unwrap();
         #[cfg(unix)]
         std::os::unix::fs::symlink(root.join("nowhere"), root.join("dangling")).unwrap();
-        let files = discover(root, &[root.join("out")]).unwrap();
-        let rels: Vec<_> = (0..files.len()).map(|i| files.rel(i)).collect();
+        let mut files = discover(root, &[root.join("out")]).unwrap();
+        let rels: Vec<_> = (0..files.len()).map(|i| files.rel(i).unwrap()).collect();
         let mut expected = vec!["a.txt", "a/b.txt", "b/c/z.txt"];
         #[cfg(unix)]
         expected.push("dangling");
         assert_eq!(rels, expected);
-        assert_eq!(fs::read(files.path(1)).unwrap(), b"ab");
+        assert_eq!(fs::read(files.path(1).unwrap()).unwrap(), b"ab");
         assert_eq!(files.problem(0), None);
         #[cfg(unix)]
         assert!(files.problem(3).unwrap().starts_with("cannot stat"));
+
+        // Spilled to disk, the names read back the same, and nothing is
+        // left in the directory they were spilled to.
+        let staging = root.join("out");
+        files.spill_names(&staging).unwrap();
+        #[cfg(unix)]
+        assert!(matches!(files.names, Names::Spilled(_)));
+        let spilled: Vec<_> = (0..files.len()).map(|i| files.rel(i).unwrap()).collect();
+        assert_eq!(spilled, expected);
+        let (rel, path) = files.entry(2).unwrap();
+        assert_eq!(
+            (rel.as_str(), fs::read(path).unwrap()),
+            ("b/c/z.txt", b"z".to_vec())
+        );
+        let left: Vec<_> = fs::read_dir(&staging)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(left, ["skip.parquet"]);
     }
 
     #[test]

@@ -57,30 +57,42 @@ fn now_utc() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-fn parse_source(files: &Corpus, i: usize, max_bytes: u64) -> Report {
-    let rel = files.rel(i);
-    match files.problem(i) {
-        None => parse_file(&files.path(i), &rel, max_bytes),
+fn parse_source(files: &Corpus, i: usize, max_bytes: u64) -> Result<Report> {
+    let (rel, path) = files
+        .entry(i)
+        .with_context(|| format!("reading back the name of file #{i}"))?;
+    Ok(match files.problem(i) {
+        None => parse_file(&path, &rel, max_bytes),
         Some(problem) => unreadable(&rel, problem.to_owned()),
-    }
+    })
 }
 
 /// Marks file `index` `duplicate` when it is byte-identical to an earlier
 /// file (the first in sorted order keeps its facts).
-fn mark_duplicate(dedup: &mut Dedup, index: u32, report: &mut Report, files: &Corpus) {
+fn mark_duplicate(
+    dedup: &mut Dedup,
+    index: u32,
+    report: &mut Report,
+    files: &Corpus,
+) -> Result<()> {
     if report.status == Status::Failed && report.source_bytes == 0 {
-        return; // unreadable: there were no bytes to compare
+        return Ok(()); // unreadable: there were no bytes to compare
     }
     let Some(first) = dedup.first_copy(index, &report.doc_id, |earlier| {
         // Confirm a key match on the full doc_id of the earlier file.
-        File::open(files.path(earlier as usize))
+        files
+            .path(earlier as usize)
+            .and_then(File::open)
             .and_then(stream_doc_id)
             .is_ok_and(|id| id == report.doc_id)
     }) else {
-        return;
+        return Ok(());
     };
+    let first = files
+        .rel(first as usize)
+        .with_context(|| format!("reading back the name of file #{first}"))?;
     report.status = Status::Duplicate;
-    report.error = Some(format!("byte-identical to {}", files.rel(first as usize)));
+    report.error = Some(format!("byte-identical to {first}"));
     report.active.clear();
     report.applications.clear();
     report.reviews.clear();
@@ -89,6 +101,7 @@ fn mark_duplicate(dedup: &mut Dedup, index: u32, report: &mut Report, files: &Co
     report.diagnostics.clear();
     report.cells_found = 0;
     report.cells_blank = 0;
+    Ok(())
 }
 
 /// Runs the job described by `config`.
@@ -103,10 +116,11 @@ pub fn run(config: &Config) -> Result<RunSummary> {
 
     let output = Output::prepare(&config.out)?;
     let t = Instant::now();
-    let files = discover(
+    let mut files = discover(
         &config.corpus,
         &[config.out.clone(), output.staging().to_owned()],
     )?;
+    files.spill_names(output.staging())?;
     stages.discover = t.elapsed().as_secs_f64();
     info!(
         "discover: {} files under {} in {:.2}s",
@@ -140,7 +154,7 @@ pub fn run(config: &Config) -> Result<RunSummary> {
     let mut bytes_seen = 0u64;
     let mut write_secs = 0.0;
     let parse_secs = std::thread::scope(|scope| -> Result<f64> {
-        let (tx, rx) = sync_channel::<(usize, Vec<Report>)>(CHUNKS_IN_FLIGHT);
+        let (tx, rx) = sync_channel::<(usize, Result<Vec<Report>>)>(CHUNKS_IN_FLIGHT);
         let files_ref = &files;
         let pool_ref = &pool;
         let max_bytes = config.max_bytes;
@@ -149,7 +163,7 @@ pub fn run(config: &Config) -> Result<RunSummary> {
             for start in (0..files_ref.len()).step_by(CHUNK_FILES) {
                 let t = Instant::now();
                 let end = (start + CHUNK_FILES).min(files_ref.len());
-                let reports: Vec<Report> = pool_ref.install(|| {
+                let reports: Result<Vec<Report>> = pool_ref.install(|| {
                     use rayon::prelude::*;
                     (start..end)
                         .into_par_iter()
@@ -163,10 +177,11 @@ pub fn run(config: &Config) -> Result<RunSummary> {
             }
             secs
         });
-        for (start, mut reports) in rx {
+        for (start, reports) in rx {
+            let mut reports = reports?;
             let t = Instant::now();
             for (i, r) in reports.iter_mut().enumerate() {
-                mark_duplicate(&mut dedup, (start + i) as u32, r, &files);
+                mark_duplicate(&mut dedup, (start + i) as u32, r, &files)?;
                 *statuses.entry(r.status.code()).or_default() += 1;
                 bytes_seen += r.source_bytes as u64;
             }
