@@ -218,7 +218,8 @@ pub fn run(config: &Config) -> Result<RunSummary> {
     stages.write = write_secs + t.elapsed().as_secs_f64();
     // The file list and the duplicate index are the run's structures that
     // grow with the corpus; the statistics need neither, so they go before
-    // the statistics allocate (at 400k files they hold ~25 MB).
+    // the statistics allocate (at 400k files ~7 MB: 4 bytes a file for the
+    // list, its names being on disk, ~13 for the index).
     let files_seen = files.len();
     drop(files);
     drop(dedup);
