@@ -123,7 +123,9 @@ impl Corpus {
     /// stay in memory.
     ///
     /// # Errors
-    /// When the file cannot be created or written; the names then stay in memory.
+    /// When the file cannot be created, unlinked or written (the run then
+    /// stops: its Parquet files go to the same directory); the names are
+    /// left in memory.
     pub fn spill_names(&mut self, dir: &Path) -> Result<()> {
         #[cfg(unix)]
         if let Names::Memory(names) = &self.names {
