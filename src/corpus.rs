@@ -83,7 +83,7 @@ impl Corpus {
     /// # Errors
     /// When the names were spilled and cannot be read back.
     pub fn rel(&self, i: usize) -> io::Result<String> {
-        Ok(String::from_utf8_lossy(&self.name(i)?).into_owned())
+        Ok(rel_of(&self.name(i)?))
     }
 
     /// Where to read file `i`.
@@ -100,10 +100,7 @@ impl Corpus {
     /// When the names were spilled and cannot be read back.
     pub fn entry(&self, i: usize) -> io::Result<(String, PathBuf)> {
         let name = self.name(i)?;
-        Ok((
-            String::from_utf8_lossy(&name).into_owned(),
-            self.root.join(os_str(&name)),
-        ))
+        Ok((rel_of(&name), self.root.join(os_str(&name))))
     }
 
     /// Why file `i` cannot be read, when discovery already knows (an
@@ -149,6 +146,12 @@ impl Corpus {
         let _ = dir;
         Ok(())
     }
+}
+
+/// A relative name as the contract's `source_path`: bytes that are not
+/// UTF-8 are replaced.
+fn rel_of(name: &[u8]) -> String {
+    String::from_utf8_lossy(name).into_owned()
 }
 
 #[cfg(unix)]
@@ -212,22 +215,22 @@ impl Found {
         let name = |i: usize| &self.names[self.spans[i].0..self.spans[i].1];
         order.sort_unstable_by(|&a, &b| name(a).cmp(name(b)));
         let mut names = Vec::with_capacity(self.names.len());
-        let mut corpus = Corpus {
-            root: root.to_owned(),
-            names: Names::Memory(Vec::new()),
-            ends: Vec::with_capacity(order.len()),
-            problems: HashMap::new(),
-        };
+        let mut ends = Vec::with_capacity(order.len());
+        let mut problems = HashMap::new();
         for (sorted, &i) in order.iter().enumerate() {
             names.extend_from_slice(name(i));
             #[allow(clippy::cast_possible_truncation)] // checked in `discover`
-            corpus.ends.push(names.len() as u32);
+            ends.push(names.len() as u32);
             if let Some(p) = self.problems.get(&i) {
-                corpus.problems.insert(sorted, p.clone());
+                problems.insert(sorted, p.clone());
             }
         }
-        corpus.names = Names::Memory(names);
-        corpus
+        Corpus {
+            root: root.to_owned(),
+            names: Names::Memory(names),
+            ends,
+            problems,
+        }
     }
 }
 
