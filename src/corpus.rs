@@ -20,7 +20,7 @@ use crate::error::Usage;
 /// `PathBuf` and a `String` each: the list is alive for the whole run, and
 /// at a million files the per-file allocations alone were ~200 MB, the one
 /// part of the job's memory that grew with the corpus. For a run, the arena
-/// itself moves to disk ([`Corpus::spill_names`]); only the offsets stay.
+/// itself goes to disk (`spill` in [`discover`]); only the offsets stay.
 #[derive(Debug, Default)]
 pub struct Corpus {
     root: PathBuf,
@@ -109,43 +109,6 @@ impl Corpus {
     pub fn problem(&self, i: usize) -> Option<&str> {
         self.problems.get(&i).map(String::as_str)
     }
-
-    /// Moves the name arena into an unlinked file under `dir` (the run's
-    /// staging directory, on the output's filesystem), so that only 4 bytes
-    /// a file stay in memory: real corpora have paths of 50–150 bytes
-    /// (directories per province, county and body, CJK file names), ~100 MB
-    /// at a million files. Each name is read back with one `pread` when its
-    /// file is parsed, which costs nothing next to reading the file itself.
-    /// On other platforms (an open file cannot be unlinked there) the names
-    /// stay in memory.
-    ///
-    /// # Errors
-    /// When the file cannot be created, unlinked or written (the run then
-    /// stops: its Parquet files go to the same directory); the names are
-    /// left in memory.
-    pub fn spill_names(&mut self, dir: &Path) -> Result<()> {
-        #[cfg(unix)]
-        if let Names::Memory(names) = &self.names {
-            use std::io::Write as _;
-            let path = dir.join(".corpus-names");
-            let mut file = File::options()
-                .read(true)
-                .write(true)
-                .create_new(true)
-                .open(&path)
-                .with_context(|| format!("creating {}", path.display()))?;
-            // Unlinked at once: the data lives as long as the descriptor,
-            // and a killed run leaves nothing behind.
-            fs::remove_file(&path).with_context(|| format!("unlinking {}", path.display()))?;
-            file.write_all(names).with_context(|| {
-                format!("writing the corpus's file names under {}", dir.display())
-            })?;
-            self.names = Names::Spilled(file);
-        }
-        #[cfg(not(unix))]
-        let _ = dir;
-        Ok(())
-    }
 }
 
 /// A relative name as the contract's `source_path`: bytes that are not
@@ -191,55 +154,112 @@ fn dir_key(_meta: &fs::Metadata) -> (u64, u64) {
     (0, 0)
 }
 
-/// Names as the walk finds them, unsorted: `(start, end)` into `names`.
+/// Names as the walk finds them, unsorted: file `i` is
+/// `names[ends[i-1]..ends[i]]`. Discovery's transient memory is this arena
+/// plus 12 bytes a file (these ends, the sort order, the sorted ends); the
+/// sorted names go straight to their destination instead of a second arena.
 #[derive(Default)]
 struct Found {
     names: Vec<u8>,
-    spans: Vec<(usize, usize)>,
+    ends: Vec<u32>,
+    /// The arena passed 4 GiB, past what `u32` ends index.
+    too_big: bool,
     problems: HashMap<usize, String>,
 }
 
 impl Found {
     fn push(&mut self, prefix: &[u8], name: &[u8], problem: Option<String>) {
-        let start = self.names.len();
         self.names.extend_from_slice(prefix);
         self.names.extend_from_slice(name);
         if let Some(p) = problem {
-            self.problems.insert(self.spans.len(), p);
+            self.problems.insert(self.ends.len(), p);
         }
-        self.spans.push((start, self.names.len()));
+        let end = u32::try_from(self.names.len());
+        self.too_big |= end.is_err();
+        self.ends.push(end.unwrap_or(u32::MAX));
     }
 
-    fn into_sorted(self, root: &Path) -> Corpus {
-        let mut order: Vec<usize> = (0..self.spans.len()).collect();
-        let name = |i: usize| &self.names[self.spans[i].0..self.spans[i].1];
-        order.sort_unstable_by(|&a, &b| name(a).cmp(name(b)));
-        let mut names = Vec::with_capacity(self.names.len());
+    fn name(&self, i: u32) -> &[u8] {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.names[start..self.ends[i] as usize]
+    }
+
+    /// The corpus in sorted order, its names written to `spill` (see
+    /// [`discover`]) or kept in memory.
+    fn into_sorted(self, root: &Path, spill: Option<&Path>) -> Result<Corpus> {
+        #[allow(clippy::cast_possible_truncation)] // file count < names' bytes ≤ 4 GiB
+        let mut order: Vec<u32> = (0..self.ends.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| self.name(a).cmp(self.name(b)));
         let mut ends = Vec::with_capacity(order.len());
         let mut problems = HashMap::new();
+        let mut end = 0u32;
         for (sorted, &i) in order.iter().enumerate() {
-            names.extend_from_slice(name(i));
-            #[allow(clippy::cast_possible_truncation)] // checked in `discover`
-            ends.push(names.len() as u32);
-            if let Some(p) = self.problems.get(&i) {
+            #[allow(clippy::cast_possible_truncation)] // checked by `too_big`
+            {
+                end += self.name(i).len() as u32;
+            }
+            ends.push(end);
+            if let Some(p) = self.problems.get(&(i as usize)) {
                 problems.insert(sorted, p.clone());
             }
         }
-        Corpus {
+        let sorted_names = order.iter().map(|&i| self.name(i));
+        let names = match spill {
+            #[cfg(unix)]
+            Some(dir) => Names::Spilled(spill_names(dir, sorted_names)?),
+            _ => Names::Memory(sorted_names.flatten().copied().collect()),
+        };
+        Ok(Corpus {
             root: root.to_owned(),
-            names: Names::Memory(names),
+            names,
             ends,
             problems,
-        }
+        })
     }
+}
+
+/// Writes `names` into an unlinked file under `dir` (the run's staging
+/// directory, on the output's filesystem), so that only 4 bytes a file stay
+/// in memory: real corpora have paths of 50–150 bytes (directories per
+/// province, county and body, CJK file names), ~100 MB at a million files.
+/// Each name is read back with one `pread` when its file is parsed, which
+/// costs nothing next to reading the file itself.
+#[cfg(unix)]
+fn spill_names<'a>(dir: &Path, names: impl Iterator<Item = &'a [u8]>) -> Result<File> {
+    use std::io::Write as _;
+    let path = dir.join(".corpus-names");
+    let file = File::options()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    // Unlinked at once: the data lives as long as the descriptor, and a
+    // killed run leaves nothing behind.
+    fs::remove_file(&path).with_context(|| format!("unlinking {}", path.display()))?;
+    let mut out = io::BufWriter::with_capacity(1 << 16, file);
+    let written: io::Result<()> = names.into_iter().try_for_each(|name| out.write_all(name));
+    written
+        .and_then(|()| out.flush())
+        .with_context(|| format!("writing the corpus's file names under {}", dir.display()))?;
+    out.into_inner()
+        .map_err(io::IntoInnerError::into_error)
+        .with_context(|| format!("writing the corpus's file names under {}", dir.display()))
 }
 
 /// Lists every file under `root`, sorted by relative path. Paths in `exclude`
 /// (the output and staging directories) are not entered.
 ///
+/// With `spill` (a run's staging directory), the sorted names are written
+/// to an unlinked file there instead of memory, and read back per file; on
+/// platforms where an open file cannot be unlinked they stay in memory.
+///
 /// # Errors
-/// [`Usage`] when `root` does not exist or is not a directory.
-pub fn discover(root: &Path, exclude: &[PathBuf]) -> Result<Corpus> {
+/// [`Usage`] when `root` does not exist or is not a directory; the spill
+/// file cannot be created or written (the run then stops: its Parquet files
+/// go to the same directory); the names take more than 4 GiB.
+pub fn discover(root: &Path, exclude: &[PathBuf], spill: Option<&Path>) -> Result<Corpus> {
     let meta =
         fs::metadata(root).map_err(|e| Usage(format!("corpus root {}: {e}", root.display())))?;
     if !meta.is_dir() {
@@ -253,14 +273,14 @@ pub fn discover(root: &Path, exclude: &[PathBuf]) -> Result<Corpus> {
     seen.insert(dir_key(&meta));
     let mut found = Found::default();
     walk(root, &mut Vec::new(), &exclude, &mut seen, &mut found);
-    if u32::try_from(found.names.len()).is_err() {
+    if found.too_big {
         bail!(
             "corpus {}: the relative paths of its files take {} bytes, above the 4 GiB this tool indexes",
             root.display(),
             found.names.len()
         );
     }
-    Ok(found.into_sorted(root))
+    found.into_sorted(root, spill)
 }
 
 /// Walks `dir`, whose path relative to the root is `prefix` (empty or
@@ -335,7 +355,7 @@ mod tests {
         fs::write(root.join("a/b.txt"), "ab").unwrap();
         #[cfg(unix)]
         std::os::unix::fs::symlink(root.join("nowhere"), root.join("dangling")).unwrap();
-        let mut files = discover(root, &[root.join("out")]).unwrap();
+        let files = discover(root, &[root.join("out")], None).unwrap();
         let rels: Vec<_> = (0..files.len()).map(|i| files.rel(i).unwrap()).collect();
         let mut expected = vec!["a.txt", "a/b.txt", "b/c/z.txt"];
         #[cfg(unix)]
@@ -349,11 +369,13 @@ mod tests {
         // Spilled to disk, the names read back the same, and nothing is
         // left in the directory they were spilled to.
         let staging = root.join("out");
-        files.spill_names(&staging).unwrap();
+        let files = discover(root, std::slice::from_ref(&staging), Some(&staging)).unwrap();
         #[cfg(unix)]
         assert!(matches!(files.names, Names::Spilled(_)));
         let spilled: Vec<_> = (0..files.len()).map(|i| files.rel(i).unwrap()).collect();
         assert_eq!(spilled, expected);
+        #[cfg(unix)]
+        assert!(files.problem(3).unwrap().starts_with("cannot stat"));
         let (rel, path) = files.entry(2).unwrap();
         assert_eq!(
             (rel.as_str(), fs::read(path).unwrap()),
@@ -369,7 +391,7 @@ mod tests {
 
     #[test]
     fn missing_root_is_a_usage_error() {
-        let err = discover(Path::new("/nonexistent/corpus"), &[]).unwrap_err();
+        let err = discover(Path::new("/nonexistent/corpus"), &[], None).unwrap_err();
         assert!(err.downcast_ref::<Usage>().is_some());
     }
 }

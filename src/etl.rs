@@ -116,11 +116,11 @@ pub fn run(config: &Config) -> Result<RunSummary> {
 
     let output = Output::prepare(&config.out)?;
     let t = Instant::now();
-    let mut files = discover(
+    let files = discover(
         &config.corpus,
         &[config.out.clone(), output.staging().to_owned()],
+        Some(output.staging()),
     )?;
-    files.spill_names(output.staging())?;
     stages.discover = t.elapsed().as_secs_f64();
     info!(
         "discover: {} files under {} in {:.2}s",
