@@ -154,29 +154,75 @@ fn dir_key(_meta: &fs::Metadata) -> (u64, u64) {
     (0, 0)
 }
 
-/// Names as the walk finds them, unsorted: file `i` is
-/// `names[ends[i-1]..ends[i]]`. Discovery's transient memory is this arena
-/// plus 12 bytes a file (these ends, the sort order, the sorted ends); the
-/// sorted names go straight to their destination instead of a second arena.
-#[derive(Default)]
+/// Names as the walk finds them, unsorted: file `i` is its directory's
+/// prefix followed by its own name. Each directory's prefix is kept once,
+/// not once per file: real corpora nest files under long CJK directory
+/// names (province, county, body), so the prefixes are about half of every
+/// path. Discovery's transient memory is the file names plus 16 bytes a
+/// file (ends, directory index, sort order, sorted ends); the sorted paths
+/// go straight to their destination instead of a second arena.
 struct Found {
+    /// Directory prefixes, concatenated: empty for the root, else ending in `/`.
+    dirs: Vec<u8>,
+    dir_ends: Vec<u32>,
+    /// File names within their directory, concatenated.
     names: Vec<u8>,
     ends: Vec<u32>,
-    /// The arena passed 4 GiB, past what `u32` ends index.
-    too_big: bool,
+    /// Per file, the index of its directory prefix.
+    dir_of: Vec<u32>,
+    /// Bytes of all relative paths, prefixes included.
+    total: u64,
     problems: HashMap<usize, String>,
 }
 
+/// Index of the root's (empty) prefix.
+const ROOT_DIR: u32 = 0;
+
+/// End offset as `u32`; arenas past 4 GiB are refused in [`discover`]
+/// (through [`Found::total`], which bounds them), so this saturates only
+/// in a run that will stop.
+fn end_u32(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX)
+}
+
 impl Found {
-    fn push(&mut self, prefix: &[u8], name: &[u8], problem: Option<String>) {
-        self.names.extend_from_slice(prefix);
+    fn new() -> Self {
+        Self {
+            dirs: Vec::new(),
+            dir_ends: vec![0], // ROOT_DIR: the empty prefix
+            names: Vec::new(),
+            ends: Vec::new(),
+            dir_of: Vec::new(),
+            total: 0,
+            problems: HashMap::new(),
+        }
+    }
+
+    /// Registers a directory's prefix (ending in `/`); returns its index.
+    fn add_dir(&mut self, prefix: &[u8]) -> u32 {
+        self.dirs.extend_from_slice(prefix);
+        self.dir_ends.push(end_u32(self.dirs.len()));
+        end_u32(self.dir_ends.len() - 1)
+    }
+
+    fn push(&mut self, dir: u32, name: &[u8], problem: Option<String>) {
         self.names.extend_from_slice(name);
         if let Some(p) = problem {
             self.problems.insert(self.ends.len(), p);
         }
-        let end = u32::try_from(self.names.len());
-        self.too_big |= end.is_err();
-        self.ends.push(end.unwrap_or(u32::MAX));
+        self.ends.push(end_u32(self.names.len()));
+        self.dir_of.push(dir);
+        self.total += (self.prefix(dir).len() + name.len()) as u64;
+    }
+
+    fn prefix(&self, dir: u32) -> &[u8] {
+        let d = dir as usize;
+        let start = if d == 0 {
+            0
+        } else {
+            self.dir_ends[d - 1] as usize
+        };
+        &self.dirs[start..self.dir_ends[d] as usize]
     }
 
     fn name(&self, i: u32) -> &[u8] {
@@ -185,30 +231,37 @@ impl Found {
         &self.names[start..self.ends[i] as usize]
     }
 
+    /// The relative path of file `i`, in two pieces: prefix and name.
+    fn path(&self, i: u32) -> [&[u8]; 2] {
+        [self.prefix(self.dir_of[i as usize]), self.name(i)]
+    }
+
     /// The corpus in sorted order, its names written to `spill` (see
     /// [`discover`]) or kept in memory.
     fn into_sorted(self, root: &Path, spill: Option<&Path>) -> Result<Corpus> {
-        #[allow(clippy::cast_possible_truncation)] // file count < names' bytes ≤ 4 GiB
-        let mut order: Vec<u32> = (0..self.ends.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| self.name(a).cmp(self.name(b)));
+        let mut order: Vec<u32> = (0..end_u32(self.ends.len())).collect();
+        order.sort_unstable_by(|&a, &b| {
+            if self.dir_of[a as usize] == self.dir_of[b as usize] {
+                self.name(a).cmp(self.name(b))
+            } else {
+                cmp_joined(self.path(a), self.path(b))
+            }
+        });
         let mut ends = Vec::with_capacity(order.len());
         let mut problems = HashMap::new();
-        let mut end = 0u32;
+        let mut end = 0usize;
         for (sorted, &i) in order.iter().enumerate() {
-            #[allow(clippy::cast_possible_truncation)] // checked by `too_big`
-            {
-                end += self.name(i).len() as u32;
-            }
-            ends.push(end);
+            end += self.path(i).iter().map(|p| p.len()).sum::<usize>();
+            ends.push(end_u32(end));
             if let Some(p) = self.problems.get(&(i as usize)) {
                 problems.insert(sorted, p.clone());
             }
         }
-        let sorted_names = order.iter().map(|&i| self.name(i));
+        let sorted_paths = order.iter().flat_map(|&i| self.path(i));
         let names = match spill {
             #[cfg(unix)]
-            Some(dir) => Names::Spilled(spill_names(dir, sorted_names)?),
-            _ => Names::Memory(sorted_names.flatten().copied().collect()),
+            Some(dir) => Names::Spilled(spill_names(dir, sorted_paths)?),
+            _ => Names::Memory(sorted_paths.flatten().copied().collect()),
         };
         Ok(Corpus {
             root: root.to_owned(),
@@ -216,6 +269,31 @@ impl Found {
             ends,
             problems,
         })
+    }
+}
+
+/// Compares the concatenations `a[0] ++ a[1]` and `b[0] ++ b[1]` bytewise
+/// (the order of the whole relative paths) without building them.
+fn cmp_joined(mut a: [&[u8]; 2], mut b: [&[u8]; 2]) -> std::cmp::Ordering {
+    loop {
+        if a[0].is_empty() {
+            a = [a[1], &[]];
+        }
+        if b[0].is_empty() {
+            b = [b[1], &[]];
+        }
+        // An empty first piece now means that side is used up.
+        if a[0].is_empty() || b[0].is_empty() {
+            return a[0].len().cmp(&b[0].len());
+        }
+        let n = a[0].len().min(b[0].len());
+        match a[0][..n].cmp(&b[0][..n]) {
+            std::cmp::Ordering::Equal => {
+                a[0] = &a[0][n..];
+                b[0] = &b[0][n..];
+            }
+            unequal => return unequal,
+        }
     }
 }
 
@@ -271,13 +349,13 @@ pub fn discover(root: &Path, exclude: &[PathBuf], spill: Option<&Path>) -> Resul
         .collect();
     let mut seen = HashSet::new();
     seen.insert(dir_key(&meta));
-    let mut found = Found::default();
+    let mut found = Found::new();
     walk(root, &mut Vec::new(), &exclude, &mut seen, &mut found);
-    if found.too_big {
+    if u32::try_from(found.total.max(found.dirs.len() as u64)).is_err() {
         bail!(
             "corpus {}: the relative paths of its files take {} bytes, above the 4 GiB this tool indexes",
             root.display(),
-            found.names.len()
+            found.total
         );
     }
     found.into_sorted(root, spill)
@@ -300,12 +378,17 @@ fn walk(
                 None => b".".to_vec(),
             };
             out.push(
-                &[],
+                ROOT_DIR,
                 &name,
                 Some(format!("directory could not be listed: {}", e.kind())),
             );
             return;
         }
+    };
+    let here = if prefix.is_empty() {
+        ROOT_DIR
+    } else {
+        out.add_dir(prefix)
     };
     for entry in entries.flatten() {
         let path = entry.path();
@@ -325,13 +408,13 @@ fn walk(
                 walk(&path, prefix, exclude, seen, out);
                 prefix.truncate(len);
             }
-            Ok(m) if m.is_file() => out.push(prefix, &name, None),
+            Ok(m) if m.is_file() => out.push(here, &name, None),
             Ok(_) => out.push(
-                prefix,
+                here,
                 &name,
                 Some("not a regular file (socket, fifo or device)".to_owned()),
             ),
-            Err(e) => out.push(prefix, &name, Some(format!("cannot stat: {}", e.kind()))),
+            Err(e) => out.push(here, &name, Some(format!("cannot stat: {}", e.kind()))),
         }
     }
 }
@@ -387,6 +470,55 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(left, ["skip.parquet"]);
+    }
+
+    #[test]
+    fn joined_comparison_is_the_comparison_of_the_whole_paths() {
+        // Every split of every pair of short strings over a small alphabet,
+        // including "/" and "." whose order decides "a.txt" < "a/b.txt".
+        let words: Vec<Vec<u8>> = (0..4usize.pow(3))
+            .flat_map(|n| {
+                (0..=3).map(move |len| (0..len).map(|k| b"a./b"[(n >> (2 * k)) & 3]).collect())
+            })
+            .collect();
+        for a in &words {
+            for b in &words {
+                for i in 0..=a.len() {
+                    for j in 0..=b.len() {
+                        let (x, y) = ([&a[..i], &a[i..]], [&b[..j], &b[j..]]);
+                        assert_eq!(cmp_joined(x, y), a.cmp(b), "{x:?} vs {y:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn files_sort_by_whole_path_across_directories() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            "a/b/c.txt",
+            "a.txt",
+            "a/b.txt",
+            "a-b/x",
+            "a/a",
+            "ab",
+            "a/b/c/d",
+        ] {
+            let path = root.join(f);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, f).unwrap();
+        }
+        let files = discover(root, &[], None).unwrap();
+        let rels: Vec<_> = (0..files.len()).map(|i| files.rel(i).unwrap()).collect();
+        let mut sorted = rels.clone();
+        sorted.sort();
+        assert_eq!(rels, sorted);
+        assert_eq!(rels.len(), 7);
+        for (i, rel) in rels.iter().enumerate() {
+            assert_eq!(&fs::read_to_string(files.path(i).unwrap()).unwrap(), rel);
+        }
     }
 
     #[test]
