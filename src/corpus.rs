@@ -317,12 +317,11 @@ fn spill_names<'a>(dir: &Path, names: impl Iterator<Item = &'a [u8]>) -> Result<
     // killed run leaves nothing behind.
     fs::remove_file(&path).with_context(|| format!("unlinking {}", path.display()))?;
     let mut out = io::BufWriter::with_capacity(1 << 16, file);
-    let written: io::Result<()> = names.into_iter().try_for_each(|name| out.write_all(name));
-    written
-        .and_then(|()| out.flush())
-        .with_context(|| format!("writing the corpus's file names under {}", dir.display()))?;
-    out.into_inner()
-        .map_err(io::IntoInnerError::into_error)
+    names
+        .into_iter()
+        .try_for_each(|name| out.write_all(name))
+        // `into_inner` flushes what is still buffered.
+        .and_then(|()| out.into_inner().map_err(io::IntoInnerError::into_error))
         .with_context(|| format!("writing the corpus's file names under {}", dir.display()))
 }
 
