@@ -14,6 +14,12 @@ warm corpus:
     and peak RSS (wait4 ru_maxrss), the highest of the runs, with the spread;
   * with --scale K, `govreports run` on K×N reports too, and the ratio of
     its peak RSS to the N-report runs' (K=4 is the flat-memory target);
+  * with --paths M, `govreports run` on M empty files under long CJK
+    directory paths (`第3省人民政府/第7市人民政府/…/…年度报告（…）.txt`,
+    ~145 bytes): generated paths are short, real ones are not, and the file
+    list is the part of a run that grows with the corpus (every file is a
+    `failed` row there, and no statistics run, so this measures discovery
+    and the list);
   * the straightforward Python implementation `tests/bench/baseline.py`
     (multiprocessing, compiled regexes, pyarrow, polars), in a venv it creates.
 
@@ -101,6 +107,30 @@ def corpus(work, n, seed):
     return d / "corpus"
 
 
+def long_paths(work, m):
+    """M empty files, 10 per directory, under three levels of CJK directories (cached)."""
+    d = work / f"paths-{m}"
+    done = d / "done"
+    if not done.exists():
+        if d.exists():
+            shutil.rmtree(d)
+        n = 0
+        for p in range(10**6):
+            for c in range(20):
+                for k in range(10):
+                    if n >= m:
+                        break
+                    sub = d / "corpus" / f"第{p}省人民政府" / f"第{c}市人民政府" / f"第{k}县人民政府办公室"
+                    sub.mkdir(parents=True)
+                    for b in range(min(10, m - n)):
+                        (sub / f"第{b}局{2016 + n % 10}年度政府信息公开工作年度报告（某某县某某局）.txt").touch()
+                        n += 1
+            if n >= m:
+                break
+        done.touch()
+    return d / "corpus"
+
+
 def size_of(root):
     files, total = 0, 0
     for dp, _, fs in os.walk(root):
@@ -129,6 +159,8 @@ def main():
     ap.add_argument("--runs", type=int, default=3, help="times to run govreports (median wall time, highest peak RSS)")
     ap.add_argument("--scale", type=int, default=0, metavar="K",
                     help="also run on K×N reports and compare peak RSS (the flat-memory target: K=4)")
+    ap.add_argument("--paths", type=int, default=0, metavar="M",
+                    help="also run on M empty files with ~145-byte CJK paths (the file list's memory)")
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
     a = ap.parse_args()
     if a.runs < 1:
@@ -198,6 +230,16 @@ def main():
             "lowest_vs_lowest": round(min(big_peaks) / min(peaks), 3),
         }
 
+    if a.paths:
+        proot = long_paths(a.work, a.paths)
+        pout = a.work / f"out-paths-{a.paths}"
+        # No statistics: their memory (Polars) would hide the file list's.
+        none = a.work / "no-statistics.toml"
+        none.write_text('description = "none: the long-path run measures discovery and the file list"\n')
+        psecs, prss, _ = timed([exe, "run", str(proot), "--out", str(pout), "-q", "-j", str(a.jobs),
+                                "--pipeline", str(none)], cwd=REPO)
+        res["long_paths"] = {"files": a.paths, "wall_seconds": round(psecs, 2), "peak_rss_mb": round(prss / 1e6, 1)}
+
     g = res["govreports"]
     print(f"corpus            {files} files, {mb:.0f} MB ({root})")
     print(f"govreports run    {g['wall_seconds']} s wall, {g['files_per_second']} files/s, {g['mb_per_second']} MB/s, peak RSS {g['peak_rss_mb']} MB")
@@ -213,6 +255,9 @@ def main():
         print(f"peak RSS at {a.scale}×    {sc['files']} files: {' / '.join(map(str, sc['peak_rss_mb_each']))} MB "
               f"(wall {' / '.join(map(str, sc['wall_seconds_each']))} s) → highest {sc['highest_vs_highest']}× "
               f"and lowest {sc['lowest_vs_lowest']}× the {a.n}-file runs' (target: within 0.9–1.1×)")
+    if "long_paths" in res:
+        lp = res["long_paths"]
+        print(f"long paths        {lp['files']} empty files, ~145-byte paths, no statistics: {lp['wall_seconds']} s, peak RSS {lp['peak_rss_mb']} MB")
     if a.json:
         a.json.write_text(json.dumps(res, indent=2, ensure_ascii=False))
 
