@@ -493,6 +493,38 @@ pub struct TablesOutcome {
     pub tables_found: usize,
 }
 
+impl TablesOutcome {
+    /// Records a table whose values were not read: its `region` was not
+    /// found, or it was found but no template version applies to it.
+    fn not_read(
+        &mut self,
+        report: &mut Report,
+        doc: &Document<'_>,
+        region: Option<std::ops::Range<usize>>,
+        table: &str,
+        title: &str,
+    ) {
+        self.complete = false;
+        match region {
+            None => report.diag(
+                Severity::Warning,
+                DiagCode::TableMissing,
+                None,
+                format!("{table} ({title}) not found"),
+            ),
+            Some(range) => {
+                self.tables_found += 1;
+                report.diag(
+                    Severity::Warning,
+                    DiagCode::UnsupportedTemplate,
+                    doc.rows.get(range.start).map(|r| r.line),
+                    format!("{table} found but no template version applies; values not read"),
+                );
+            }
+        }
+    }
+}
+
 /// Extracts tables 二, 三 and 四 into `report`'s facts and diagnostics.
 pub fn extract_tables(
     doc: &Document<'_>,
@@ -519,25 +551,7 @@ pub fn extract_tables(
             );
             outcome.complete &= complete;
         }
-        (None, _) => {
-            outcome.complete = false;
-            report.diag(
-                Severity::Warning,
-                DiagCode::TableMissing,
-                None,
-                "table 二 (主动公开政府信息情况) not found",
-            );
-        }
-        (Some(range), None) => {
-            outcome.tables_found += 1;
-            outcome.complete = false;
-            report.diag(
-                Severity::Warning,
-                DiagCode::UnsupportedTemplate,
-                doc.rows.get(range.start).map(|r| r.line),
-                "table 二 found but no template version applies; values not read",
-            );
-        }
+        (region, _) => outcome.not_read(report, doc, region, "table 二", "主动公开政府信息情况"),
     }
     match (regions.applications.clone(), versions.applications) {
         (Some(range), Some(v)) => {
@@ -545,40 +559,20 @@ pub fn extract_tables(
             outcome.complete &=
                 extract_applications(&doc.rows[range], v.template(), layout, report);
         }
-        (None, _) => {
-            outcome.complete = false;
-            report.diag(
-                Severity::Warning,
-                DiagCode::TableMissing,
-                None,
-                "table 三 (收到和处理政府信息公开申请情况) not found",
-            );
-        }
-        (Some(range), None) => {
-            outcome.tables_found += 1;
-            outcome.complete = false;
-            report.diag(
-                Severity::Warning,
-                DiagCode::UnsupportedTemplate,
-                doc.rows.get(range.start).map(|r| r.line),
-                "table 三 found but no template version applies; values not read",
-            );
-        }
+        (region, _) => outcome.not_read(
+            report,
+            doc,
+            region,
+            "table 三",
+            "收到和处理政府信息公开申请情况",
+        ),
     }
     match regions.reviews.clone() {
         Some(range) => {
             outcome.tables_found += 1;
             outcome.complete &= extract_reviews(&doc.rows[range], layout, report);
         }
-        None => {
-            outcome.complete = false;
-            report.diag(
-                Severity::Warning,
-                DiagCode::TableMissing,
-                None,
-                "table 四 (行政复议、行政诉讼) not found",
-            );
-        }
+        None => outcome.not_read(report, doc, None, "table 四", "行政复议、行政诉讼"),
     }
     outcome
 }
