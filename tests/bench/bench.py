@@ -114,19 +114,15 @@ def long_paths(work, m):
     if not done.exists():
         if d.exists():
             shutil.rmtree(d)
-        n = 0
-        for p in range(10**6):
-            for c in range(20):
-                for k in range(10):
-                    if n >= m:
-                        break
-                    sub = d / "corpus" / f"第{p}省人民政府" / f"第{c}市人民政府" / f"第{k}县人民政府办公室"
-                    sub.mkdir(parents=True)
-                    for b in range(min(10, m - n)):
-                        (sub / f"第{b}局{2016 + n % 10}年度政府信息公开工作年度报告（某某县某某局）.txt").touch()
-                        n += 1
-            if n >= m:
-                break
+        for n in range(m):
+            # File b of directory k (county) of city c of province p.
+            folder, b = divmod(n, 10)
+            p, rest = divmod(folder, 200)
+            c, k = divmod(rest, 10)
+            sub = d / "corpus" / f"第{p}省人民政府" / f"第{c}市人民政府" / f"第{k}县人民政府办公室"
+            if b == 0:
+                sub.mkdir(parents=True)
+            (sub / f"第{b}局{2016 + b}年度政府信息公开工作年度报告（某某县某某局）.txt").touch()
         done.touch()
     return d / "corpus"
 
