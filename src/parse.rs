@@ -2,7 +2,7 @@
 //! error in its signature, so every file gets exactly one `reports` row.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Seek};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
@@ -24,23 +24,53 @@ pub fn parse_file(path: &Path, source_path: &str, max_bytes: u64) -> Report {
         Err(e) => return unreadable(e),
     };
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if size > max_bytes {
-        let id = match stream_doc_id(&mut file) {
-            Ok(id) => id,
+    if size <= max_bytes {
+        let bytes = match read_measured(&file, size, max_bytes) {
+            Ok(b) => b,
             Err(e) => return unreadable(e),
         };
-        let mut r = Report::new(id, source_path.to_owned(), size as i64);
-        r.fail(&FileError::TooLarge {
-            size,
-            limit: max_bytes,
-        });
-        return r;
+        if bytes.len() as u64 <= max_bytes {
+            return parse_bytes(source_path, &bytes);
+        }
+        if let Err(e) = file.rewind() {
+            return unreadable(e);
+        }
     }
-    let mut bytes = Vec::with_capacity(size as usize);
-    if let Err(e) = file.read_to_end(&mut bytes) {
-        return unreadable(e);
+    let id = match stream_doc_id(&mut file) {
+        Ok(id) => id,
+        Err(e) => return unreadable(e),
+    };
+    let size = file.metadata().map_or(size, |m| m.len().max(size));
+    let mut r = Report::new(id, source_path.to_owned(), size as i64);
+    r.fail(&FileError::TooLarge {
+        size,
+        limit: max_bytes,
+    });
+    r
+}
+
+/// Reads a file measured at `size` bytes, and at most `max_bytes + 1`.
+///
+/// One `read` of the measured size and one that finds the end: std's
+/// `read_to_end` would measure the file again (a `statx` and an `lseek`)
+/// and read a file of more than 8 KB in several calls. A file that grew
+/// since it was measured is read on, up to the bound, so the caller sees
+/// that it is now over the limit.
+fn read_measured(mut file: &File, size: u64, max_bytes: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = vec![0; usize::try_from(size).unwrap_or(usize::MAX)];
+    let mut filled = 0;
+    while filled < bytes.len() {
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break, // shrank since it was measured
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
     }
-    parse_bytes(source_path, &bytes)
+    bytes.truncate(filled);
+    let rest = max_bytes.saturating_add(1).saturating_sub(filled as u64);
+    file.take(rest).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// The `doc_id` of the bytes `reader` yields, hashed as a stream (the same
@@ -120,5 +150,62 @@ mod tests {
         ] {
             assert_eq!(stream_doc_id(bytes).unwrap(), doc_id(bytes));
         }
+    }
+
+    #[test]
+    fn a_file_that_changed_since_it_was_measured_is_read_as_it_is_now() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let content: Vec<u8> = (0..20_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &content).unwrap();
+        let read = |size, max| read_measured(&File::open(&path).unwrap(), size, max).unwrap();
+        assert_eq!(read(20_000, 20_000), content, "as measured");
+        assert_eq!(read(5_000, 1 << 20), content, "grew: read on to the end");
+        assert_eq!(
+            read(5_000, 9_999),
+            content[..10_000],
+            "grew past the limit: one byte over"
+        );
+        assert_eq!(read(30_000, 1 << 20), content, "shrank");
+    }
+
+    #[test]
+    fn files_up_to_the_limit_are_read_and_larger_ones_only_hashed() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "2023年政府信息公开工作年度报告\n本机关共收到政府信息公开申请12件。\n";
+        let path = dir.path().join("r.txt");
+        std::fs::write(&path, text).unwrap();
+        let limit = text.len() as u64;
+        let seen = |r: &Report| {
+            (
+                r.doc_id.clone(),
+                r.status,
+                r.source_bytes,
+                r.narrative.len(),
+                r.error.clone(),
+            )
+        };
+
+        let at_limit = parse_file(&path, "r.txt", limit);
+        assert_eq!(
+            seen(&at_limit),
+            seen(&parse_bytes("r.txt", text.as_bytes()))
+        );
+        assert!(!at_limit.narrative.is_empty(), "the file was parsed");
+        assert_eq!(at_limit.source_bytes, text.len() as i64);
+
+        let over = parse_file(&path, "r.txt", limit - 1);
+        assert_eq!(over.status, crate::report::Status::Failed);
+        assert_eq!(over.doc_id, doc_id(text.as_bytes()), "same id as when read");
+        assert_eq!(over.source_bytes, text.len() as i64);
+        let error = over.error.unwrap();
+        assert!(error.contains(&text.len().to_string()), "{error}");
+
+        let empty = dir.path().join("empty.txt");
+        std::fs::write(&empty, "").unwrap();
+        assert_eq!(
+            seen(&parse_file(&empty, "empty.txt", 0)),
+            seen(&parse_bytes("empty.txt", b""))
+        );
     }
 }
