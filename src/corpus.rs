@@ -390,10 +390,17 @@ fn walk(
         out.add_dir(prefix)
     };
     for entry in entries.flatten() {
-        let path = entry.path();
         let file_name = entry.file_name();
         let name = os_bytes(&file_name);
-        // `metadata` follows symlinks; a dangling link becomes a failed entry.
+        // The directory listing already says which entries are regular files
+        // (no `statx` for them: one per file in the corpus). The others are
+        // looked at whole: `metadata` follows symlinks, and a dangling link
+        // becomes a failed entry.
+        if entry.file_type().is_ok_and(|t| t.is_file()) {
+            out.push(here, &name, None);
+            continue;
+        }
+        let path = entry.path();
         match fs::metadata(&path) {
             Ok(m) if m.is_dir() => {
                 if fs::canonicalize(&path).is_ok_and(|c| exclude.contains(&c))
