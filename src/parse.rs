@@ -14,7 +14,8 @@ use crate::report::Report;
 
 /// Reads and parses the file at `path`; `source_path` is its corpus-relative name.
 ///
-/// Files above `max_bytes` are not read into memory: they are hashed as a
+/// Files above `max_bytes` are not read into memory (at most one byte past
+/// the limit, when a file grew after it was measured): they are hashed as a
 /// stream and reported `failed`.
 #[must_use]
 pub fn parse_file(path: &Path, source_path: &str, max_bytes: u64) -> Report {
