@@ -324,6 +324,27 @@ pub struct LabelMatcher {
     /// Per pattern id, its length in chars: a `Contains` key the automaton
     /// found scores this without searching the label again.
     lengths: Vec<usize>,
+    /// Which slot of each thread's [`BEST_CACHE`] holds this matcher's answers.
+    slot: usize,
+}
+
+/// Matchers built so far: each takes the next cache slot.
+static MATCHERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Answers remembered per thread before a matcher's cache starts afresh.
+/// Most labels are the template's own, so a few hundred distinct ones cover
+/// nearly every row; the bound keeps prose that reaches the matcher from
+/// growing the cache.
+const CACHED_LABELS: usize = 4096;
+
+type BestCache =
+    std::collections::HashMap<Box<str>, Option<(usize, usize)>, foldhash::fast::FixedState>;
+
+thread_local! {
+    /// Per thread and matcher, label → [`LabelMatcher::best`]'s answer.
+    /// The same labels come back in report after report; hashing a label
+    /// costs a fraction of the automaton's overlapping search over it.
+    static BEST_CACHE: std::cell::RefCell<Vec<BestCache>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Distinct key texts one table may have: the bits of the per-label hit set.
@@ -362,6 +383,7 @@ impl LabelMatcher {
             automaton: Some(automaton),
             by_pattern,
             lengths: texts.iter().map(|t| t.chars().count()).collect(),
+            slot: MATCHERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -369,6 +391,27 @@ impl LabelMatcher {
     /// Ties go to the earlier row.
     #[must_use]
     pub fn best(&self, label: &str) -> Option<(usize, usize)> {
+        self.automaton.as_ref()?;
+        BEST_CACHE.with_borrow_mut(|caches| {
+            if caches.len() <= self.slot {
+                caches.resize_with(self.slot + 1, BestCache::default);
+            }
+            let cache = &mut caches[self.slot];
+            if let Some(&answer) = cache.get(label) {
+                return answer;
+            }
+            if cache.len() >= CACHED_LABELS {
+                cache.clear();
+            }
+            let answer = self.search(label);
+            cache.insert(label.into(), answer);
+            answer
+        })
+    }
+
+    /// [`Self::best`] without the cache: the automaton finds the key texts
+    /// the label contains, and only their keys are scored.
+    fn search(&self, label: &str) -> Option<(usize, usize)> {
         let ac = self.automaton.as_ref()?;
         let found: u128 = ac
             .find_overlapping_iter(label)
@@ -608,14 +651,30 @@ mod tests {
                 for a in &texts {
                     for b in std::iter::once(&"").chain(&texts) {
                         let label = format!("{a}{b}");
-                        assert_eq!(
-                            matcher.best(&label),
-                            best_match(&label, rows.iter().map(|k| (k, *k))),
-                            "{label}"
-                        );
+                        let plain = best_match(&label, rows.iter().map(|k| (k, *k)));
+                        assert_eq!(matcher.best(&label), plain, "{label}");
+                        assert_eq!(matcher.best(&label), plain, "{label}, cached");
                     }
                 }
             }
+        }
+    }
+
+    /// The per-thread cache stays within its bound however many distinct
+    /// labels come by, and answers as the automaton does after starting afresh.
+    #[test]
+    fn label_cache_is_bounded_and_answers_as_the_automaton() {
+        let matcher = &TemplateVersion::V2021.template().application_labels;
+        let labels: Vec<String> = (0..CACHED_LABELS + 100)
+            .map(|i| format!("{i}予以公开"))
+            .collect();
+        for label in labels.iter().chain(&labels) {
+            assert_eq!(matcher.best(label), matcher.search(label), "{label}");
+            let cached = BEST_CACHE.with_borrow(|c| c[matcher.slot].len());
+            assert!(
+                (1..=CACHED_LABELS).contains(&cached),
+                "{cached} labels cached"
+            );
         }
     }
 
