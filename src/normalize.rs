@@ -13,21 +13,35 @@
 /// that change are pushed one by one.
 pub fn normalize_into(s: &str, out: &mut String) {
     out.reserve(s.len());
+    let bytes = s.as_bytes();
     let mut prev_digit = false;
     let mut run = 0;
-    for (i, c) in s.char_indices() {
-        let unchanged = if c.is_ascii() {
-            !c.is_ascii_whitespace() && c != '\x0b'
-        } else {
-            ('\u{4E00}'..='\u{9FFF}').contains(&c)
-                || (fold_char(c) == c && !is_space(c) && !(prev_digit && c == '、'))
-        };
-        if unchanged {
-            prev_digit = c.is_ascii_digit();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if !b.is_ascii_whitespace() && b != 0x0b {
+                prev_digit = b.is_ascii_digit();
+                i += 1;
+                continue;
+            }
+        } else if (0xE4..=0xE9).contains(&b) {
+            // U+4000..=U+9FFF (the CJK ideographs and their neighbours):
+            // three bytes, none of them folded, dropped or a numbering mark.
+            prev_digit = false;
+            i += 3;
+            continue;
+        }
+        let c = s[i..].chars().next().unwrap_or_default();
+        let width = c.len_utf8();
+        if !c.is_ascii() && fold_char(c) == c && !is_space(c) && !(prev_digit && c == '、') {
+            prev_digit = false;
+            i += width;
             continue;
         }
         out.push_str(&s[run..i]);
-        run = i + c.len_utf8();
+        i += width;
+        run = i;
         let c = fold_char(c);
         if c.is_whitespace() || is_invisible(c) {
             continue;
@@ -108,7 +122,7 @@ mod tests {
 
     #[test]
     fn run_copying_agrees_with_the_char_by_char_definition() {
-        let alphabet: Vec<char> = "1２a 、\t\x0b\u{3000}\u{a0}\u{200b}（）中“”—。.,：\u{feff}é"
+        let alphabet: Vec<char> = "1２a 、\t\x0b\u{3000}\u{a0}\u{200b}（）中“”—。.,：\u{feff}é\u{4000}\u{9fff}\u{3fff}\u{a000}"
             .chars()
             .collect();
         // Every string of up to 4 chars over the alphabet.
