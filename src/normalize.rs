@@ -34,7 +34,8 @@ pub fn normalize_into(s: &str, out: &mut String) {
         }
         let c = s[i..].chars().next().unwrap_or_default();
         let width = c.len_utf8();
-        if !c.is_ascii() && fold_char(c) == c && !is_space(c) && !(prev_digit && c == '、') {
+        let changes = c.is_ascii() || fold_char(c) != c || is_space(c) || (prev_digit && c == '、');
+        if !changes {
             prev_digit = false;
             i += width;
             continue;
