@@ -7,79 +7,55 @@ use clap::Parser;
 use govreports::cli::{Cli, Command};
 use govreports::{config::Config, etl, inspect, logging, parse};
 
-/// glibc's allocator (the system one), tuned in [`tune_allocator`].
+/// jemalloc, for Rust's allocations and (unprefixed) for the C code's too:
+/// zstd's contexts, created and freed with every Parquet column chunk.
 ///
-/// Until 2026-11 the binary used mimalloc, chosen when glibc's arenas
-/// fragmented under the parser's many small short-lived vectors. Once zstd's
-/// contexts had their own mappings (below), the roles reversed: with the
-/// same code, a counting allocator showed the Rust heap flat at ~54 MB live
-/// through the parse stage at 100k reports, while mimalloc's resident pages
-/// crept from ~70 to ~125 MB (its free pages stay resident in the pages it
-/// cannot purge whole); glibc's stayed at 86–98 MB. Measured with
-/// `govreports run -j2` (peak RSS): 100k reports 129–155 MB → 99–102 MB,
-/// 400k 156–181 MB → 122–128 MB; wall time within the run-to-run spread,
-/// user CPU 2–6% higher in three paired runs.
+/// History: mimalloc until 2026-11 (its free pages crept up resident), then
+/// glibc's allocator with a fixed mmap threshold for zstd. glibc cost time
+/// twice over: ~12% of the two cores sat idle in the parse stage, the
+/// threads waiting on its arena locks (the writer thread frees what the
+/// parser threads allocated: 1,500 blocking waits per 20k reports in
+/// `perf record -e sched:sched_switch`), and 15–20% of the CPU went to the
+/// kernel, mapping and unmapping large blocks. Measured with jemalloc
+/// (`govreports run -j2`, 100k generated reports, paired runs): 12.9–13.0 →
+/// 10.3–10.7 s, system time 3.9–4.0 → 1.7–2.2 s, the statistics 1.4–1.9 →
+/// 0.7 s; peak RSS 117–119 → 141–157 MB. 400k: 44 s and 171 MB against
+/// 51 s and 136 MB.
+#[cfg(not(target_env = "msvc"))]
 #[global_allocator]
-static GLOBAL: std::alloc::System = std::alloc::System;
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-/// `M_MMAP_THRESHOLD` in glibc's `malloc.h`.
-#[cfg(target_env = "gnu")]
-const M_MMAP_THRESHOLD: std::ffi::c_int = -3;
+/// jemalloc's options, read when it starts (`MALLOC_CONF` in the
+/// environment overrides them): one arena per CPU, and freed pages handed
+/// back to the OS after 200 ms instead of 10 s (the default kept the parse
+/// stage's pages resident under the statistics: 266–272 MB at 100k reports;
+/// with every page handed back at once, 0 ms, the kernel time came back:
+/// 16.5–17.9 s). Measured at 100k: 10.3–11.2 s, 141–157 MB.
+#[cfg(not(target_env = "msvc"))]
+#[allow(non_upper_case_globals, unsafe_code)]
+#[unsafe(no_mangle)]
+static malloc_conf: &[u8; 56] = b"percpu_arena:percpu,dirty_decay_ms:200,muzzy_decay_ms:0\0";
 
-/// zstd's contexts are the one large thing allocated in the parse stage: a
-/// compressor and a decompressor of 64 KB to ~1 MB for every column chunk
-/// parquet-rs has open, ~440 at once, created and freed with every row
-/// group. glibc's default threshold is dynamic: once such a block is freed,
-/// blocks of its size come from the heap instead of `mmap`, and the heap
-/// fragments as row groups come and go, so RSS crept up through the parse
-/// stage. A fixed threshold keeps every context in its own mapping,
-/// returned when freed. Measured (`govreports run -j2`, peak RSS, two runs
-/// each, then with mimalloc for Rust's allocations): 100k reports 151 / 158
-/// MB → 128 / 131 MB; 400k reports 172 / 174 MB → 158 / 167 MB. A value
-/// the user exports in `MALLOC_MMAP_THRESHOLD_` wins.
-#[cfg(target_env = "gnu")]
-const ZSTD_MMAP_THRESHOLD: std::ffi::c_int = 64 << 10;
-
-#[cfg(target_env = "gnu")]
-#[allow(unsafe_code)]
-unsafe extern "C" {
-    /// glibc's `mallopt`: sets one of the allocator's tunables.
-    fn mallopt(param: std::ffi::c_int, value: std::ffi::c_int) -> std::ffi::c_int;
-    /// glibc's `malloc_trim`: hands free heap pages back to the OS.
-    fn malloc_trim(pad: usize) -> std::ffi::c_int;
-}
-
-/// Fixes glibc's mmap threshold (see [`ZSTD_MMAP_THRESHOLD`]). Called first
-/// thing in `main`, while the process has one thread.
-fn tune_allocator() {
-    #[cfg(target_env = "gnu")]
-    if std::env::var_os("MALLOC_MMAP_THRESHOLD_").is_none() {
-        // SAFETY: mallopt only sets a tunable of glibc's allocator; the
-        // value is valid (below its 32 MB maximum).
-        #[allow(unsafe_code)]
-        unsafe {
-            mallopt(M_MMAP_THRESHOLD, ZSTD_MMAP_THRESHOLD);
-        }
-    }
-}
-
-/// Hands the free heap pages back to the OS once the parse stage is over.
-/// The parse stage frees every report it built, but glibc keeps the free
-/// chunks resident inside its heaps (it only trims the top): at 100k reports
-/// ~60 MB of them were still resident when the statistics began, and the
-/// statistics' allocations came on top (peak after the stage 140 → 99 MB).
+/// Hands the parse stage's free pages back to the OS before the statistics
+/// start (jemalloc would otherwise return them only as its decay timer
+/// runs out during the statistics' own allocations).
 fn release_allocator_memory() {
-    #[cfg(target_env = "gnu")]
-    // SAFETY: malloc_trim only walks glibc's own arenas; it is safe to call
-    // at any time from any thread.
+    #[cfg(not(target_env = "msvc"))]
+    // SAFETY: `arena.4096.purge` (4096 = MALLCTL_ARENAS_ALL) takes no
+    // arguments and returns nothing: every pointer is null, every length 0.
     #[allow(unsafe_code)]
     unsafe {
-        malloc_trim(0);
+        tikv_jemalloc_sys::mallctl(
+            c"arena.4096.purge".as_ptr(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            0,
+        );
     }
 }
 
 fn main() -> ExitCode {
-    tune_allocator();
     // Polars' streaming Parquet reader prefetches at least 16 row groups per
     // file by default and bounds them by their compressed size; our facts
     // compress ~30×, so decoded prefetch dominated the statistics' memory.

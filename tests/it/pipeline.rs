@@ -563,3 +563,24 @@ fn statistics_computed_per_year_equal_one_query_over_the_corpus() {
         }
     }
 }
+
+/// The binary runs on jemalloc with its own options, and a user's
+/// `MALLOC_CONF` still applies on top (jemalloc lists every source it read
+/// when `confirm_conf` is set).
+#[cfg(not(target_env = "msvc"))]
+#[test]
+fn the_binary_runs_on_jemalloc_with_its_options_and_the_users() {
+    let o = bin()
+        .arg("--version")
+        .env("MALLOC_CONF", "confirm_conf:true")
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("Set conf value: percpu_arena:percpu")
+            && err.contains("Set conf value: dirty_decay_ms:200")
+            && err.contains("Set conf value: confirm_conf:true"),
+        "{err}"
+    );
+}
