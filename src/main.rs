@@ -11,24 +11,25 @@ use govreports::{config::Config, etl, inspect, logging, parse};
 /// zstd's contexts, created and freed with every Parquet column chunk.
 ///
 /// History: mimalloc until 2026-11 (its free pages crept up resident), then
-/// glibc's allocator with a fixed mmap threshold for zstd. glibc cost time
-/// twice over: ~12% of the two cores sat idle in the parse stage, the
-/// threads waiting on its arena locks (the writer thread frees what the
-/// parser threads allocated: 1,500 blocking waits per 20k reports in
-/// `perf record -e sched:sched_switch`), and 15–20% of the CPU went to the
-/// kernel, mapping and unmapping large blocks. Measured with jemalloc
-/// (`govreports run -j2`, 100k generated reports, paired runs): 12.9–13.0 →
-/// 10.3–10.7 s, system time 3.9–4.0 → 1.7–2.2 s, the statistics 1.4–1.9 →
-/// 0.7 s; peak RSS 117–119 → 141–157 MB. 400k: 44 s and 171 MB against
-/// 51 s and 136 MB.
+/// glibc's allocator with a fixed mmap threshold for zstd. glibc cost time:
+/// 15–20% of the CPU went to the kernel, mapping and unmapping large blocks
+/// (zstd's contexts, encoders' and batches' buffers), and the threads
+/// waited on its arena locks, the writer thread freeing what the parser
+/// threads allocated (1,500 blocking waits per 20k reports in `perf record
+/// -e sched:sched_switch`; none with jemalloc). Measured with jemalloc
+/// (`govreports run -j2`, 100k generated reports, three alternating pairs):
+/// 12.9–13.8 → 11.0–11.8 s, system time 3.9–4.6 → 2.1–2.5 s, the
+/// statistics 1.4 → 0.8 s; peak RSS 118–120 → 141–155 MB. 400k (preloaded,
+/// one run each): 44 s and 171 MB against 51 s and 136 MB.
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 /// jemalloc's options, read when it starts (`MALLOC_CONF` in the
-/// environment overrides them): one arena per CPU, and freed pages handed
-/// back to the OS after 200 ms instead of 10 s (the default kept the parse
-/// stage's pages resident under the statistics: 266–272 MB at 100k reports;
+/// environment overrides them): one arena per CPU instead of four, and
+/// freed pages handed back to the OS after 200 ms instead of 10 s (the
+/// defaults kept the parse stage's pages resident under the statistics:
+/// 266–272 MB at 100k reports;
 /// with every page handed back at once, 0 ms, the kernel time came back:
 /// 16.5–17.9 s). Measured at 100k: 10.3–11.2 s, 141–157 MB.
 #[cfg(not(target_env = "msvc"))]
