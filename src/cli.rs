@@ -47,7 +47,7 @@ pub struct RunArgs {
     /// or the built-in copy when that file is absent].
     #[arg(short, long)]
     pub pipeline: Option<PathBuf>,
-    /// Parser threads [default: number of CPUs].
+    /// Parser threads [default: number of CPUs + 1].
     #[arg(short, long)]
     pub jobs: Option<usize>,
     /// Exit with status 3 when any file has status `failed` (for cron alerting).

@@ -32,6 +32,16 @@ pub struct Config {
     pub release_memory: Option<fn()>,
 }
 
+/// One parser thread more than there are CPUs. A parser thread sometimes
+/// blocks (a read waiting for its page, a sleep between chunks), and with
+/// one thread per CPU the cores then stood ~11% idle through the parse
+/// stage (`vmstat`); the extra thread fills those gaps. 100k generated
+/// reports on 2 cores, six alternating pairs: `-j3` faster in every pair,
+/// 11.26 against 11.69 s on average, peak RSS the same (135–155 MB).
+fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get) + 1
+}
+
 fn absolute(p: &Path) -> Result<PathBuf> {
     Ok(std::path::absolute(p).map_err(|e| Usage(format!("{}: {e}", p.display())))?)
 }
@@ -67,7 +77,7 @@ impl TryFrom<&RunArgs> for Config {
         let jobs = match args.jobs {
             Some(0) => return Err(Usage("--jobs must be at least 1".to_owned()).into()),
             Some(j) => j,
-            None => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+            None => default_jobs(),
         };
         use std::io::IsTerminal;
         Ok(Self {

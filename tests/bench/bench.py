@@ -9,7 +9,7 @@ project's generator (all layouts, both formats), then measures on the same,
 warm corpus:
 
   * `rg -c 予以公开` over the corpus (the cost of just reading and searching the bytes);
-  * `govreports run` (release build, -j = all cores), --runs times (3): wall
+  * `govreports run` (release build, its default -j: CPUs + 1), --runs times (3): wall
     time, files/s, MB/s, seconds per stage (from _run.json) of the median run,
     and peak RSS (wait4 ru_maxrss), the highest of the runs, with the spread;
   * with --scale K, `govreports run` on K×N reports too, and the ratio of
@@ -136,11 +136,16 @@ def size_of(root):
     return files, total
 
 
+def jobs_args(a):
+    """`-j N` when --jobs was given; else govreports' own default (CPUs + 1)."""
+    return ["-j", str(a.jobs)] if a.jobs else []
+
+
 def run_job(exe, root, out, a):
     """Runs `govreports run` a.runs times: [(wall seconds, peak RSS bytes, _run.json)]."""
     runs = []
     for _ in range(a.runs):
-        secs, rss, _ = timed([exe, "run", str(root), "--out", str(out), "-q", "-j", str(a.jobs)], cwd=REPO)
+        secs, rss, _ = timed([exe, "run", str(root), "--out", str(out), "-q", *jobs_args(a)], cwd=REPO)
         runs.append((secs, rss, json.loads((out / "_run.json").read_text())))
     return runs
 
@@ -150,7 +155,9 @@ def main():
     ap.add_argument("--n", type=int, default=100_000, help="reports to generate")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", type=Path, default=CACHE / "govreports-bench", help="where corpora and outputs go")
-    ap.add_argument("--jobs", type=int, default=os.cpu_count())
+    ap.add_argument("--jobs", type=int, default=None,
+                    help="parser threads for govreports (default: its own, CPUs + 1) "
+                         "and processes for the Python baseline (default: CPUs)")
     ap.add_argument("--skip-python", action="store_true", help="do not run the Python baseline")
     ap.add_argument("--runs", type=int, default=3, help="times to run govreports (median wall time, highest peak RSS)")
     ap.add_argument("--scale", type=int, default=0, metavar="K",
@@ -209,7 +216,7 @@ def main():
         bout = a.work / f"baseline-out-{a.n}"
         if bout.exists():
             shutil.rmtree(bout)
-        psecs, prss, _ = timed([py, REPO / "tests/bench/baseline.py", str(root), str(bout), "--jobs", str(a.jobs)])
+        psecs, prss, _ = timed([py, REPO / "tests/bench/baseline.py", str(root), str(bout), "--jobs", str(a.jobs or os.cpu_count())])
         res["python"] = {"wall_seconds": round(psecs, 2), "files_per_second": round(files / psecs), "peak_rss_mb_parent": round(prss / 1e6, 1)}
         res["speedup_vs_python"] = round(psecs / secs, 1)
 
@@ -232,7 +239,7 @@ def main():
         # No statistics: their memory (Polars) would hide the file list's.
         none = a.work / "no-statistics.toml"
         none.write_text('description = "none: the long-path run measures discovery and the file list"\n')
-        psecs, prss, _ = timed([exe, "run", str(proot), "--out", str(pout), "-q", "-j", str(a.jobs),
+        psecs, prss, _ = timed([exe, "run", str(proot), "--out", str(pout), "-q", *jobs_args(a),
                                 "--pipeline", str(none)], cwd=REPO)
         res["long_paths"] = {"files": a.paths, "wall_seconds": round(psecs, 2), "peak_rss_mb": round(prss / 1e6, 1)}
 

@@ -70,6 +70,12 @@ fn sample_corpus_end_to_end_every_table_reads_in_duckdb_with_integer_year() {
     assert!(files >= 10, "the sample corpus has a dozen reports");
     assert_eq!(summary["files_seen"], files);
     assert_eq!(summary["contract_version"], "1");
+    let cpus = std::thread::available_parallelism().unwrap().get();
+    assert_eq!(
+        summary["jobs"],
+        cpus + 1,
+        "one parser thread more than CPUs"
+    );
     for stage in ["discover", "parse", "write", "stats", "publish"] {
         assert!(summary["stages"][stage].is_f64(), "stage {stage} timed");
     }
