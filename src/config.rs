@@ -27,8 +27,9 @@ pub struct Config {
     /// Show a progress bar (stderr is a terminal and not quiet).
     pub progress: bool,
     /// Called between the parse and statistics stages to hand memory the
-    /// parse stage freed back to the OS. The binary sets it to a call into
-    /// its allocator (the library holds no unsafe code); `None` does nothing.
+    /// parse stage freed back to the OS (and set the allocator up for the
+    /// statistics). The binary sets it to a call into its allocator (the
+    /// library holds no unsafe code); `None` does nothing.
     pub release_memory: Option<fn()>,
 }
 
