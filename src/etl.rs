@@ -208,9 +208,10 @@ pub fn run(config: &Config) -> Result<RunSummary> {
             .expect("parser thread does not panic: parse_file catches panics"))
     })?;
     progress.finish_and_clear();
-    // The parser threads' allocator heaps still hold the pages of every
-    // report they parsed (freed by this thread); ending the threads hands
-    // those pages back before the statistics stage allocates its own.
+    // The parser threads' allocator caches still hold blocks of the reports
+    // they parsed; ending the threads flushes them, so that the release
+    // below (`config.release_memory`) can hand those pages back before the
+    // statistics stage allocates its own.
     drop(pool);
     let t = Instant::now();
     let rows = sink.finish()?;
