@@ -1,6 +1,7 @@
 //! Criterion micro-benchmarks of the hot path: decode, layout reading and
 //! extraction, on the real fixture reports and on one generated report per
-//! layout (`data/sample`).
+//! layout (`data/sample`); and the writer's work for one chunk of those
+//! reports (Arrow batches, then Parquet in memory), in rows per second.
 //!
 //! `cargo bench --bench parse`. The end-to-end benchmark (files/s, MB/s,
 //! stages, peak RSS, Python and ripgrep side by side) is `tests/bench/bench.py`.
@@ -9,10 +10,13 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use govreports::batch::build_batches;
 use govreports::decode::decode;
 use govreports::extract::extract;
 use govreports::layout;
 use govreports::report::Report;
+use govreports::sink::writer_properties;
+use parquet::arrow::ArrowWriter;
 
 fn inputs() -> Vec<(String, Vec<u8>)> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -81,6 +85,54 @@ fn benches(c: &mut Criterion) {
             for (name, bytes) in &inputs {
                 black_box(govreports::parse::parse_bytes(name, black_box(bytes)).cells_found);
             }
+        });
+    });
+    group.finish();
+    write(c, &inputs);
+}
+
+/// The writer thread's work for one chunk: Arrow batches from parsed
+/// reports, then Parquet (in memory) with the run's writer properties.
+/// The fixtures are cycled to a chunk of 512 reports, so the dictionaries
+/// and statistics see the repetition a real chunk has.
+fn write(c: &mut Criterion, inputs: &[(String, Vec<u8>)]) {
+    let reports: Vec<Report> = inputs
+        .iter()
+        .cycle()
+        .take(512)
+        .enumerate()
+        .map(|(i, (name, bytes))| {
+            let mut r = govreports::parse::parse_bytes(name, bytes);
+            r.doc_id = format!("{i:032x}");
+            r
+        })
+        .collect();
+    let refs: Vec<&Report> = reports.iter().collect();
+    let rows: u64 = build_batches(&refs)
+        .expect("batches")
+        .iter()
+        .map(|(_, b)| b.num_rows() as u64)
+        .sum();
+    let mut group = c.benchmark_group("write");
+    group.throughput(Throughput::Elements(rows));
+    group.bench_function("build_batches", |b| {
+        b.iter(|| black_box(build_batches(black_box(&refs)).expect("batches").len()));
+    });
+    let batches = build_batches(&refs).expect("batches");
+    group.bench_function("parquet", |b| {
+        b.iter(|| {
+            let mut bytes = 0;
+            for (table, batch) in &batches {
+                let mut w = ArrowWriter::try_new(
+                    Vec::new(),
+                    table.schema(),
+                    Some(writer_properties(*table)),
+                )
+                .expect("writer");
+                w.write(batch).expect("write");
+                bytes += w.into_inner().expect("finish").len();
+            }
+            black_box(bytes)
         });
     });
     group.finish();
