@@ -198,8 +198,6 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
             text: text_content,
             offset: offset as u32,
             line: text.line_of(offset),
-            col: 0,
-            end_col: 0,
             value: std::cell::OnceCell::new(),
         };
         rows.push(RawRow {
@@ -353,7 +351,6 @@ fn close_cell<'a>(
     if cell.rowspan > 1 && normalize(&content).contains("本年度办理结果") {
         *result_rowspan = Some(cell.rowspan);
     }
-    let idx = row_cells.len() as u32;
     let mut offset = cell.content_start + lead;
     // `raw` is the cell as written: when the visible text occurs verbatim
     // inside the markup (`<p><span>0</span></p>`), point at it, not at the tags.
@@ -371,8 +368,6 @@ fn close_cell<'a>(
         text: content,
         offset: offset as u32,
         line: text.line_of(offset),
-        col: idx,
-        end_col: idx + 1,
         value: std::cell::OnceCell::new(),
     });
 }

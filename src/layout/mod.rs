@@ -92,10 +92,6 @@ pub struct Cell<'a> {
     pub offset: u32,
     /// 1-based source line of the cell.
     pub line: u32,
-    /// First character column (space-aligned text), or the cell index.
-    pub col: u32,
-    /// One past the last character column.
-    pub end_col: u32,
     /// What `text` holds, parsed on first use: the layout vote, the row
     /// splitter and the value reader all ask about the same cells.
     value: std::cell::OnceCell<CellValue>,

@@ -108,8 +108,6 @@ fn tokenize_line<'a>(
             text: Cow::Borrowed(""),
             offset,
             line: line_no,
-            col: 0,
-            end_col: 0,
             value: std::cell::OnceCell::new(),
         };
         return Some(RawRow {
@@ -179,51 +177,13 @@ fn is_markdown_separator(s: &str) -> bool {
     s.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t')) && s.contains('-')
 }
 
-/// Character columns of byte offsets in one line, counted incrementally:
-/// cells are made left to right, so each byte is counted once.
-#[derive(Default)]
-struct Columns {
-    byte: usize,
-    col: u32,
-}
-
-impl Columns {
-    fn at(&mut self, line: &str, byte: usize) -> u32 {
-        if byte < self.byte {
-            *self = Self::default();
-        }
-        self.col += char_count(&line[self.byte..byte]);
-        self.byte = byte;
-        self.col
-    }
-}
-
-fn char_count(s: &str) -> u32 {
-    if s.is_ascii() {
-        s.len() as u32
-    } else {
-        s.chars().count() as u32
-    }
-}
-
-fn make_cell<'a>(
-    line: &'a str,
-    line_no: u32,
-    base: usize,
-    start: usize,
-    end: usize,
-    cols: &mut Columns,
-) -> Cell<'a> {
+fn make_cell<'a>(line: &'a str, line_no: u32, base: usize, start: usize, end: usize) -> Cell<'a> {
     let raw = &line[start..end];
-    let col = cols.at(line, start);
-    let end_col = cols.at(line, end);
     Cell {
         raw,
         text: Cow::Borrowed(raw),
         offset: (base + start) as u32,
         line: line_no,
-        col,
-        end_col,
         value: std::cell::OnceCell::new(),
     }
 }
@@ -231,20 +191,12 @@ fn make_cell<'a>(
 /// Splits a tabbed line; every tab-separated field is a cell, empty ones included.
 fn split_tabs(line: &str, line_no: u32, base: usize) -> Vec<Cell<'_>> {
     let mut cells = Vec::with_capacity(12);
-    let mut cols = Columns::default();
     let mut start = 0;
     for i in memchr::memchr_iter(b'\t', line.as_bytes()) {
-        cells.push(trimmed_cell(line, line_no, base, start, i, &mut cols));
+        cells.push(trimmed_cell(line, line_no, base, start, i));
         start = i + 1;
     }
-    cells.push(trimmed_cell(
-        line,
-        line_no,
-        base,
-        start,
-        line.len(),
-        &mut cols,
-    ));
+    cells.push(trimmed_cell(line, line_no, base, start, line.len()));
     cells
 }
 
@@ -254,29 +206,27 @@ fn trimmed_cell<'a>(
     base: usize,
     start: usize,
     end: usize,
-    cols: &mut Columns,
 ) -> Cell<'a> {
     let field = &line[start..end];
     let lead = field.len() - field.trim_start_matches(is_blank_char).len();
     let inner = field.trim_matches(is_blank_char);
     let s = start + lead;
-    make_cell(line, line_no, base, s, s + inner.len(), cols)
+    make_cell(line, line_no, base, s, s + inner.len())
 }
 
 /// Splits `| a | b |` into cells, dropping the outer pipes.
 fn split_markdown<'a>(line: &'a str, content: &'a str, base: usize, line_no: u32) -> RawRow<'a> {
     let content_start = content.as_ptr() as usize - line.as_ptr() as usize;
     let mut cells = Vec::with_capacity(12);
-    let mut cols = Columns::default();
     let mut start = content_start + 1;
     let end_limit = content_start + content.len();
     for i in memchr::memchr_iter(b'|', &line.as_bytes()[content_start + 1..end_limit]) {
         let abs = content_start + 1 + i;
-        cells.push(trimmed_cell(line, line_no, base, start, abs, &mut cols));
+        cells.push(trimmed_cell(line, line_no, base, start, abs));
         start = abs + 1;
     }
     if start < end_limit {
-        let rest = trimmed_cell(line, line_no, base, start, end_limit, &mut cols);
+        let rest = trimmed_cell(line, line_no, base, start, end_limit);
         if !rest.raw.is_empty() {
             cells.push(rest);
         }
@@ -294,7 +244,6 @@ fn split_spaces(line: &str, line_no: u32, base: usize) -> Vec<Cell<'_>> {
     // Each chunk becomes cells as soon as it ends: no list of chunks, and
     // one allocation for the cells of most lines (prose is one cell).
     let mut cells = Vec::with_capacity(4);
-    let mut cols = Columns::default();
     let mut push_chunk = |s: usize, e: usize| {
         let chunk = &line[s..e];
         if chunk.contains(' ')
@@ -304,18 +253,11 @@ fn split_spaces(line: &str, line_no: u32, base: usize) -> Vec<Cell<'_>> {
         {
             let mut pos = s;
             for token in chunk.split(' ') {
-                cells.push(make_cell(
-                    line,
-                    line_no,
-                    base,
-                    pos,
-                    pos + token.len(),
-                    &mut cols,
-                ));
+                cells.push(make_cell(line, line_no, base, pos, pos + token.len()));
                 pos += token.len() + 1;
             }
         } else {
-            cells.push(make_cell(line, line_no, base, s, e, &mut cols));
+            cells.push(make_cell(line, line_no, base, s, e));
         }
     };
     let mut chunk_start: Option<usize> = None;
@@ -373,7 +315,7 @@ mod tests {
                 "21"
             ]
         );
-        assert_eq!(row.cells[1].col, 45);
+        assert_eq!(&line[row.cells[1].offset as usize..][..2], "21");
         let row = tokenize_line("10 1 0 0 0 0 0 0 0 0 5 0 0 0 0", 0, 1, &mut v).unwrap();
         assert_eq!(row.cells.len(), 15);
         let row = tokenize_line(
