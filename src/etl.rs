@@ -2,8 +2,9 @@
 //! → Polars statistics → atomic publish → `_run.json`.
 //!
 //! Parsing and writing overlap: a producer thread parses chunk *n+1* on the
-//! rayon pool while this thread encodes chunk *n*; a bounded channel keeps
-//! at most [`CHUNKS_IN_FLIGHT`] parsed chunks in memory, so memory stays flat
+//! rayon pool (and builds its Arrow batches there) while this thread encodes
+//! chunk *n* as Parquet; a bounded channel keeps at most
+//! [`CHUNKS_IN_FLIGHT`] prepared chunks in memory, so memory stays flat
 //! however large the corpus. Chunks are fixed-size and consumed in order, so
 //! `-j1` and `-jN` write identical files.
 
@@ -16,7 +17,7 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use tracing::{debug, info};
 
-use crate::batch::{TABLES, build_batches};
+use crate::batch::{TABLES, TableBatches, build_batches};
 use crate::config::Config;
 use crate::corpus::{Corpus, discover};
 use crate::dedup::Dedup;
@@ -32,8 +33,9 @@ use crate::summary::{RunSummary, Stages, current_rss_bytes, peak_rss_bytes};
 /// nothing, small enough that the chunks in flight stay a minor share of RSS.
 pub const CHUNK_FILES: usize = 128;
 
-/// Parsed chunks queued between the parser and the writer. With the chunk
-/// being parsed and the one being written, three chunks are alive at most.
+/// Prepared chunks (their Arrow batches) queued between the parser and the
+/// writer. With the chunk being parsed and the one being written, three
+/// chunks are alive at most.
 pub const CHUNKS_IN_FLIGHT: usize = 1;
 
 /// Exit code for usage errors.
@@ -104,6 +106,71 @@ fn mark_duplicate(
     Ok(())
 }
 
+/// One chunk of files, parsed and turned into Arrow batches, in file order.
+struct Chunk {
+    /// Index of its first file.
+    start: usize,
+    /// Number of files.
+    files: usize,
+    /// Files per status.
+    statuses: BTreeMap<Status, u64>,
+    /// Bytes of its files.
+    bytes: u64,
+    /// The batches of every table, per report year (partition), in year order.
+    partitions: Vec<(Option<i32>, TableBatches)>,
+}
+
+/// Parses files `range` on the current rayon pool, marks duplicates (in
+/// file order, so the first copy keeps its facts) and builds the chunk's
+/// Arrow batches, one partition per rayon task.
+///
+/// The batches are built here rather than on the writer thread: encoding
+/// Parquet keeps that one thread busy most of the parse stage, and while it
+/// catches up the parser threads would wait on the channel. Built here,
+/// the batches are also made while the reports' text is still in the
+/// parsing core's cache, and only the batches (not the reports, with
+/// their whole text) wait in the channel.
+fn prepare_chunk(
+    files: &Corpus,
+    range: std::ops::Range<usize>,
+    max_bytes: u64,
+    dedup: &mut Dedup,
+) -> Result<Chunk> {
+    use rayon::prelude::*;
+    let start = range.start;
+    let mut reports: Vec<Report> = range
+        .into_par_iter()
+        .map(|i| parse_source(files, i, max_bytes))
+        .collect::<Result<_>>()?;
+    let mut statuses = BTreeMap::new();
+    let mut bytes = 0;
+    for (i, r) in reports.iter_mut().enumerate() {
+        mark_duplicate(dedup, (start + i) as u32, r, files)?;
+        *statuses.entry(r.status).or_default() += 1;
+        bytes += r.source_bytes as u64;
+    }
+    let mut by_year: BTreeMap<Option<i32>, Vec<&Report>> = BTreeMap::new();
+    for r in &reports {
+        by_year.entry(r.meta.report_year).or_default().push(r);
+    }
+    let partitions = by_year
+        .into_par_iter()
+        .map(|(year, group)| {
+            Ok((
+                year,
+                build_batches(&group).context("building Arrow batches")?,
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Chunk {
+        start,
+        files: reports.len(),
+        statuses,
+        bytes,
+        partitions,
+    })
+}
+
 /// Runs the job described by `config`.
 ///
 /// # Errors
@@ -150,54 +217,43 @@ pub fn run(config: &Config) -> Result<RunSummary> {
     let mut sink = Sink::new(output.staging());
     let mut statuses: BTreeMap<&'static str, u64> =
         Status::ALL.iter().map(|s| (s.code(), 0)).collect();
-    let mut dedup = Dedup::with_capacity(files.len());
     let mut bytes_seen = 0u64;
     let mut write_secs = 0.0;
     let parse_secs = std::thread::scope(|scope| -> Result<f64> {
-        let (tx, rx) = sync_channel::<(usize, Result<Vec<Report>>)>(CHUNKS_IN_FLIGHT);
+        let (tx, rx) = sync_channel::<Result<Chunk>>(CHUNKS_IN_FLIGHT);
         let files_ref = &files;
         let pool_ref = &pool;
         let max_bytes = config.max_bytes;
         let producer = scope.spawn(move || {
+            let mut dedup = Dedup::with_capacity(files_ref.len());
             let mut secs = 0.0;
             for start in (0..files_ref.len()).step_by(CHUNK_FILES) {
                 let t = Instant::now();
                 let end = (start + CHUNK_FILES).min(files_ref.len());
-                let reports: Result<Vec<Report>> = pool_ref.install(|| {
-                    use rayon::prelude::*;
-                    (start..end)
-                        .into_par_iter()
-                        .map(|i| parse_source(files_ref, i, max_bytes))
-                        .collect()
-                });
+                let chunk = pool_ref
+                    .install(|| prepare_chunk(files_ref, start..end, max_bytes, &mut dedup));
                 secs += t.elapsed().as_secs_f64();
-                if tx.send((start, reports)).is_err() {
+                if tx.send(chunk).is_err() {
                     break; // the writer stopped on an error
                 }
             }
             secs
         });
-        for (start, reports) in rx {
-            let mut reports = reports?;
+        for chunk in rx {
+            let chunk = chunk?;
             let t = Instant::now();
-            for (i, r) in reports.iter_mut().enumerate() {
-                mark_duplicate(&mut dedup, (start + i) as u32, r, &files)?;
-                *statuses.entry(r.status.code()).or_default() += 1;
-                bytes_seen += r.source_bytes as u64;
+            for (status, n) in chunk.statuses {
+                *statuses.entry(status.code()).or_default() += n;
             }
-            let mut by_year: BTreeMap<Option<i32>, Vec<&Report>> = BTreeMap::new();
-            for r in &reports {
-                by_year.entry(r.meta.report_year).or_default().push(r);
-            }
-            for (year, group) in by_year {
-                let batches = build_batches(&group).context("building Arrow batches")?;
+            bytes_seen += chunk.bytes;
+            for (year, batches) in chunk.partitions {
                 sink.write(year, batches)?;
             }
             write_secs += t.elapsed().as_secs_f64();
-            progress.inc(reports.len() as u64);
+            progress.inc(chunk.files as u64);
             debug!(
-                chunk_start = start,
-                files = reports.len(),
+                chunk_start = chunk.start,
+                files = chunk.files,
                 writer_buffer_mb = sink.buffered_bytes() >> 20,
                 rss_mb = current_rss_bytes().unwrap_or(0) >> 20,
                 "chunk written"
@@ -217,13 +273,13 @@ pub fn run(config: &Config) -> Result<RunSummary> {
     let rows = sink.finish()?;
     stages.parse = parse_secs;
     stages.write = write_secs + t.elapsed().as_secs_f64();
-    // The file list and the duplicate index are the run's structures that
-    // grow with the corpus; the statistics need neither, so they go before
-    // the statistics allocate (at 400k files ~7 MB: 4 bytes a file for the
-    // list, its names being on disk, ~13 for the index).
+    // The file list and the duplicate index (dropped with the parser's
+    // loop) are the run's structures that grow with the corpus; the
+    // statistics need neither, so they go before the statistics allocate
+    // (at 400k files ~7 MB: 4 bytes a file for the list, its names being on
+    // disk, ~13 for the index).
     let files_seen = files.len();
     drop(files);
-    drop(dedup);
     if let Some(release) = config.release_memory {
         let before = current_rss_bytes().unwrap_or(0);
         release();

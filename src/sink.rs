@@ -17,14 +17,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use arrow::datatypes::DataType;
-use arrow::record_batch::RecordBatch;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 
-use crate::batch::{TABLES, Table};
+use crate::batch::{TABLES, Table, TableBatches};
 use crate::error::Usage;
 
 /// The file written in each partition directory (codec in the name, as delta-rs does).
@@ -199,7 +198,7 @@ impl Sink {
     ///
     /// # Errors
     /// When a file cannot be created or written.
-    pub fn write(&mut self, year: Option<i32>, batches: Vec<(Table, RecordBatch)>) -> Result<()> {
+    pub fn write(&mut self, year: Option<i32>, batches: TableBatches) -> Result<()> {
         self.open_partition(year)?;
         for (table, batch) in batches {
             if batch.num_rows() == 0 {

@@ -252,11 +252,14 @@ fn build_diagnostics(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
     )
 }
 
+/// One record batch per contract table, in [`TABLES`] order.
+pub type TableBatches = Vec<(Table, RecordBatch)>;
+
 /// Builds one record batch per contract table (in [`TABLES`] order) from `reports`.
 ///
 /// # Errors
 /// Only if a batch does not match its schema, which would be a bug.
-pub fn build_batches(reports: &[&Report]) -> Result<Vec<(Table, RecordBatch)>, ArrowError> {
+pub fn build_batches(reports: &[&Report]) -> Result<TableBatches, ArrowError> {
     let mut out = Vec::with_capacity(TABLES.len());
     for table in TABLES {
         let batch = match table {

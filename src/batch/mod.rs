@@ -7,5 +7,5 @@
 pub mod builders;
 pub mod schema;
 
-pub use builders::build_batches;
+pub use builders::{TableBatches, build_batches};
 pub use schema::{TABLES, Table};
