@@ -13,9 +13,10 @@ use serde::Serialize;
 pub struct Stages {
     /// Walking the corpus.
     pub discover: f64,
-    /// Reading, decoding and extracting (summed over chunks, wall time of the parser side).
+    /// Reading, decoding, extracting and building the Arrow batches (summed
+    /// over chunks, wall time of the parser side).
     pub parse: f64,
-    /// Building Arrow batches and encoding Parquet.
+    /// Encoding Parquet (the writer thread's busy time, overlapping `parse`).
     pub write: f64,
     /// Polars statistics.
     pub stats: f64,
