@@ -108,17 +108,13 @@ fn write(c: &mut Criterion, inputs: &[(String, Vec<u8>)]) {
         })
         .collect();
     let refs: Vec<&Report> = reports.iter().collect();
-    let rows: u64 = build_batches(&refs)
-        .expect("batches")
-        .iter()
-        .map(|(_, b)| b.num_rows() as u64)
-        .sum();
+    let batches = build_batches(&refs).expect("batches");
+    let rows: u64 = batches.iter().map(|(_, b)| b.num_rows() as u64).sum();
     let mut group = c.benchmark_group("write");
     group.throughput(Throughput::Elements(rows));
     group.bench_function("build_batches", |b| {
         b.iter(|| black_box(build_batches(black_box(&refs)).expect("batches").len()));
     });
-    let batches = build_batches(&refs).expect("batches");
     group.bench_function("parquet", |b| {
         b.iter(|| {
             let mut bytes = 0;
