@@ -5,9 +5,10 @@
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayRef, BooleanArray, Date32Builder, Float64Array, Int32Array, Int32Builder, Int64Array,
-    Int64Builder, StringBuilder,
+    ArrayRef, BooleanArray, Date32Builder, DictionaryArray, Float64Array, Int32Array, Int32Builder,
+    Int64Array, Int64Builder, StringBuilder, UInt32Array,
 };
+use arrow::datatypes::UInt32Type;
 use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatch;
 use chrono::NaiveDate;
@@ -26,7 +27,7 @@ fn raw(report: &Report, span: Option<Span>) -> Option<&str> {
 }
 
 fn finish(table: Table, columns: Vec<ArrayRef>) -> Result<RecordBatch, ArrowError> {
-    RecordBatch::try_new(table.schema(), columns)
+    RecordBatch::try_new(table.batch_schema(), columns)
 }
 
 fn build_reports(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
@@ -123,9 +124,55 @@ fn strings<'a, T>(rows: &[T], value: impl Fn(&T) -> Option<&'a str>) -> ArrayRef
     Arc::new(b.finish())
 }
 
-/// The doc_id of every row: the same 32 bytes repeated per fact.
+/// The doc_id of every row, as a dictionary of one entry per report (a
+/// report's facts are consecutive rows).
 fn doc_ids<F>(rows: &[(&Report, F)]) -> ArrayRef {
-    strings(rows, |(r, _)| Some(r.doc_id.as_str()))
+    let mut values = StringBuilder::new();
+    let mut keys = Vec::with_capacity(rows.len());
+    let (mut last, mut key): (Option<&Report>, u32) = (None, 0);
+    for &(r, _) in rows {
+        if !last.is_some_and(|l| std::ptr::eq(l, r)) {
+            if last.is_some() {
+                key += 1;
+            }
+            values.append_value(&r.doc_id);
+            last = Some(r);
+        }
+        keys.push(key);
+    }
+    dictionary(UInt32Array::from(keys), values)
+}
+
+/// A code column (a template `&'static str` per row) as a dictionary of
+/// the codes the rows use, each found by its address: no string is hashed
+/// or copied per row. One code at two addresses costs only a duplicate
+/// entry, which the sink merges by value.
+fn codes<T>(rows: &[T], value: impl Fn(&T) -> Option<&'static str>) -> ArrayRef {
+    let mut seen: std::collections::HashMap<(usize, usize), u32, foldhash::fast::FixedState> =
+        std::collections::HashMap::default();
+    let mut values = StringBuilder::new();
+    let keys: UInt32Array = rows
+        .iter()
+        .map(|r| {
+            value(r).map(|code| {
+                let next = seen.len() as u32;
+                *seen
+                    .entry((code.as_ptr() as usize, code.len()))
+                    .or_insert_with(|| {
+                        values.append_value(code);
+                        next
+                    })
+            })
+        })
+        .collect();
+    dictionary(keys, values)
+}
+
+fn dictionary(keys: UInt32Array, mut values: StringBuilder) -> ArrayRef {
+    Arc::new(
+        DictionaryArray::<UInt32Type>::try_new(keys, Arc::new(values.finish()))
+            .expect("every key indexes a value"),
+    )
 }
 
 fn int32s<T>(rows: &[T], value: impl Fn(&T) -> Option<i32>) -> ArrayRef {
@@ -168,11 +215,11 @@ fn build_active(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
         vec![
             doc_ids(&rows),
             int32s(&rows, |(_, f)| Some(f.source_line as i32)),
-            strings(&rows, |(_, f)| Some(f.article)),
-            strings(&rows, |(_, f)| Some(f.item_code)),
-            strings(&rows, |(_, f)| Some(f.metric_code)),
+            codes(&rows, |(_, f)| Some(f.article)),
+            codes(&rows, |(_, f)| Some(f.item_code)),
+            codes(&rows, |(_, f)| Some(f.metric_code)),
             float64s(&rows, |(_, f)| f.value),
-            strings(&rows, |(_, f)| f.unit),
+            codes(&rows, |(_, f)| f.unit),
             strings(&rows, |(r, f)| raw(r, f.raw)),
         ],
     )
@@ -197,8 +244,8 @@ fn build_counts<F>(
         vec![
             doc_ids(rows),
             int32s(rows, |(_, f)| Some(view(f).line as i32)),
-            strings(rows, |(_, f)| Some(view(f).codes.0)),
-            strings(rows, |(_, f)| Some(view(f).codes.1)),
+            codes(rows, |(_, f)| Some(view(f).codes.0)),
+            codes(rows, |(_, f)| Some(view(f).codes.1)),
             int64s(rows, |(_, f)| view(f).count),
             strings(rows, |(r, f)| raw(r, view(f).raw)),
         ],
@@ -214,7 +261,7 @@ fn build_narrative(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
             int32s(&rows, |(_, f)| Some(f.source_line as i32)),
             strings(&rows, |(_, f)| Some(f.subject.as_str())),
             strings(&rows, |(_, f)| f.category.as_deref()),
-            strings(&rows, |(_, f)| f.channel),
+            codes(&rows, |(_, f)| f.channel),
             bools(&rows, |(_, f)| f.is_total),
             int64s(&rows, |(_, f)| Some(f.count)),
             bools(&rows, |(_, f)| f.approximate),
@@ -229,7 +276,7 @@ fn build_checks(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
         Table::Checks,
         vec![
             doc_ids(&rows),
-            strings(&rows, |(_, c)| Some(c.check_code)),
+            codes(&rows, |(_, c)| Some(c.check_code)),
             strings(&rows, |(_, c)| Some(&*c.scope)),
             float64s(&rows, |(_, c)| Some(c.expected)),
             float64s(&rows, |(_, c)| Some(c.actual)),
@@ -245,8 +292,8 @@ fn build_diagnostics(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
         vec![
             doc_ids(&rows),
             int32s(&rows, |(_, d)| d.line.map(|l| l as i32)),
-            strings(&rows, |(_, d)| Some(d.severity.code())),
-            strings(&rows, |(_, d)| Some(d.code.code())),
+            codes(&rows, |(_, d)| Some(d.severity.code())),
+            codes(&rows, |(_, d)| Some(d.code.code())),
             strings(&rows, |(_, d)| Some(d.message.as_str())),
         ],
     )

@@ -70,11 +70,57 @@ impl Table {
         }
     }
 
-    /// The table's Arrow schema.
+    /// String columns of a few values repeated on every row (`doc_id` and
+    /// the codes of the fact tables). The batches carry them as Arrow
+    /// dictionaries built from the template's `&'static str`s, and the sink
+    /// writes their Parquet dictionaries without hashing every row
+    /// (`crate::sink::dictionary`); in the files they are strings like the
+    /// others.
+    #[must_use]
+    pub fn coded_columns(self) -> &'static [&'static str] {
+        match self {
+            Self::Reports => &[],
+            Self::ActiveDisclosure => &["doc_id", "article", "item_code", "metric_code", "unit"],
+            Self::Applications => &["doc_id", "row_code", "applicant"],
+            Self::ReviewsLitigation => &["doc_id", "proceeding", "outcome"],
+            Self::NarrativeCounts => &["doc_id", "channel"],
+            Self::Checks => &["doc_id", "check_code"],
+            Self::Diagnostics => &["doc_id", "severity", "code"],
+        }
+    }
+
+    /// The table's Arrow schema: the contract's, and the files'.
     #[must_use]
     pub fn schema(self) -> SchemaRef {
         static SCHEMAS: LazyLock<[SchemaRef; 7]> =
             LazyLock::new(|| TABLES.map(|t| Arc::new(Schema::new(fields(t)))));
+        SCHEMAS[self as usize].clone()
+    }
+
+    /// The schema of the table's record batches: [`Self::schema`] with the
+    /// [`Self::coded_columns`] as `Dictionary(UInt32, Utf8)`.
+    #[must_use]
+    pub fn batch_schema(self) -> SchemaRef {
+        static SCHEMAS: LazyLock<[SchemaRef; 7]> = LazyLock::new(|| {
+            TABLES.map(|t| {
+                let coded = t.coded_columns();
+                let fields: Vec<Field> = fields(t)
+                    .into_iter()
+                    .map(|f| {
+                        if coded.contains(&f.name().as_str()) {
+                            let dictionary = DataType::Dictionary(
+                                Box::new(DataType::UInt32),
+                                Box::new(DataType::Utf8),
+                            );
+                            f.with_data_type(dictionary)
+                        } else {
+                            f
+                        }
+                    })
+                    .collect();
+                Arc::new(Schema::new(fields))
+            })
+        });
         SCHEMAS[self as usize].clone()
     }
 }

@@ -1,7 +1,7 @@
 //! Criterion micro-benchmarks of the hot path: decode, layout reading and
 //! extraction, on the real fixture reports and on one generated report per
 //! layout (`data/sample`); and the writer's work for one chunk of those
-//! reports (Arrow batches, then Parquet in memory), in rows per second.
+//! reports (Arrow batches, then Parquet in memory, as the sink writes it), in rows per second.
 //!
 //! `cargo bench --bench parse`. The end-to-end benchmark (files/s, MB/s,
 //! stages, peak RSS, Python and ripgrep side by side) is `tests/bench/bench.py`.
@@ -15,8 +15,7 @@ use govreports::decode::decode;
 use govreports::extract::extract;
 use govreports::layout;
 use govreports::report::Report;
-use govreports::sink::writer_properties;
-use parquet::arrow::ArrowWriter;
+use govreports::sink::PartWriter;
 
 fn inputs() -> Vec<(String, Vec<u8>)> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -92,7 +91,7 @@ fn benches(c: &mut Criterion) {
 }
 
 /// The writer thread's work for one chunk: Arrow batches from parsed
-/// reports, then Parquet (in memory) with the run's writer properties.
+/// reports, then Parquet (in memory) as the run's sink writes it.
 /// The fixtures are cycled to a chunk of 512 reports, so the dictionaries
 /// and statistics see the repetition a real chunk has.
 fn write(c: &mut Criterion, inputs: &[(String, Vec<u8>)]) {
@@ -115,18 +114,14 @@ fn write(c: &mut Criterion, inputs: &[(String, Vec<u8>)]) {
     group.bench_function("build_batches", |b| {
         b.iter(|| black_box(build_batches(black_box(&refs)).expect("batches").len()));
     });
+    let mut zstd = zstd::bulk::Compressor::new(1).expect("zstd");
     group.bench_function("parquet", |b| {
         b.iter(|| {
             let mut bytes = 0;
             for (table, batch) in &batches {
-                let mut w = ArrowWriter::try_new(
-                    Vec::new(),
-                    table.schema(),
-                    Some(writer_properties(*table)),
-                )
-                .expect("writer");
-                w.write(batch).expect("write");
-                bytes += w.into_inner().expect("finish").len();
+                let mut w = PartWriter::new(Vec::new(), *table).expect("writer");
+                w.write(batch, &mut zstd).expect("write");
+                bytes += w.close(&mut zstd).expect("finish").len();
             }
             black_box(bytes)
         });

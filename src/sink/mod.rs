@@ -12,12 +12,11 @@
 
 use std::collections::BTreeMap;
 use std::fs::{self, File, TryLockError};
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use arrow::datatypes::DataType;
-use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
@@ -25,6 +24,11 @@ use parquet::schema::types::ColumnPath;
 
 use crate::batch::{TABLES, Table, TableBatches};
 use crate::error::Usage;
+
+pub mod dictionary;
+pub mod part;
+
+pub use part::PartWriter;
 
 /// The file written in each partition directory (codec in the name, as delta-rs does).
 pub const PART_FILE: &str = "part-00000.zstd.parquet";
@@ -98,7 +102,7 @@ pub fn writer_properties(table: Table) -> WriterProperties {
     }
     builder
         .set_compression(Compression::ZSTD(
-            ZstdLevel::try_new(1).expect("valid zstd level"),
+            ZstdLevel::try_new(dictionary::ZSTD_LEVEL).expect("valid zstd level"),
         ))
         .set_statistics_enabled(EnabledStatistics::Chunk)
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
@@ -119,11 +123,13 @@ pub fn writer_properties(table: Table) -> WriterProperties {
 /// Open Parquet writers for one run, keyed by table and partition.
 pub struct Sink {
     root: PathBuf,
-    writers: BTreeMap<(Table, Option<i32>), ArrowWriter<BufWriter<File>>>,
+    writers: BTreeMap<(Table, Option<i32>), PartWriter<BufWriter<File>>>,
     /// Part number of each open writer's file.
     parts: BTreeMap<(Table, Option<i32>), u32>,
     rows: BTreeMap<Table, u64>,
     budget: usize,
+    /// One zstd context for every page the code columns write.
+    zstd: zstd::bulk::Compressor<'static>,
 }
 
 impl Sink {
@@ -134,6 +140,9 @@ impl Sink {
     }
 
     /// A sink whose unfinished row groups may hold at most `budget` bytes.
+    ///
+    /// # Panics
+    /// If zstd cannot allocate its context.
     #[must_use]
     pub fn with_budget(root: &Path, budget: usize) -> Self {
         Self {
@@ -142,6 +151,8 @@ impl Sink {
             parts: BTreeMap::new(),
             rows: TABLES.iter().map(|&t| (t, 0)).collect(),
             budget,
+            zstd: zstd::bulk::Compressor::new(dictionary::ZSTD_LEVEL)
+                .expect("a zstd context at level 1"),
         }
     }
 
@@ -163,12 +174,8 @@ impl Sink {
         fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         let path = dir.join(format!("part-{part:05}.zstd.parquet"));
         let file = File::create(&path).with_context(|| format!("creating {}", path.display()))?;
-        let writer = ArrowWriter::try_new(
-            BufWriter::with_capacity(FILE_BUFFER_BYTES, file),
-            table.schema(),
-            Some(writer_properties(table)),
-        )
-        .with_context(|| format!("opening Parquet writer {}", path.display()))?;
+        let writer = PartWriter::new(BufWriter::with_capacity(FILE_BUFFER_BYTES, file), table)
+            .with_context(|| format!("opening Parquet writer {}", path.display()))?;
         self.writers.insert((table, year), writer);
         self.parts.insert((table, year), part);
         Ok(())
@@ -180,13 +187,12 @@ impl Sink {
         let full: Vec<_> = self
             .writers
             .iter()
-            .filter(|(_, w)| w.flushed_row_groups().len() >= ROW_GROUPS_PER_FILE)
+            .filter(|(_, w)| w.row_groups() >= ROW_GROUPS_PER_FILE)
             .map(|(&key, _)| key)
             .collect();
         for (table, year) in full {
             let writer = self.writers.remove(&(table, year)).expect("listed above");
-            writer
-                .close()
+            close(writer, &mut self.zstd)
                 .with_context(|| format!("finishing {}/{}", table.name(), partition_dir(year)))?;
             let next = self.parts.get(&(table, year)).map_or(0, |p| p + 1);
             self.open_writer(table, year, next)?;
@@ -208,7 +214,7 @@ impl Sink {
                 .writers
                 .get_mut(&(table, year))
                 .expect("partition opened above");
-            writer.write(&batch).with_context(|| {
+            writer.write(&batch, &mut self.zstd).with_context(|| {
                 format!("writing {} rows of {}", batch.num_rows(), table.name())
             })?;
             *self.rows.entry(table).or_default() += batch.num_rows() as u64;
@@ -231,7 +237,7 @@ impl Sink {
             if before == 0 {
                 break;
             }
-            writer.flush().with_context(|| {
+            writer.flush(&mut self.zstd).with_context(|| {
                 format!(
                     "flushing a row group of {}/{}",
                     table.name(),
@@ -247,7 +253,7 @@ impl Sink {
     /// unfinished row groups): what the row-group size costs in RSS.
     #[must_use]
     pub fn buffered_bytes(&self) -> usize {
-        self.writers.values().map(ArrowWriter::memory_size).sum()
+        self.writers.values().map(PartWriter::memory_size).sum()
     }
 
     /// Closes every writer; returns rows written per table.
@@ -260,12 +266,20 @@ impl Sink {
             self.open_partition(None)?;
         }
         for ((table, year), writer) in self.writers {
-            writer
-                .close()
+            close(writer, &mut self.zstd)
                 .with_context(|| format!("finishing {}/{}", table.name(), partition_dir(year)))?;
         }
         Ok(self.rows)
     }
+}
+
+/// Writes a file's last row group and footer, and flushes it.
+fn close(
+    writer: PartWriter<BufWriter<File>>,
+    zstd: &mut zstd::bulk::Compressor<'static>,
+) -> Result<()> {
+    writer.close(zstd)?.flush()?;
+    Ok(())
 }
 
 /// The output directory of a run: lock, staging directory, publication.
