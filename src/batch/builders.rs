@@ -168,6 +168,27 @@ fn codes<T>(rows: &[T], value: impl Fn(&T) -> Option<&'static str>) -> ArrayRef 
     dictionary(keys, values)
 }
 
+/// A column of short texts that repeat (the cells as written: `0`, `12`,
+/// `—`) as a dictionary of the distinct texts of the batch.
+fn texts<'a, T>(rows: &[T], value: impl Fn(&T) -> Option<&'a str>) -> ArrayRef {
+    let mut seen: std::collections::HashMap<&str, u32, foldhash::fast::FixedState> =
+        std::collections::HashMap::default();
+    let mut values = StringBuilder::new();
+    let keys: UInt32Array = rows
+        .iter()
+        .map(|r| {
+            value(r).map(|text| {
+                let next = seen.len() as u32;
+                *seen.entry(text).or_insert_with(|| {
+                    values.append_value(text);
+                    next
+                })
+            })
+        })
+        .collect();
+    dictionary(keys, values)
+}
+
 fn dictionary(keys: UInt32Array, mut values: StringBuilder) -> ArrayRef {
     Arc::new(
         DictionaryArray::<UInt32Type>::try_new(keys, Arc::new(values.finish()))
@@ -220,7 +241,7 @@ fn build_active(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
             codes(&rows, |(_, f)| Some(f.metric_code)),
             float64s(&rows, |(_, f)| f.value),
             codes(&rows, |(_, f)| f.unit),
-            strings(&rows, |(r, f)| raw(r, f.raw)),
+            texts(&rows, |(r, f)| raw(r, f.raw)),
         ],
     )
 }
@@ -247,7 +268,7 @@ fn build_counts<F>(
             codes(rows, |(_, f)| Some(view(f).codes.0)),
             codes(rows, |(_, f)| Some(view(f).codes.1)),
             int64s(rows, |(_, f)| view(f).count),
-            strings(rows, |(r, f)| raw(r, view(f).raw)),
+            texts(rows, |(r, f)| raw(r, view(f).raw)),
         ],
     )
 }

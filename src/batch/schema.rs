@@ -70,19 +70,26 @@ impl Table {
         }
     }
 
-    /// String columns of a few values repeated on every row (`doc_id` and
-    /// the codes of the fact tables). The batches carry them as Arrow
-    /// dictionaries built from the template's `&'static str`s, and the sink
-    /// writes their Parquet dictionaries without hashing every row
-    /// (`crate::sink::dictionary`); in the files they are strings like the
-    /// others.
+    /// String columns of a few values repeated on every row: `doc_id`, the
+    /// codes (the template's `&'static str`s) and the cells as written
+    /// (`raw`: `0`, `12`, `—`). The batches carry them as Arrow
+    /// dictionaries, and the sink writes their Parquet dictionaries without
+    /// hashing every row (`crate::sink::dictionary`); in the files they are
+    /// strings like the others.
     #[must_use]
     pub fn coded_columns(self) -> &'static [&'static str] {
         match self {
             Self::Reports => &[],
-            Self::ActiveDisclosure => &["doc_id", "article", "item_code", "metric_code", "unit"],
-            Self::Applications => &["doc_id", "row_code", "applicant"],
-            Self::ReviewsLitigation => &["doc_id", "proceeding", "outcome"],
+            Self::ActiveDisclosure => &[
+                "doc_id",
+                "article",
+                "item_code",
+                "metric_code",
+                "unit",
+                "raw",
+            ],
+            Self::Applications => &["doc_id", "row_code", "applicant", "raw"],
+            Self::ReviewsLitigation => &["doc_id", "proceeding", "outcome", "raw"],
             Self::NarrativeCounts => &["doc_id", "channel"],
             Self::Checks => &["doc_id", "check_code"],
             Self::Diagnostics => &["doc_id", "severity", "code"],

@@ -1,5 +1,5 @@
-//! Column chunks of the code columns, dictionary-encoded without hashing a
-//! value per row.
+//! Column chunks of the coded columns (`Table::coded_columns`: `doc_id`,
+//! codes, raw cell texts), dictionary-encoded without hashing a value per row.
 //!
 //! parquet-rs's Arrow writer interns every value of a dictionary-encoded
 //! string column (a hash and a `memcmp`) and compares it with the chunk's
@@ -46,6 +46,11 @@ const MAX_PACKED: usize = 504;
 const UNSEEN: u32 = u32::MAX;
 
 /// One column chunk of a code column, filled batch by batch.
+///
+/// Data pages are encoded and compressed as soon as they fill (each page
+/// says its own bit width, so a page need not wait for the dictionary to be
+/// complete): the chunk holds its dictionary, finished pages and one page's
+/// keys, not a key per row.
 #[derive(Debug, Default)]
 pub struct DictionaryColumn {
     nullable: bool,
@@ -55,14 +60,28 @@ pub struct DictionaryColumn {
     /// Where each dictionary value's bytes are in `plain`.
     entries: Vec<(usize, usize)>,
     index: HashMap<Box<[u8]>, u32, foldhash::fast::FixedState>,
-    /// The dictionary index of every non-null value, in row order.
+    /// The dictionary index of each non-null value of the open page.
     keys: Vec<u32>,
-    /// Per row, whether it has a value (nullable columns only).
+    /// Per row of the open page, whether it has a value (nullable columns only).
     present: Vec<bool>,
+    page_rows: usize,
+    /// Finished data pages, compressed.
+    pages: Vec<DataPage>,
+    page_bytes: usize,
     rows: usize,
     nulls: u64,
     /// Scratch: the chunk index of each key of the batch being written.
     remap: Vec<u32>,
+    /// Scratch: a page before compression.
+    scratch: Vec<u8>,
+}
+
+/// A finished data page.
+#[derive(Debug)]
+struct DataPage {
+    body: Bytes,
+    uncompressed: usize,
+    rows: usize,
 }
 
 impl DictionaryColumn {
@@ -86,17 +105,23 @@ impl DictionaryColumn {
     pub fn memory_size(&self) -> usize {
         self.keys.capacity() * 4
             + self.present.capacity()
+            + self.page_bytes
             + self.plain.capacity()
             + self.entries.capacity() * 16
             + self.index.capacity() * 40
+            + self.scratch.capacity()
     }
 
     /// Appends an Arrow `Dictionary(UInt32, Utf8)` array.
     ///
     /// # Errors
-    /// When `array` is not such an array, or holds a NULL and the column
-    /// may not.
-    pub fn write(&mut self, array: &dyn Array) -> Result<()> {
+    /// When `array` is not such an array, holds a NULL and the column may
+    /// not, or a page cannot be compressed.
+    pub fn write(
+        &mut self,
+        array: &dyn Array,
+        zstd: &mut zstd::bulk::Compressor<'static>,
+    ) -> Result<()> {
         let dict = array
             .as_dictionary_opt::<UInt32Type>()
             .with_context(|| format!("a code column arrived as {}", array.data_type()))?;
@@ -116,23 +141,24 @@ impl DictionaryColumn {
         let mut remap = std::mem::take(&mut self.remap);
         remap.clear();
         remap.resize(values.len(), UNSEEN);
-        self.keys.reserve(keys.len());
         for (row, &key) in keys.values().iter().enumerate() {
-            if let Some(n) = &nulls {
-                let valid = n.is_valid(row);
+            let valid = nulls.as_ref().is_none_or(|n| n.is_valid(row));
+            if self.nullable {
                 self.present.push(valid);
-                if !valid {
-                    self.nulls += 1;
-                    continue;
+            }
+            if valid {
+                let slot = &mut remap[key as usize];
+                if *slot == UNSEEN {
+                    *slot = self.intern(values.value(key as usize).as_bytes())?;
                 }
-            } else if self.nullable {
-                self.present.push(true);
+                self.keys.push(*slot);
+            } else {
+                self.nulls += 1;
             }
-            let slot = &mut remap[key as usize];
-            if *slot == UNSEEN {
-                *slot = self.intern(values.value(key as usize).as_bytes())?;
+            self.page_rows += 1;
+            if self.page_rows == PAGE_ROWS {
+                self.end_page(zstd)?;
             }
-            self.keys.push(*slot);
         }
         self.rows += keys.len();
         self.remap = remap;
@@ -152,19 +178,50 @@ impl DictionaryColumn {
         Ok(i)
     }
 
+    /// Encodes and compresses the open page: definition levels (nullable
+    /// columns), then the bit width the dictionary needs so far and the keys.
+    fn end_page(&mut self, zstd: &mut zstd::bulk::Compressor<'static>) -> Result<()> {
+        let page = &mut self.scratch;
+        page.clear();
+        if self.nullable {
+            let levels: Vec<u32> = self.present.iter().map(|&p| u32::from(p)).collect();
+            let mut encoded = Vec::new();
+            encode_hybrid(&levels, 1, &mut encoded);
+            page.extend_from_slice(&u32::try_from(encoded.len())?.to_le_bytes());
+            page.extend_from_slice(&encoded);
+        }
+        let bit_width = bits_for(self.entries.len().saturating_sub(1));
+        page.push(bit_width);
+        encode_hybrid(&self.keys, bit_width, page);
+        let body = Bytes::from(zstd.compress(page).context("compressing a data page")?);
+        self.page_bytes += body.len();
+        self.pages.push(DataPage {
+            body,
+            uncompressed: page.len(),
+            rows: self.page_rows,
+        });
+        self.keys.clear();
+        self.present.clear();
+        self.page_rows = 0;
+        Ok(())
+    }
+
     /// Encodes the chunk for column `descr`: its bytes (pages with their
     /// headers, offsets from 0) and what the row group needs to append them.
     ///
     /// # Errors
     /// When a page cannot be compressed or its metadata is invalid.
     pub fn finish(
-        self,
+        mut self,
         descr: ColumnDescPtr,
         zstd: &mut zstd::bulk::Compressor<'static>,
     ) -> Result<(Bytes, ColumnCloseResult)> {
         ensure!(self.rows > 0, "an empty column chunk");
+        if self.page_rows > 0 {
+            self.end_page(zstd)?;
+        }
         let compression = Compression::ZSTD(ZstdLevel::try_new(ZSTD_LEVEL)?);
-        let mut out = TrackedWrite::new(Vec::with_capacity(self.keys.len() / 4 + 1024));
+        let mut out = TrackedWrite::new(Vec::with_capacity(self.page_bytes + 1024));
         let mut pages = SerializedPageWriter::new(&mut out);
         let (mut compressed, mut uncompressed) = (0, 0);
 
@@ -183,52 +240,27 @@ impl DictionaryColumn {
         compressed += spec.compressed_size;
         uncompressed += spec.uncompressed_size;
 
-        let bit_width = bits_for(self.entries.len().saturating_sub(1));
         let mut offsets = OffsetIndexBuilder::new();
-        let (mut data_page_offset, mut data_pages) = (None, 0);
-        let (mut page, mut levels) = (Vec::new(), Vec::new());
-        let mut next_key = 0;
-        for start in (0..self.rows).step_by(PAGE_ROWS) {
-            let rows = PAGE_ROWS.min(self.rows - start);
-            page.clear();
-            let values = if self.nullable {
-                let present = &self.present[start..start + rows];
-                levels.clear();
-                levels.extend(present.iter().map(|&p| u32::from(p)));
-                let mut encoded = Vec::new();
-                encode_hybrid(&levels, 1, &mut encoded);
-                page.extend_from_slice(&u32::try_from(encoded.len())?.to_le_bytes());
-                page.extend_from_slice(&encoded);
-                present.iter().filter(|&&p| p).count()
-            } else {
-                rows
-            };
-            page.push(bit_width);
-            encode_hybrid(
-                &self.keys[next_key..next_key + values],
-                bit_width,
-                &mut page,
-            );
-            next_key += values;
-            let body = zstd.compress(&page).context("compressing a data page")?;
+        let mut data_page_offset = None;
+        let data_pages = i32::try_from(self.pages.len())?;
+        for page in std::mem::take(&mut self.pages) {
             let spec = pages.write_page(CompressedPage::new(
                 Page::DataPage {
-                    buf: Bytes::from(body),
-                    num_values: u32::try_from(rows)?,
+                    buf: page.body,
+                    num_values: u32::try_from(page.rows)?,
                     encoding: Encoding::RLE_DICTIONARY,
                     def_level_encoding: Encoding::RLE,
                     rep_level_encoding: Encoding::RLE,
                     statistics: None,
                 },
-                page.len(),
+                page.uncompressed,
             ))?;
             data_page_offset.get_or_insert(spec.offset);
-            data_pages += 1;
             offsets.append_offset_and_size(
                 i64::try_from(spec.offset)?,
                 i32::try_from(spec.compressed_size)?,
             );
-            offsets.append_row_count(i64::try_from(rows)?);
+            offsets.append_row_count(i64::try_from(page.rows)?);
             compressed += spec.compressed_size;
             uncompressed += spec.uncompressed_size;
         }
