@@ -2,11 +2,13 @@
 //! intermediate row structs, raw cell text copied once from the report's
 //! decoded text into the Arrow buffer.
 
+use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayRef, BooleanArray, Date32Builder, DictionaryArray, Float64Array, Int32Array, Int32Builder,
-    Int64Array, Int64Builder, StringBuilder, UInt32Array,
+    ArrayBuilder, ArrayRef, BooleanArray, Date32Builder, DictionaryArray, Float64Array, Int32Array,
+    Int32Builder, Int64Array, Int64Builder, StringBuilder, UInt32Array,
 };
 use arrow::datatypes::UInt32Type;
 use arrow::error::ArrowError;
@@ -128,18 +130,17 @@ fn strings<'a, T>(rows: &[T], value: impl Fn(&T) -> Option<&'a str>) -> ArrayRef
 /// report's facts are consecutive rows).
 fn doc_ids<F>(rows: &[(&Report, F)]) -> ArrayRef {
     let mut values = StringBuilder::new();
-    let mut keys = Vec::with_capacity(rows.len());
-    let (mut last, mut key): (Option<&Report>, u32) = (None, 0);
-    for &(r, _) in rows {
-        if !last.is_some_and(|l| std::ptr::eq(l, r)) {
-            if last.is_some() {
-                key += 1;
+    let mut last: Option<&Report> = None;
+    let keys: Vec<u32> = rows
+        .iter()
+        .map(|&(r, _)| {
+            if !last.is_some_and(|l| std::ptr::eq(l, r)) {
+                values.append_value(&r.doc_id);
+                last = Some(r);
             }
-            values.append_value(&r.doc_id);
-            last = Some(r);
-        }
-        keys.push(key);
-    }
+            values.len() as u32 - 1
+        })
+        .collect();
     dictionary(UInt32Array::from(keys), values)
 }
 
@@ -148,39 +149,31 @@ fn doc_ids<F>(rows: &[(&Report, F)]) -> ArrayRef {
 /// or copied per row. One code at two addresses costs only a duplicate
 /// entry, which the sink merges by value.
 fn codes<T>(rows: &[T], value: impl Fn(&T) -> Option<&'static str>) -> ArrayRef {
-    let mut seen: std::collections::HashMap<(usize, usize), u32, foldhash::fast::FixedState> =
-        std::collections::HashMap::default();
-    let mut values = StringBuilder::new();
-    let keys: UInt32Array = rows
-        .iter()
-        .map(|r| {
-            value(r).map(|code| {
-                let next = seen.len() as u32;
-                *seen
-                    .entry((code.as_ptr() as usize, code.len()))
-                    .or_insert_with(|| {
-                        values.append_value(code);
-                        next
-                    })
-            })
-        })
-        .collect();
-    dictionary(keys, values)
+    dictionary_by(rows, value, |code| (code.as_ptr() as usize, code.len()))
 }
 
 /// A column of short texts that repeat (the cells as written: `0`, `12`,
 /// `—`) as a dictionary of the distinct texts of the batch.
 fn texts<'a, T>(rows: &[T], value: impl Fn(&T) -> Option<&'a str>) -> ArrayRef {
-    let mut seen: std::collections::HashMap<&str, u32, foldhash::fast::FixedState> =
-        std::collections::HashMap::default();
+    dictionary_by(rows, value, |text| text)
+}
+
+/// The rows' values as a dictionary in first-use order, a value being new
+/// when its `key` has not been seen.
+fn dictionary_by<'a, T, K: Hash + Eq>(
+    rows: &[T],
+    value: impl Fn(&T) -> Option<&'a str>,
+    key: impl Fn(&'a str) -> K,
+) -> ArrayRef {
+    let mut seen: HashMap<K, u32, foldhash::fast::FixedState> = HashMap::default();
     let mut values = StringBuilder::new();
     let keys: UInt32Array = rows
         .iter()
         .map(|r| {
-            value(r).map(|text| {
+            value(r).map(|v| {
                 let next = seen.len() as u32;
-                *seen.entry(text).or_insert_with(|| {
-                    values.append_value(text);
+                *seen.entry(key(v)).or_insert_with(|| {
+                    values.append_value(v);
                     next
                 })
             })

@@ -94,12 +94,6 @@ impl DictionaryColumn {
         }
     }
 
-    /// Rows written so far.
-    #[must_use]
-    pub fn rows(&self) -> usize {
-        self.rows
-    }
-
     /// Bytes held until the chunk is written.
     #[must_use]
     pub fn memory_size(&self) -> usize {

@@ -35,8 +35,11 @@ pub struct PartWriter<W: Write + Send> {
     schema: SchemaRef,
     /// The batch schema: which columns arrive dictionary-encoded.
     coded: Vec<bool>,
+    /// The file's leaf columns, which the dictionary chunks' metadata names.
     columns: Vec<ColumnDescPtr>,
+    /// The unfinished row group, opened by the first rows after a flush.
     group: Option<Vec<Column>>,
+    /// Rows in `group`.
     rows: usize,
 }
 
@@ -137,12 +140,6 @@ impl<W: Write + Send> PartWriter<W> {
         }
         self.rows += batch.num_rows();
         Ok(())
-    }
-
-    /// Rows buffered in the unfinished row group.
-    #[must_use]
-    pub fn buffered_rows(&self) -> usize {
-        self.rows
     }
 
     /// Row groups written to the file so far.
