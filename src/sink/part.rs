@@ -352,6 +352,39 @@ mod tests {
         }
     }
 
+    /// A row group whose nullable code column is NULL throughout: an empty
+    /// dictionary, no indices, only definition levels (DuckDB 1.x reads
+    /// such a file too: checked by hand when this was written).
+    #[test]
+    fn an_all_null_code_chunk_reads_back_as_nulls() {
+        let mut zstd = zstd::bulk::Compressor::new(1).unwrap();
+        let batch = batches().swap_remove(2);
+        let unit = dictionary(vec![None; batch.num_rows()], vec!["件".into()]);
+        let mut columns = batch.columns().to_vec();
+        columns[6] = unit;
+        let batch = RecordBatch::try_new(batch.schema(), columns).unwrap();
+        let mut ours = PartWriter::new(Vec::new(), Table::ActiveDisclosure).unwrap();
+        ours.write(&batch, &mut zstd).unwrap();
+        let ours = Bytes::from(ours.close(&mut zstd).unwrap());
+        let back = read(&ours);
+        let rows: usize = back.iter().map(RecordBatch::num_rows).sum();
+        assert_eq!(rows, batch.num_rows());
+        assert!(
+            back.iter()
+                .all(|b| b.column(6).null_count() == b.num_rows())
+        );
+        let meta = SerializedFileReader::new(ours).unwrap();
+        let stats = meta
+            .metadata()
+            .row_group(0)
+            .column(6)
+            .statistics()
+            .unwrap()
+            .clone();
+        assert_eq!(stats.null_count_opt(), Some(50_000));
+        assert_eq!(stats.min_bytes_opt(), None);
+    }
+
     #[test]
     fn a_batch_of_the_wrong_shape_is_an_error() {
         let mut zstd = zstd::bulk::Compressor::new(1).unwrap();
