@@ -132,24 +132,42 @@ impl DictionaryColumn {
         if nulls.is_some() && !self.nullable {
             bail!("a NULL in a column that may not hold one");
         }
+        let valid = |row: usize| nulls.as_ref().is_none_or(|n| n.is_valid(row));
+        let keys = keys.values();
+        // Each batch key the rows use gets its chunk index, in order of first
+        // use; then the rows are copied page by page without a branch for it.
         let mut remap = std::mem::take(&mut self.remap);
         remap.clear();
         remap.resize(values.len(), UNSEEN);
-        for (row, &key) in keys.values().iter().enumerate() {
-            let valid = nulls.as_ref().is_none_or(|n| n.is_valid(row));
-            if self.nullable {
-                self.present.push(valid);
+        for (row, &key) in keys.iter().enumerate() {
+            // A NULL row's key may be anything, even out of range.
+            if valid(row) && remap[key as usize] == UNSEEN {
+                remap[key as usize] = self.intern(values.value(key as usize).as_bytes())?;
             }
-            if valid {
-                let slot = &mut remap[key as usize];
-                if *slot == UNSEEN {
-                    *slot = self.intern(values.value(key as usize).as_bytes())?;
+        }
+        let mut row = 0;
+        while row < keys.len() {
+            let take = (PAGE_ROWS - self.page_rows).min(keys.len() - row);
+            let page = row..row + take;
+            if nulls.is_none() {
+                self.keys
+                    .extend(keys[page].iter().map(|&key| remap[key as usize]));
+                if self.nullable {
+                    self.present.resize(self.present.len() + take, true);
                 }
-                self.keys.push(*slot);
             } else {
-                self.nulls += 1;
+                for r in page {
+                    let present = valid(r);
+                    self.present.push(present);
+                    if present {
+                        self.keys.push(remap[keys[r] as usize]);
+                    } else {
+                        self.nulls += 1;
+                    }
+                }
             }
-            self.page_rows += 1;
+            self.page_rows += take;
+            row += take;
             if self.page_rows == PAGE_ROWS {
                 self.end_page(zstd)?;
             }
