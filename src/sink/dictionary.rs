@@ -62,8 +62,9 @@ pub struct DictionaryColumn {
     index: HashMap<Box<[u8]>, u32, foldhash::fast::FixedState>,
     /// The dictionary index of each non-null value of the open page.
     keys: Vec<u32>,
-    /// Per row of the open page, whether it has a value (nullable columns only).
-    present: Vec<bool>,
+    /// The definition level of each row of the open page (nullable columns
+    /// only): 1 with a value, 0 NULL.
+    levels: Vec<u32>,
     page_rows: usize,
     /// Finished data pages, compressed.
     pages: Vec<DataPage>,
@@ -98,7 +99,7 @@ impl DictionaryColumn {
     #[must_use]
     pub fn memory_size(&self) -> usize {
         self.keys.capacity() * 4
-            + self.present.capacity()
+            + self.levels.capacity() * 4
             + self.page_bytes
             + self.plain.capacity()
             + self.entries.capacity() * 16
@@ -153,12 +154,12 @@ impl DictionaryColumn {
                 self.keys
                     .extend(keys[page].iter().map(|&key| remap[key as usize]));
                 if self.nullable {
-                    self.present.resize(self.present.len() + take, true);
+                    self.levels.resize(self.levels.len() + take, 1);
                 }
             } else {
                 for r in page {
                     let present = valid(r);
-                    self.present.push(present);
+                    self.levels.push(u32::from(present));
                     if present {
                         self.keys.push(remap[keys[r] as usize]);
                     } else {
@@ -196,11 +197,11 @@ impl DictionaryColumn {
         let page = &mut self.scratch;
         page.clear();
         if self.nullable {
-            let levels: Vec<u32> = self.present.iter().map(|&p| u32::from(p)).collect();
-            let mut encoded = Vec::new();
-            encode_hybrid(&levels, 1, &mut encoded);
-            page.extend_from_slice(&u32::try_from(encoded.len())?.to_le_bytes());
-            page.extend_from_slice(&encoded);
+            // The levels, after their length in 4 bytes (filled in after).
+            page.extend_from_slice(&[0; 4]);
+            encode_hybrid(&self.levels, 1, page);
+            let len = u32::try_from(page.len() - 4)?;
+            page[..4].copy_from_slice(&len.to_le_bytes());
         }
         let bit_width = bits_for(self.entries.len().saturating_sub(1));
         page.push(bit_width);
@@ -213,7 +214,7 @@ impl DictionaryColumn {
             rows: self.page_rows,
         });
         self.keys.clear();
-        self.present.clear();
+        self.levels.clear();
         self.page_rows = 0;
         Ok(())
     }

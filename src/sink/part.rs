@@ -161,7 +161,8 @@ impl<W: Write + Send> PartWriter<W> {
             .sum()
     }
 
-    /// Writes the unfinished row group, if it has rows.
+    /// Writes the unfinished row group, if there is one (it has rows: it
+    /// is opened by the first rows appended).
     ///
     /// # Errors
     /// When a column chunk cannot be encoded or written.
@@ -169,9 +170,6 @@ impl<W: Write + Send> PartWriter<W> {
         let Some(group) = self.group.take() else {
             return Ok(());
         };
-        if self.rows == 0 {
-            return Ok(());
-        }
         self.rows = 0;
         let mut row_group = self.file.next_row_group()?;
         for (column, descr) in group.into_iter().zip(&self.columns) {
