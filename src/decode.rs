@@ -161,7 +161,7 @@ pub fn decode(bytes: &[u8]) -> Result<Text, FileError> {
     if text.chars().all(crate::normalize::is_space) {
         return Err(FileError::Blank);
     }
-    if text.contains('\0') {
+    if memchr::memchr(0, text.as_bytes()).is_some() {
         return Err(FileError::Binary("decoded text contains NUL characters"));
     }
     Ok(Text::build(normalize_newlines_owned(text), name, guessed))

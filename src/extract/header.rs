@@ -250,31 +250,35 @@ fn valid_date(y: &str, m: &str, d: &str) -> Option<(i32, u32, u32)> {
 const MUNICIPALITIES: &[&str] = &["北京市", "天津市", "上海市", "重庆市"];
 
 /// Splits an organization name into the places it states and sets the level.
+///
+/// Positions are in chars; `word` slices the name at their byte offsets, so
+/// trying every candidate end allocates nothing.
 fn fill_places(org: &str, meta: &mut Metadata) {
     let chars: Vec<char> = org.chars().collect();
+    // bounds[i]: the byte offset of char i (bounds[chars.len()] = org.len()).
+    let bounds: Vec<usize> = org
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(org.len()))
+        .collect();
+    let word = |a: usize, b: usize| &org[bounds[a]..bounds[b]];
     let mut pos = 0;
     let take_until = |pos: usize, suffixes: &[&str], max: usize| -> Option<usize> {
-        // Smallest end > pos+1 where chars[pos..end] ends with a suffix.
-        for end in pos + 2..=(pos + max).min(chars.len()) {
-            let s: String = chars[pos..end].iter().collect();
-            if suffixes.iter().any(|suf| s.ends_with(suf))
-                && s.chars().count()
-                    > suffixes
-                        .iter()
-                        .find(|suf| s.ends_with(*suf))
-                        .map_or(0, |x| x.chars().count())
-            {
-                return Some(end);
-            }
-        }
-        None
+        // Smallest end > pos+1 where chars[pos..end] ends with a suffix
+        // (and is longer than it).
+        (pos + 2..=(pos + max).min(chars.len())).find(|&end| {
+            let s = word(pos, end);
+            suffixes
+                .iter()
+                .find(|suf| s.ends_with(*suf))
+                .is_some_and(|suf| end - pos > suf.chars().count())
+        })
     };
-    let word = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
     if let Some(m) = MUNICIPALITIES.iter().find(|m| org.starts_with(*m)) {
         meta.province = Some((*m).to_owned());
         pos = m.chars().count();
     } else if let Some(end) = take_until(pos, &["省", "自治区"], 12) {
-        meta.province = Some(word(pos, end));
+        meta.province = Some(word(pos, end).to_owned());
         pos = end;
     }
     if meta
@@ -283,11 +287,9 @@ fn fill_places(org: &str, meta: &mut Metadata) {
         .is_none_or(|p| !MUNICIPALITIES.contains(&p))
         && let Some(end) = take_until(pos, &["市", "自治州", "地区", "盟"], 10)
         && (!matches!(chars.get(end), Some('场' | '政' | '民' | '级'))
-            || chars
-                .get(end..end + 4)
-                .is_some_and(|w| w.iter().collect::<String>() == "人民政府"))
+            || (end + 4 <= chars.len() && word(end, end + 4) == "人民政府"))
     {
-        meta.city = Some(word(pos, end));
+        meta.city = Some(word(pos, end).to_owned());
         pos = end;
     }
     if let Some(mut end) = take_until(pos, &["县", "区", "旗", "市"], 8) {
@@ -296,7 +298,7 @@ fn fill_places(org: &str, meta: &mut Metadata) {
         }
         let w = word(pos, end);
         if !w.ends_with("社区") && !w.ends_with("园区") {
-            meta.county = Some(w);
+            meta.county = Some(w.to_owned());
             pos = end;
         }
     }
@@ -312,11 +314,11 @@ fn fill_places(org: &str, meta: &mut Metadata) {
         ["镇", "乡", "街道"].iter().any(|s| w.ends_with(s)) && governs(end)
     });
     if let Some(end) = township_end {
-        meta.township = Some(word(pos, end));
+        meta.township = Some(word(pos, end).to_owned());
         pos = end;
     }
     let rest = word(pos, chars.len());
-    meta.admin_level = match rest.as_str() {
+    meta.admin_level = match rest {
         "人民政府" | "政府" | "人民政府办事处" | "办事处" => {
             if meta.township.is_some() {
                 "township"

@@ -102,23 +102,26 @@ fn attr_u32(attrs: &str, name: &str) -> Option<u32> {
 
 /// Strips tags and decodes entities.
 fn inner_text(raw: &str) -> Cow<'_, str> {
-    if !raw.contains(['<', '&']) {
+    // memchr's searches: std's `find(char)` walks a file's text in slow steps.
+    if memchr::memchr2(b'<', b'&', raw.as_bytes()).is_none() {
         return Cow::Borrowed(raw.trim());
     }
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
-    while let Some(pos) = rest.find(['<', '&']) {
+    while let Some(pos) = memchr::memchr2(b'<', b'&', rest.as_bytes()) {
         out.push_str(&rest[..pos]);
         rest = &rest[pos..];
         if rest.starts_with('<') {
-            match rest.find('>') {
+            match memchr::memchr(b'>', rest.as_bytes()) {
                 Some(end) => rest = &rest[end + 1..],
                 None => {
                     rest = "";
                 }
             }
         } else {
-            let end = rest[1..].find(';').map(|e| e + 1).filter(|&e| e <= 10);
+            // An entity name is short: look for its `;` in the next 10 bytes only.
+            let name = &rest.as_bytes()[1..rest.len().min(11)];
+            let end = memchr::memchr(b';', name).map(|e| e + 1);
             match end {
                 Some(e) => {
                     match decode_entity(&rest[1..e]) {
@@ -358,7 +361,7 @@ fn close_cell<'a>(
     let mut raw = raw;
     if !visible.is_empty()
         && visible.len() < raw.len()
-        && let Some(pos) = raw.find(visible)
+        && let Some(pos) = visible_at(raw, visible)
     {
         raw = &raw[pos..pos + visible.len()];
         offset += pos;
@@ -370,6 +373,30 @@ fn close_cell<'a>(
         line: text.line_of(offset),
         value: std::cell::OnceCell::new(),
     });
+}
+
+/// Where `visible` is written verbatim in `raw`: first where the text
+/// starts after the leading tags (the common `<p><span>0</span></p>`, found
+/// without a substring search, and never inside a tag's attributes), else
+/// anywhere.
+fn visible_at(raw: &str, visible: &str) -> Option<usize> {
+    let mut pos = 0;
+    loop {
+        let rest = &raw[pos..];
+        let text = rest.trim_start();
+        pos += rest.len() - text.len();
+        if !text.starts_with('<') {
+            break;
+        }
+        match memchr::memchr(b'>', text.as_bytes()) {
+            Some(end) => pos += end + 1,
+            None => break,
+        }
+    }
+    if raw[pos..].starts_with(visible) {
+        return Some(pos);
+    }
+    raw.find(visible)
 }
 
 fn emit_row<'a>(
@@ -385,7 +412,8 @@ fn emit_row<'a>(
     rows.push(RawRow {
         line: line.max(1),
         kind: RowKind::Physical,
-        cells: std::mem::take(cells),
+        // The next row is most likely as wide as this one.
+        cells: std::mem::replace(cells, Vec::with_capacity(cells.len())),
     });
 }
 
@@ -414,6 +442,22 @@ mod tests {
         assert_eq!(doc.rows[1].cells[3].raw, "&nbsp;");
         assert_eq!(texts[2], ["2"]);
         assert_eq!(texts[3], ["五、存在的主要问题"]);
+    }
+
+    #[test]
+    fn a_cells_raw_text_points_at_its_visible_text_not_into_a_tag() {
+        let html = "<table><tr><td><p style=\"margin:0\"> <span>0</span></p></td><td>&nbsp;1</td><td>2<br>3</td></tr></table>";
+        let text = Text::from_utf8_text(html);
+        let doc = read(&text);
+        let cells = &doc.rows[0].cells;
+        assert_eq!(cells[0].raw, "0");
+        assert_eq!(&html[cells[0].offset as usize..][..17], "0</span></p></td>");
+        // Not verbatim after the tags: the first occurrence anywhere.
+        assert_eq!(cells[1].raw, "1");
+        assert_eq!(&html[cells[1].offset as usize..][..1], "1");
+        // Not verbatim at all: the whole cell.
+        assert_eq!(cells[2].text, "23");
+        assert_eq!(cells[2].raw, "2<br>3");
     }
 
     #[test]

@@ -90,13 +90,39 @@ fn blank_at(b: &[u8], i: usize) -> (bool, usize) {
     (blank, len)
 }
 
+/// `s.trim_matches(is_blank_char)`, without the char-by-char trim when the
+/// first and last bytes cannot be part of a blank char (most lines and
+/// cells): trimming runs several times for every line and cell.
+fn trim_blank(s: &str) -> &str {
+    let b = s.as_bytes();
+    let may_start = |x: u8| matches!(x, b' ' | b'\t' | 0x0c | 0xC2 | 0xE2 | 0xE3);
+    let may_end = |x: u8| matches!(x, b' ' | b'\t' | 0x0c | 0xA0 | 0x80 | 0x82 | 0x83 | 0x89);
+    match (b.first(), b.last()) {
+        (Some(&f), Some(&l)) if !may_start(f) && !may_end(l) => s,
+        _ => s.trim_matches(is_blank_char),
+    }
+}
+
+/// `line` without the form feeds and CRs at its ends (ASCII, so byte
+/// positions are char boundaries).
+fn trim_page_breaks(line: &str) -> &str {
+    let b = line.as_bytes();
+    let is_break = |x: &u8| matches!(x, 0x0c | b'\r');
+    let start = b.iter().position(|x| !is_break(x)).unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|x| !is_break(x))
+        .map_or(start, |e| e + 1);
+    &line[start..end]
+}
+
 fn tokenize_line<'a>(
     line: &'a str,
     base: usize,
     line_no: u32,
     votes: &mut Votes,
 ) -> Option<RawRow<'a>> {
-    let trimmed = line.trim_matches(|c: char| c == '\x0c' || c == '\r');
+    let trimmed = trim_page_breaks(line);
     if trimmed.is_empty() {
         return None;
     }
@@ -119,7 +145,7 @@ fn tokenize_line<'a>(
     if is_page_number(trimmed) {
         return None;
     }
-    let content = trimmed.trim_matches(is_blank_char);
+    let content = trim_blank(trimmed);
     if content.starts_with('|') && content.len() > 1 {
         if is_markdown_separator(content) {
             return None;
@@ -127,11 +153,11 @@ fn tokenize_line<'a>(
         votes.markdown += 1;
         return Some(split_markdown(line, content, base, line_no));
     }
-    if line.contains('\t') {
+    if memchr::memchr(b'\t', line.as_bytes()).is_some() {
         let cells = split_tabs(line, line_no, base);
         let non_empty = cells
             .iter()
-            .filter(|c| !c.text.trim_matches(is_blank_char).is_empty())
+            .filter(|c| !c.text.is_empty()) // already trimmed
             .count();
         if non_empty >= 2 {
             votes.tabbed += 1;
@@ -208,9 +234,8 @@ fn trimmed_cell<'a>(
     end: usize,
 ) -> Cell<'a> {
     let field = &line[start..end];
-    let lead = field.len() - field.trim_start_matches(is_blank_char).len();
-    let inner = field.trim_matches(is_blank_char);
-    let s = start + lead;
+    let inner = trim_blank(field);
+    let s = start + (inner.as_ptr() as usize - field.as_ptr() as usize);
     make_cell(line, line_no, base, s, s + inner.len())
 }
 
@@ -246,7 +271,7 @@ fn split_spaces(line: &str, line_no: u32, base: usize) -> Vec<Cell<'_>> {
     let mut cells = Vec::with_capacity(4);
     let mut push_chunk = |s: usize, e: usize| {
         let chunk = &line[s..e];
-        if chunk.contains(' ')
+        if memchr::memchr(b' ', chunk.as_bytes()).is_some()
             && chunk
                 .split(' ')
                 .all(|t| !t.is_empty() && matches!(parse_cell(t), CellValue::Number(_)))
@@ -343,6 +368,27 @@ mod tests {
             i += r.1;
         }
         assert_eq!(by_byte, by_char);
+    }
+
+    #[test]
+    fn fast_trims_agree_with_the_char_ones() {
+        let pieces = [
+            "", " ", "\t", "\x0c", "\r", "\u{3000}", "\u{a0}", "\u{2002}", "\u{2003}", "\u{2009}",
+            "\u{2008}", "\u{3001}", "\u{201c}", "中", "a", "1", "é",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let s = format!("{a}{b}{c}");
+                    assert_eq!(trim_blank(&s), s.trim_matches(is_blank_char), "{s:?}");
+                    assert_eq!(
+                        trim_page_breaks(&s),
+                        s.trim_matches(|c: char| c == '\x0c' || c == '\r'),
+                        "{s:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

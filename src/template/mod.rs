@@ -589,6 +589,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_signal_names_its_version_and_overlapping_signals_are_all_seen() {
+        for s in SIGNALS_2019 {
+            let text = format!("信息内容{}行政许可", normalize(s));
+            assert_eq!(version_signals(&text), (true, false), "{s}");
+        }
+        for s in SIGNALS_2021 {
+            let text = format!("信息内容{}行政许可", normalize(s));
+            assert_eq!(version_signals(&text), (false, true), "{s}");
+        }
+        assert_eq!(version_signals("规章行政规范性文件"), (false, false));
+        // `采购项目数量` (2019) inside a longer 2019 label, then a 2021 one.
+        assert_eq!(
+            version_signals("政府集中采购项目数量本年制发件数"),
+            (true, true)
+        );
+        // Signals that overlap: `本年新制作数量` shares `本年` with `本年制发件数`.
+        assert_eq!(
+            version_signals("本年制发件数量本年新制作数量"),
+            (true, true)
+        );
+    }
+
+    #[test]
     fn cell_counts_match_template_md() {
         assert_eq!(TemplateVersion::V2019.template().cells_expected(), 198);
         assert_eq!(TemplateVersion::V2021.template().cells_expected(), 200);
