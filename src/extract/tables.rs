@@ -9,6 +9,10 @@
 //! waits (`Pending`) for the values on the next line(s) — which is how both a
 //! wrapped `pdftotext -layout` label and a one-cell-per-line table look.
 
+use std::sync::LazyLock;
+
+use memchr::memmem;
+
 use crate::diagnostics::{DiagCode, Severity};
 use crate::layout::{Cell, Document, Layout, RawRow, RowKind};
 use crate::normalize::{normalize, normalize_into};
@@ -67,12 +71,17 @@ pub fn find_regions(norms: &RowNorms) -> Regions {
         .iter()
         .position(|s| is_heading(s, "二、", &["主动公开"]) || s.starts_with("第二十条"));
     let from3 = t2.map_or(0, |i| i + 1);
+    // Asked of every row of table 二: searchers built once.
+    static AGREEMENT: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new("勾稽关系"));
+    static NEW_THIS_YEAR: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new("本年新收"));
     let t3 = (from3..n).find(|&i| {
         let s = &norms[i];
         is_heading(s, "三、", &["收到和处理", "申请情况"])
-            || s.contains("勾稽关系")
+            || AGREEMENT.find(s.as_bytes()).is_some()
             || s.starts_with("申请人情况")
-            || s.contains("本年新收")
+            || NEW_THIS_YEAR.find(s.as_bytes()).is_some()
     });
     let from4 = t3.map_or(from3, |i| i + 1);
     let t4 = (from4..n).find(|&i| {

@@ -76,12 +76,16 @@ fn parse_tag(s: &str, start: usize) -> Option<Tag<'_>> {
     })
 }
 
-/// A tag name in lower case, in `buf`; names longer than any tag we act on
-/// come back empty.
-fn lowercase_name<'b>(name: &str, buf: &'b mut [u8; 16]) -> &'b str {
+/// A tag name in lower case (in `buf` when it has capitals); names longer
+/// than any tag we act on come back empty.
+fn lowercase_name<'b>(name: &'b str, buf: &'b mut [u8; 16]) -> &'b str {
     let Some(dst) = buf.get_mut(..name.len()) else {
         return "";
     };
+    // Most pages write their tags in lower case: no copy, no UTF-8 check.
+    if !name.bytes().any(|b| b.is_ascii_uppercase()) {
+        return name;
+    }
     dst.copy_from_slice(name.as_bytes());
     dst.make_ascii_lowercase();
     std::str::from_utf8(dst).unwrap_or("")

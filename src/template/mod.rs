@@ -192,14 +192,23 @@ const SIGNALS_2019: &[&str] = &[
 ];
 
 /// Which versions' signature labels occur in a normalised text.
+///
+/// Searchers built once: the text is a whole table region, and std's
+/// `contains` builds a searcher for every call and scans slower.
 #[must_use]
 pub fn version_signals(normalized: &str) -> (bool, bool) {
-    static N2019: LazyLock<Vec<String>> =
-        LazyLock::new(|| SIGNALS_2019.iter().map(|s| normalize(s)).collect());
-    static N2021: LazyLock<Vec<String>> =
-        LazyLock::new(|| SIGNALS_2021.iter().map(|s| normalize(s)).collect());
-    let has_2019 = N2019.iter().any(|s| normalized.contains(s.as_str()));
-    let has_2021 = N2021.iter().any(|s| normalized.contains(s.as_str()));
+    type Finders = LazyLock<Vec<memchr::memmem::Finder<'static>>>;
+    fn finders(signals: &[&str]) -> Vec<memchr::memmem::Finder<'static>> {
+        signals
+            .iter()
+            .map(|s| memchr::memmem::Finder::new(&normalize(s)).into_owned())
+            .collect()
+    }
+    static N2019: Finders = LazyLock::new(|| finders(SIGNALS_2019));
+    static N2021: Finders = LazyLock::new(|| finders(SIGNALS_2021));
+    let text = normalized.as_bytes();
+    let has_2019 = N2019.iter().any(|f| f.find(text).is_some());
+    let has_2021 = N2021.iter().any(|f| f.find(text).is_some());
     (has_2019, has_2021)
 }
 
