@@ -116,6 +116,14 @@ pub fn parse_cell(raw: &str) -> CellValue {
 }
 
 fn is_placeholder(s: &str) -> bool {
+    // Most cells that get here are labels: their first char already says
+    // they are none of the placeholders.
+    let Some(first) = s.chars().map(fold_char).find(|c| !c.is_whitespace()) else {
+        return false;
+    };
+    if !matches!(first, '-' | '/') && !PLACEHOLDERS.iter().any(|p| p.starts_with(first)) {
+        return false;
+    }
     // Fold dashes and full-width forms, drop inner spaces, then compare.
     let mut buf = [0u8; 32];
     let mut len = 0;

@@ -141,16 +141,40 @@ impl Prose {
     fn push_text(&mut self, text: &str, line: u32) {
         let mut pending_space = !self.display.is_empty();
         let mut new_run = true;
-        for c in text.chars() {
-            // Fast path: ideographs, the bulk of the prose, fold to themselves.
-            let cjk = ('\u{4E00}'..='\u{9FFF}').contains(&c);
-            if !cjk && is_space(c) {
-                pending_space = !self.display.is_empty();
-                continue;
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // A stretch of chars that fold to themselves and are not space
+            // (ideographs U+4000..=U+9FFF, ASCII other than whitespace: the
+            // bulk of the prose) is copied as one slice.
+            let start = i;
+            while let Some(&b) = bytes.get(i) {
+                match b {
+                    b'\t'..=b'\r' | b' ' => break,
+                    0x00..=0x7F => i += 1,
+                    0xE4..=0xE9 => i += 3,
+                    _ => break,
+                }
             }
+            // (the text as written, its first byte, its folded char when
+            // it is a single char that may fold)
+            let (piece, first, folded) = if i > start {
+                (&text[start..i], bytes[start], None)
+            } else {
+                // One char that may fold, or be dropped as space.
+                let c = text[i..].chars().next().unwrap_or_default();
+                let len = c.len_utf8();
+                i += len;
+                if is_space(c) {
+                    pending_space = !self.display.is_empty();
+                    continue;
+                }
+                // Not ASCII: its first byte is not alphanumeric either.
+                (&text[i - len..i], bytes[i - len], Some(fold_char(c)))
+            };
             if pending_space {
                 // Keep one space between Latin words/digits only; CJK needs none.
-                if c.is_ascii_alphanumeric()
+                if first.is_ascii_alphanumeric()
                     && self
                         .display
                         .as_bytes()
@@ -167,8 +191,11 @@ impl Prose {
                     .push((self.norm.len() as u32, self.display.len() as u32, line));
                 new_run = false;
             }
-            self.norm.push(if cjk { c } else { fold_char(c) });
-            self.display.push(c);
+            match folded {
+                Some(c) => self.norm.push(c),
+                None => self.norm.push_str(piece),
+            }
+            self.display.push_str(piece);
         }
     }
 
@@ -428,12 +455,15 @@ fn contains_short(haystack: &str, needle: &str) -> bool {
 /// `haystack.rfind(needle)` by direct comparison (see [`contains_short`]).
 fn rfind_short(haystack: &str, needle: &str) -> Option<usize> {
     let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-    let Some(&first) = n.first() else {
+    let (Some(&first), Some(&last)) = (n.first(), n.last()) else {
         return Some(h.len());
     };
+    // The needles are Chinese words: their first byte is one of the few
+    // lead bytes of all ideographs, their last byte tells far more apart.
+    let tail = n.len() - 1;
     (0..=h.len().checked_sub(n.len())?)
         .rev()
-        .find(|&i| h[i] == first && h[i..].starts_with(n))
+        .find(|&i| h[i + tail] == last && h[i] == first && h[i..].starts_with(n))
 }
 
 /// The counted noun in the text before a number: what follows the last verb.
@@ -571,6 +601,83 @@ fn read_sentence(prose: &Prose, range: Range<usize>, out: &mut Vec<Counted>) {
 mod tests {
     use super::*;
     use crate::decode::Text;
+
+    /// The char-by-char definition `Prose::push_text` must agree with.
+    fn push_text_by_char(p: &mut Prose, text: &str, line: u32) {
+        let mut pending_space = !p.display.is_empty();
+        let mut new_run = true;
+        for c in text.chars() {
+            if is_space(c) {
+                pending_space = !p.display.is_empty();
+                continue;
+            }
+            if pending_space {
+                if c.is_ascii_alphanumeric()
+                    && p.display
+                        .as_bytes()
+                        .last()
+                        .is_some_and(u8::is_ascii_alphanumeric)
+                {
+                    p.display.push(' ');
+                    new_run = true;
+                }
+                pending_space = false;
+            }
+            if new_run {
+                p.runs
+                    .push((p.norm.len() as u32, p.display.len() as u32, line));
+                new_run = false;
+            }
+            p.norm.push(fold_char(c));
+            p.display.push(c);
+        }
+    }
+
+    #[test]
+    fn pushing_stretches_agrees_with_pushing_chars() {
+        let alphabet = [
+            "a",
+            "7",
+            " ",
+            "\t",
+            "\u{3000}",
+            "\u{a0}",
+            "中",
+            "\u{4000}",
+            "\u{9fff}",
+            "\u{3001}",
+            "，",
+            "２",
+            "Ａ",
+            "“",
+            "é",
+            "\u{200b}",
+            "\u{1F600}",
+            "。",
+        ];
+        let mut texts = vec![String::new()];
+        for _ in 0..3 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            texts.extend(longer);
+        }
+        for prefix in ["", "x", "中"] {
+            for t in &texts {
+                let (mut fast, mut slow) = (Prose::new(), Prose::new());
+                fast.push_text(prefix, 1);
+                slow.push_text(prefix, 1);
+                fast.push_text(t, 2);
+                push_text_by_char(&mut slow, t, 2);
+                assert_eq!(
+                    (&fast.norm, &fast.display, &fast.runs),
+                    (&slow.norm, &slow.display, &slow.runs),
+                    "{prefix:?} + {t:?}"
+                );
+            }
+        }
+    }
 
     fn counts(s: &str) -> Vec<Counted> {
         let text = Text::from_utf8_text(s);
