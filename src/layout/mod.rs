@@ -189,7 +189,13 @@ pub fn detect_format(s: &str) -> Format {
 /// True for a page footer/header such as `-3-`, `— 3 —`, `第 3 页`, `第3页 共6页`.
 #[must_use]
 pub fn is_page_number(line: &str) -> bool {
-    // Called on every line: fold into a small stack buffer, no allocation.
+    // Called on every line: most lines are done at their first char.
+    let first = line.chars().find(|&c| !crate::normalize::is_space(c));
+    if !first.is_some_and(|c| matches!(crate::normalize::fold_char(c), '-' | '—' | '–' | '第'))
+    {
+        return false;
+    }
+    // Fold into a small stack buffer, no allocation.
     let mut buf = ['\0'; 24];
     let mut n = 0;
     for c in line.chars() {
