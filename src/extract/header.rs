@@ -254,19 +254,20 @@ const MUNICIPALITIES: &[&str] = &["北京市", "天津市", "上海市", "重庆
 /// Positions are in chars; `word` slices the name at their byte offsets, so
 /// trying every candidate end allocates nothing.
 fn fill_places(org: &str, meta: &mut Metadata) {
-    let chars: Vec<char> = org.chars().collect();
-    // bounds[i]: the byte offset of char i (bounds[chars.len()] = org.len()).
+    // bounds[i]: the byte offset of char i (bounds[len] = org.len()).
     let bounds: Vec<usize> = org
         .char_indices()
         .map(|(i, _)| i)
         .chain(std::iter::once(org.len()))
         .collect();
+    let len = bounds.len() - 1;
     let word = |a: usize, b: usize| &org[bounds[a]..bounds[b]];
+    let char_at = |i: usize| word(i.min(len), len).chars().next();
     let mut pos = 0;
     let take_until = |pos: usize, suffixes: &[&str], max: usize| -> Option<usize> {
-        // Smallest end > pos+1 where chars[pos..end] ends with a suffix
+        // Smallest end > pos+1 where the chars pos..end end with a suffix
         // (and is longer than it).
-        (pos + 2..=(pos + max).min(chars.len())).find(|&end| {
+        (pos + 2..=(pos + max).min(len)).find(|&end| {
             let s = word(pos, end);
             suffixes
                 .iter()
@@ -286,14 +287,14 @@ fn fill_places(org: &str, meta: &mut Metadata) {
         .as_deref()
         .is_none_or(|p| !MUNICIPALITIES.contains(&p))
         && let Some(end) = take_until(pos, &["市", "自治州", "地区", "盟"], 10)
-        && (!matches!(chars.get(end), Some('场' | '政' | '民' | '级'))
-            || (end + 4 <= chars.len() && word(end, end + 4) == "人民政府"))
+        && (!matches!(char_at(end), Some('场' | '政' | '民' | '级'))
+            || (end + 4 <= len && word(end, end + 4) == "人民政府"))
     {
         meta.city = Some(word(pos, end).to_owned());
         pos = end;
     }
     if let Some(mut end) = take_until(pos, &["县", "区", "旗", "市"], 8) {
-        if matches!(chars.get(end), Some('区')) {
+        if matches!(char_at(end), Some('区')) {
             end += 1; // 沙县区
         }
         let w = word(pos, end);
@@ -307,9 +308,9 @@ fn fill_places(org: &str, meta: &mut Metadata) {
     let governs = |end: usize| {
         ["人民政府", "政府", "办事处", "街道办"]
             .iter()
-            .any(|g| word(end, chars.len()).starts_with(g))
+            .any(|g| word(end, len).starts_with(g))
     };
-    let township_end = (pos + 2..=(pos + 9).min(chars.len())).find(|&end| {
+    let township_end = (pos + 2..=(pos + 9).min(len)).find(|&end| {
         let w = word(pos, end);
         ["镇", "乡", "街道"].iter().any(|s| w.ends_with(s)) && governs(end)
     });
@@ -317,7 +318,7 @@ fn fill_places(org: &str, meta: &mut Metadata) {
         meta.township = Some(word(pos, end).to_owned());
         pos = end;
     }
-    let rest = word(pos, chars.len());
+    let rest = word(pos, len);
     meta.admin_level = match rest {
         "人民政府" | "政府" | "人民政府办事处" | "办事处" => {
             if meta.township.is_some() {

@@ -203,9 +203,6 @@ pub fn is_page_number(line: &str) -> bool {
             continue;
         }
         let c = crate::normalize::fold_char(c);
-        if n == 0 && !matches!(c, '-' | '—' | '–' | '第') {
-            return false;
-        }
         if n == buf.len() {
             return false;
         }
