@@ -91,14 +91,14 @@ fn blank_at(b: &[u8], i: usize) -> (bool, usize) {
 }
 
 /// `s.trim_matches(is_blank_char)`, without the char-by-char trim when the
-/// first and last bytes cannot be part of a blank char (most lines and
-/// cells): trimming runs several times for every line and cell.
+/// first char is not blank and the last byte cannot end a blank char (most
+/// lines and cells): trimming runs several times for every line and cell.
 fn trim_blank(s: &str) -> &str {
     let b = s.as_bytes();
-    let may_start = |x: u8| matches!(x, b' ' | b'\t' | 0x0c | 0xC2 | 0xE2 | 0xE3);
+    // The last bytes of the chars `blank_at` knows.
     let may_end = |x: u8| matches!(x, b' ' | b'\t' | 0x0c | 0xA0 | 0x80 | 0x82 | 0x83 | 0x89);
-    match (b.first(), b.last()) {
-        (Some(&f), Some(&l)) if !may_start(f) && !may_end(l) => s,
+    match b.last() {
+        Some(&l) if !may_end(l) && !blank_at(b, 0).0 => s,
         _ => s.trim_matches(is_blank_char),
     }
 }
