@@ -7,10 +7,11 @@ use std::hash::Hash;
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayBuilder, ArrayRef, BooleanArray, Date32Builder, DictionaryArray, Float64Array, Int32Array,
-    Int32Builder, Int64Array, Int64Builder, StringBuilder, UInt32Array,
+    ArrayBuilder, ArrayRef, BooleanArray, Date32Builder, DictionaryArray, Int32Builder,
+    Int64Builder, PrimitiveArray, StringBuilder, UInt32Array,
 };
-use arrow::datatypes::UInt32Type;
+use arrow::buffer::{BooleanBuffer, NullBuffer};
+use arrow::datatypes::{ArrowPrimitiveType, Float64Type, Int32Type, Int64Type, UInt32Type};
 use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatch;
 use chrono::NaiveDate;
@@ -160,26 +161,50 @@ fn texts<'a, T>(rows: &[T], value: impl Fn(&T) -> Option<&'a str>) -> ArrayRef {
 
 /// The rows' values as a dictionary in first-use order, a value being new
 /// when its `key` has not been seen.
-fn dictionary_by<'a, T, K: Hash + Eq>(
+///
+/// The previous row's value is tried before the hash table: consecutive
+/// rows often share a code (a row's seven applicant columns, a table's
+/// article).
+fn dictionary_by<'a, T, K: Hash + Eq + Copy>(
     rows: &[T],
     value: impl Fn(&T) -> Option<&'a str>,
     key: impl Fn(&'a str) -> K,
 ) -> ArrayRef {
+    /// A missing value's key until the validity is built (no dictionary
+    /// of a batch comes near `u32::MAX` entries).
+    const MISSING: u32 = u32::MAX;
     let mut seen: HashMap<K, u32, foldhash::fast::FixedState> = HashMap::default();
+    let mut last: Option<(K, u32)> = None;
     let mut values = StringBuilder::new();
-    let keys: UInt32Array = rows
+    let mut keys: Vec<u32> = rows
         .iter()
         .map(|r| {
-            value(r).map(|v| {
+            value(r).map_or(MISSING, |v| {
+                let k = key(v);
+                if let Some((last_key, index)) = last
+                    && last_key == k
+                {
+                    return index;
+                }
                 let next = seen.len() as u32;
-                *seen.entry(key(v)).or_insert_with(|| {
+                let index = *seen.entry(k).or_insert_with(|| {
                     values.append_value(v);
                     next
-                })
+                });
+                last = Some((k, index));
+                index
             })
         })
         .collect();
-    dictionary(keys, values)
+    // As in `primitives`: the validity packed at once, not bit by bit.
+    let nulls = keys.contains(&MISSING).then(|| {
+        let valid = BooleanBuffer::collect_bool(keys.len(), |i| keys[i] != MISSING);
+        for k in keys.iter_mut().filter(|k| **k == MISSING) {
+            *k = 0;
+        }
+        NullBuffer::new(valid)
+    });
+    dictionary(UInt32Array::new(keys.into(), nulls), values)
 }
 
 fn dictionary(keys: UInt32Array, mut values: StringBuilder) -> ArrayRef {
@@ -190,23 +215,52 @@ fn dictionary(keys: UInt32Array, mut values: StringBuilder) -> ArrayRef {
 }
 
 fn int32s<T>(rows: &[T], value: impl Fn(&T) -> Option<i32>) -> ArrayRef {
-    Arc::new(rows.iter().map(value).collect::<Int32Array>())
+    primitives::<Int32Type, T>(rows, value)
 }
 
 fn int64s<T>(rows: &[T], value: impl Fn(&T) -> Option<i64>) -> ArrayRef {
-    Arc::new(rows.iter().map(value).collect::<Int64Array>())
+    primitives::<Int64Type, T>(rows, value)
 }
 
 fn float64s<T>(rows: &[T], value: impl Fn(&T) -> Option<f64>) -> ArrayRef {
-    Arc::new(rows.iter().map(value).collect::<Float64Array>())
+    primitives::<Float64Type, T>(rows, value)
 }
 
+/// A primitive column: the values collected into one buffer, and the
+/// validity, when some value is missing, packed 64 rows at a time.
+///
+/// Why not `collect::<PrimitiveArray<_>>()`: Arrow's `FromIterator` of
+/// options appends the validity bit by bit and checks the buffer's capacity
+/// for every value, ~70 instructions a value, which made these columns
+/// three quarters of the batch building (callgrind, 560 reports).
+fn primitives<P: ArrowPrimitiveType, T>(
+    rows: &[T],
+    value: impl Fn(&T) -> Option<P::Native>,
+) -> ArrayRef {
+    let mut all_valid = true;
+    let values: Vec<P::Native> = rows
+        .iter()
+        .map(|r| {
+            value(r).unwrap_or_else(|| {
+                all_valid = false;
+                P::Native::default()
+            })
+        })
+        .collect();
+    let nulls = (!all_valid).then(|| {
+        NullBuffer::new(BooleanBuffer::collect_bool(rows.len(), |i| {
+            value(&rows[i]).is_some()
+        }))
+    });
+    Arc::new(PrimitiveArray::<P>::new(values.into(), nulls))
+}
+
+/// A boolean column without nulls, packed 64 rows at a time.
 fn bools<T>(rows: &[T], value: impl Fn(&T) -> bool) -> ArrayRef {
-    Arc::new(
-        rows.iter()
-            .map(|r| Some(value(r)))
-            .collect::<BooleanArray>(),
-    )
+    Arc::new(BooleanArray::new(
+        BooleanBuffer::collect_bool(rows.len(), |i| value(&rows[i])),
+        None,
+    ))
 }
 
 /// Every fact of one kind in the chunk, with the report it belongs to:
@@ -349,4 +403,72 @@ pub fn build_batches(reports: &[&Report]) -> Result<TableBatches, ArrowError> {
         out.push((table, batch));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::{Array, AsArray, StringArray};
+    use arrow::datatypes::Int64Type;
+
+    #[test]
+    fn primitives_keep_values_and_mark_only_the_missing_ones_null() {
+        let rows = [Some(3_i64), None, Some(0), Some(-7), None];
+        let column = int64s(&rows, |v| *v);
+        let column = column.as_primitive::<Int64Type>();
+        assert_eq!(column.len(), 5);
+        let read: Vec<Option<i64>> = column.iter().collect();
+        assert_eq!(read, rows);
+        assert_eq!(column.null_count(), 2);
+
+        // No missing value: no validity buffer at all, as Arrow's own
+        // `collect` leaves it.
+        let full = int32s(&[1, 2, 3], |v| Some(*v));
+        assert!(full.nulls().is_none());
+    }
+
+    #[test]
+    fn booleans_are_packed_across_words() {
+        let rows: Vec<usize> = (0..130).collect();
+        let column = bools(&rows, |i| i % 3 == 0);
+        let column = column.as_boolean();
+        assert!(column.nulls().is_none());
+        assert!((0..130).all(|i| column.value(i) == (i % 3 == 0)));
+    }
+
+    #[test]
+    fn dictionaries_number_values_by_first_use_and_keep_missing_ones_null() {
+        let rows = ["0", "0", "12", "", "0", "—", "12", "12", ""];
+        let column = texts(&rows, |v| (!v.is_empty()).then_some(*v));
+        let dict = column.as_dictionary::<UInt32Type>();
+        let values = dict
+            .values()
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .unwrap();
+        assert_eq!(
+            values.iter().flatten().collect::<Vec<_>>(),
+            ["0", "12", "—"]
+        );
+        let keys: Vec<Option<u32>> = dict.keys().iter().collect();
+        assert_eq!(
+            keys,
+            [
+                Some(0),
+                Some(0),
+                Some(1),
+                None,
+                Some(0),
+                Some(2),
+                Some(1),
+                Some(1),
+                None
+            ]
+        );
+        assert_eq!(
+            dict.keys().values()[3],
+            0,
+            "a missing value's slot holds 0, not the marker"
+        );
+    }
 }
