@@ -69,6 +69,11 @@ pub enum DiagCode {
     YearMissing,
     /// The file is not a disclosure annual report.
     NotAReport,
+    /// A glued digit run splits into the row's cells in several ways the
+    /// identities cannot tell apart, or in none.
+    AmbiguousSplit,
+    /// A row's label and its values could not be associated with certainty.
+    UncertainRow,
     /// The file could not be read; the payload is [`crate::error::FileError::code`].
     File(&'static str),
 }
@@ -97,6 +102,8 @@ impl DiagCode {
             Self::EncodingFallback => "encoding_fallback",
             Self::YearMissing => "year_missing",
             Self::NotAReport => "not_a_report",
+            Self::AmbiguousSplit => "ambiguous_split",
+            Self::UncertainRow => "uncertain_row",
             Self::File(code) => code,
         }
     }

@@ -41,6 +41,10 @@ static YEAR_IN_TITLE: LazyLock<Regex> =
 static PERIOD_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(20\d\d)年1月1日(?:起)?至(20\d\d)年12月31日").expect("valid regex")
 });
+static PROSE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(20\d\d)年度?(?:政府信息公开工作年度报告|政府信息公开年度报告|政府信息公开工作报告|政府信息公开情况的报告|政府信息公开工作情况的报告)")
+        .expect("valid regex")
+});
 static CN_DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(20\d\d)年(\d{1,2})月(\d{1,2})日$").expect("valid regex"));
 static HEADER_DATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -76,15 +80,25 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &RowNorms) -> Metadata {
         ..Metadata::default()
     };
     let head = rows.len().min(40);
-    let title_idx = (0..head).find(|&i| {
+    // A crawler's header lines (`标题: …`), or a CMS's meta tags read as such.
+    let crawler_title = (0..head).find_map(|i| {
         let n = &norms[i];
-        n.contains("政府信息公开")
-            && (n.contains("年度报告") || n.contains("年报"))
-            && n.chars().count() <= 80
+        n.strip_prefix("标题:")
+            .filter(|t| t.contains("政府信息公开") || t.contains("年度报告") || t.contains("年报"))
+            .map(|_| i)
+    });
+    let title_idx = crawler_title.or_else(|| {
+        (0..head).find(|&i| {
+            let n = &norms[i];
+            n.contains("政府信息公开")
+                && (n.contains("年度报告") || n.contains("年报"))
+                && n.chars().count() <= 80
+                && !is_field(n)
+        })
     });
     let mut title_org = None;
     if let Some(i) = title_idx {
-        let mut title = cut_title(&row_text(&rows[i]));
+        let mut title = cut_title(strip_title_marks(&row_text(&rows[i])));
         let mut norm = normalize(&title);
         // A title split over two lines: `淮安市人民政府` / `2024 年政府信息公开工作年度报告`.
         if let Some(year) = YEAR_IN_TITLE.find(&norm)
@@ -132,6 +146,14 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &RowNorms) -> Metadata {
                 .and_then(|c| (c[1] == c[2]).then(|| c[1].parse().ok()).flatten())
         });
     }
+    if meta.report_year.is_none() {
+        // No title: the report names itself in its prose
+        // (`现公布我局2022年政府信息公开工作年度报告`, `关于2022年度政府信息公开情况的报告`).
+        meta.report_year = norms
+            .iter()
+            .take(80)
+            .find_map(|n| PROSE_YEAR.captures(n).and_then(|c| c[1].parse().ok()));
+    }
 
     // Signature block: a short line naming a body, near the end.
     let tail_start = rows.len().saturating_sub(12);
@@ -149,7 +171,7 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &RowNorms) -> Metadata {
         Some(org) => Some(
             candidates
                 .iter()
-                .find(|c| c.starts_with(org.as_str()) || c.ends_with(org.as_str()))
+                .find(|c| c.contains(org.as_str()))
                 .map_or(org, |c| (*c).to_owned()),
         ),
         None => candidates.first().map(|c| (*c).to_owned()),
@@ -175,6 +197,25 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &RowNorms) -> Metadata {
             })
         });
     meta
+}
+
+/// A crawler header line or a page's metadata bar: `标题:`, `发布时间:`,
+/// `发布机构:`, `来源:` … (normalised text).
+fn is_field(norm: &str) -> bool {
+    const FIELDS: [&str; 8] = [
+        "标题:", "发布时间:", "发布机构:", "发布日期:", "来源:", "栏目:", "文号:", "原文链接:",
+    ];
+    FIELDS.iter().any(|f| norm.starts_with(f))
+}
+
+/// The title without a crawler's `标题:` field name or markdown's `#`.
+fn strip_title_marks(title: &str) -> &str {
+    let t = title.trim_start_matches(['#', ' ', '\u{3000}']);
+    ["标题:", "标题："]
+        .iter()
+        .find_map(|p| t.strip_prefix(p))
+        .unwrap_or(t)
+        .trim()
 }
 
 fn cut_title(title: &str) -> String {

@@ -2,8 +2,10 @@
 //! ([`tables`]) and counts in prose ([`narrative`]), then the accounting
 //! identities ([`crate::checks`]) and the report's status.
 
+pub mod grid;
 pub mod header;
 pub mod narrative;
+pub mod split;
 pub mod tables;
 
 use crate::checks::{check_narrative, check_tables};
@@ -36,9 +38,22 @@ pub fn extract(text: &Text, report: &mut Report) {
         .as_deref()
         .map(crate::normalize::normalize)
         .is_some_and(|t| t.trim_start_matches(['《', '"']).starts_with("关于"));
-    if notice || (report.meta.title.is_none() && !found_any) {
+    // A page that holds the title and little else (the report is an
+    // attachment or a picture): nothing of a report to read.
+    let title_only = report.meta.title.is_some()
+        && !found_any
+        && doc
+            .rows
+            .iter()
+            .flat_map(|r| r.cells.iter())
+            .map(|c| c.text.chars().count())
+            .sum::<usize>()
+            < 200;
+    if notice || title_only || (report.meta.title.is_none() && !found_any) {
         let reason = if notice {
             "not a disclosure annual report: a notice about the annual reports (关于…的通知)"
+        } else if title_only {
+            "not a disclosure annual report: the page holds only its title (the report itself is not in the file)"
         } else {
             "not a disclosure annual report: no 政府信息公开工作年度报告 title and none of tables 二/三/四"
         };
@@ -71,6 +86,21 @@ pub fn extract(text: &Text, report: &mut Report) {
         doc.result_rowspan,
         report.meta.report_year,
     );
+    // An annual report of 2018 or before follows the provinces' older forms
+    // (主动公开信息数 / 申请总数 …), not the 2019 or 2021 tables.
+    if let Some(year) = report.meta.report_year
+        && year <= 2018
+        && versions.source != VersionSource::Labels
+    {
+        let reason = format!(
+            "not a report in the 2019/2021 format: a {year} annual report in the older form, without the official tables"
+        );
+        report.status = Status::NotAReport;
+        report.diag(Severity::Info, DiagCode::NotAReport, None, reason.clone());
+        report.error = Some(reason);
+        report.layout = Some(layout::Layout::None.code());
+        return;
+    }
     if let Some(v) = versions.report {
         report.template_version = Some(v.code());
         report.cells_expected = v.template().cells_expected() as i32;

@@ -375,15 +375,16 @@ fn flush(prose: &mut Prose, out: &mut Vec<Counted>) {
     }
     if prose.norm.bytes().any(|b| b.is_ascii_digit()) {
         let mut start = 0;
+        let mut total = None;
         for (i, c) in prose.norm.char_indices() {
             let end = i + c.len_utf8();
             if ends_sentence(c) || end - start >= MAX_SENTENCE {
-                read_sentence(prose, start..end, out);
+                total = read_sentence(prose, start..end, total, out);
                 start = end;
             }
         }
         if start < prose.norm.len() {
-            read_sentence(prose, start..prose.norm.len(), out);
+            read_sentence(prose, start..prose.norm.len(), total, out);
         }
     }
     prose.clear();
@@ -516,14 +517,28 @@ fn count_parts(text: &str, start: usize) -> (usize, &str, bool) {
     (start + prefix, num, approximate)
 }
 
-fn read_sentence(prose: &Prose, range: Range<usize>, out: &mut Vec<Counted>) {
+/// Reads one sentence's counts into `out`; returns the total it states, if
+/// any. `before`, the total the previous sentence stated, is the total of
+/// a breakdown that opens this one (`…共17条。其中，工作动态6条…`).
+fn read_sentence(
+    prose: &Prose,
+    range: Range<usize>,
+    before: Option<usize>,
+    out: &mut Vec<Counted>,
+) -> Option<usize> {
     let sentence = &prose.norm[range.clone()];
     if !sentence.bytes().any(|b| b.is_ascii_digit()) || !COUNT.is_match(sentence) {
-        return;
+        return None;
     }
     let display = prose.display_range(range.clone()).to_owned();
-    let mut total: Option<usize> = None;
-    let mut category_mode = false;
+    let opening = sentence.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let breakdown = before.filter(|_| {
+        CATEGORY_MARKERS
+            .iter()
+            .any(|m| opening.starts_with(m))
+    });
+    let mut total: Option<usize> = breakdown;
+    let mut category_mode = breakdown.is_some();
     for clause in clauses(sentence) {
         let text = &sentence[clause.clone()];
         if total.is_some() && CATEGORY_MARKERS.iter().any(|m| contains_short(text, m)) {
@@ -595,6 +610,7 @@ fn read_sentence(prose: &Prose, range: Range<usize>, out: &mut Vec<Counted>) {
             }
         }
     }
+    total.filter(|_| breakdown.is_none())
 }
 
 #[cfg(test)]

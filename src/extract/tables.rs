@@ -23,6 +23,10 @@ use crate::template::{
 };
 use crate::value::{CellUnit, CellValue, Number};
 
+use super::grid::Grid;
+use super::split::{self, RowIdentity};
+use std::borrow::Cow;
+
 /// Which official table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TableId {
@@ -57,8 +61,18 @@ pub struct Regions {
     pub reviews: Option<std::ops::Range<usize>>,
 }
 
+/// A section heading: `prefix` and one of `words` within its first 40
+/// characters. Glued crawler text runs a heading on into the table's
+/// header (`四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持…`).
 fn is_heading(norm: &str, prefix: &str, words: &[&str]) -> bool {
-    norm.starts_with(prefix) && norm.chars().count() <= 40 && words.iter().any(|w| norm.contains(w))
+    if !norm.starts_with(prefix) {
+        return false;
+    }
+    let head = norm
+        .char_indices()
+        .nth(40)
+        .map_or(norm, |(i, _)| &norm[..i]);
+    words.iter().any(|w| head.contains(w))
 }
 
 /// Finds where each table lives. Section headings are preferred; table
@@ -92,7 +106,9 @@ pub fn find_regions(norms: &RowNorms) -> Regions {
     let end = (end_from..n)
         .find(|&i| {
             let s = &norms[i];
-            (s.starts_with("五、") || s.starts_with("六、")) && s.chars().count() <= 40
+            ((s.starts_with("五、") || s.starts_with("六、")) && s.chars().count() <= 40)
+                || is_heading(s, "五、", &["问题", "改进", "存在"])
+                || is_heading(s, "六、", &["其他", "报告"])
         })
         .unwrap_or(n);
     let t3_end = t4.unwrap_or(end);
@@ -217,8 +233,60 @@ fn split_row<'r, 'a, 'l>(row: &'r RawRow<'a>, label: &'l mut String) -> RowParts
 /// The outcome for one template row.
 #[derive(Debug, Clone)]
 enum RowResult<'r, 'a> {
-    Aligned { line: u32, cells: Vec<&'r Cell<'a>> },
-    Mismatch { line: u32, found: usize },
+    /// The row's values, one per column: cells of the row as read, or the
+    /// numbers a glued run was split into.
+    Aligned {
+        line: u32,
+        cells: Vec<Cow<'r, Cell<'a>>>,
+    },
+    Mismatch {
+        line: u32,
+        found: usize,
+    },
+    /// A glued run that splits several ways (or none) by itself; the
+    /// table's column identities may still decide ([`resolve_glued`]).
+    Glued {
+        line: u32,
+        candidates: Vec<Vec<Cell<'a>>>,
+    },
+}
+
+impl RowResult<'_, '_> {
+    fn line(&self) -> u32 {
+        match self {
+            Self::Aligned { line, .. } | Self::Mismatch { line, .. } | Self::Glued { line, .. } => {
+                *line
+            }
+        }
+    }
+}
+
+fn borrowed<'r, 'a>(cells: Vec<&'r Cell<'a>>) -> Vec<Cow<'r, Cell<'a>>> {
+    cells.into_iter().map(Cow::Borrowed).collect()
+}
+
+/// A glued run (`cells`: its space-separated tokens) split into the row's
+/// `width` numbers by [`split::split_run`].
+fn split_glued<'r, 'a>(cells: &'r [Cell<'a>], spec: &RowSpec, line: u32) -> RowResult<'r, 'a> {
+    let tokens: Vec<&str> = cells.iter().map(|c| c.raw).collect();
+    let splits = split::split_run(&tokens, spec.width, spec.identity);
+    let mut candidates: Vec<Vec<Cell<'a>>> = splits
+        .found
+        .iter()
+        .map(|s| s.iter().map(|(t, r)| cells[*t].slice(r.clone())).collect())
+        .collect();
+    if candidates.len() == 1 && !splits.truncated {
+        let cells = candidates.pop().unwrap_or_default();
+        RowResult::Aligned {
+            line,
+            cells: cells.into_iter().map(Cow::Owned).collect(),
+        }
+    } else {
+        if splits.truncated {
+            candidates.clear(); // too many to weigh: unreadable
+        }
+        RowResult::Glued { line, candidates }
+    }
 }
 
 struct Pending<'r, 'a> {
@@ -232,6 +300,10 @@ struct Pending<'r, 'a> {
 struct RowSpec {
     width: usize,
     alternative: bool,
+    /// What a glued run of this row must satisfy to be split.
+    identity: RowIdentity,
+    /// The printed label, normalised, when the template has it.
+    printed: Option<String>,
 }
 
 struct TableRead<'r, 'a> {
@@ -241,13 +313,16 @@ struct TableRead<'r, 'a> {
     duplicates: Vec<(usize, u32)>,
 }
 
-/// Aligns a run of value cells with `width` columns, or says it cannot.
+/// Aligns a row's value cells (`cells`, the tail of `row.cells`) with
+/// `width` columns, or says it cannot.
 fn align<'r, 'a>(
+    row: &'r RawRow<'a>,
     cells: &'r [Cell<'a>],
     width: usize,
     layout: Layout,
-    kind: RowKind,
+    grid: &Grid,
 ) -> Option<Vec<&'r Cell<'a>>> {
+    let kind = row.kind;
     if kind == RowKind::Physical && layout == Layout::HtmlTable {
         // HTML cells are explicit: the last `width` cells are the value columns.
         // Trailing empty cells beyond the row's width are padding of a wider table.
@@ -269,6 +344,10 @@ fn align<'r, 'a>(
             // Every cell empty: every value is blank, wherever the padding is.
             return (cells.len() >= width).then(|| cells[..width].iter().collect());
         };
+        let values_from = row.cells.len() - cells.len();
+        if let Some(placed) = grid.place(&row.cells, values_from, width) {
+            return Some(placed.iter().collect());
+        }
         let last = cells.iter().rposition(|c| !is_empty(c)).unwrap_or(first);
         let core = &cells[first..=last];
         // Leading/trailing empty cells may be merged-cell padding; only the
@@ -329,12 +408,103 @@ pub fn find_headless_reviews(rows: &[RawRow<'_>], regions: &mut Regions) -> Opti
     Some(rows[i].line)
 }
 
+/// A label a converter cut short (`8、属于行`, `2、没有现`), read the way a
+/// careful reader reads it: as the row that comes next in the form, when
+/// its last label cell is the beginning of that row's printed label,
+/// numbering included, with at least two characters after the numbering.
+fn cut_short(
+    row: &RawRow<'_>,
+    specs: &[RowSpec],
+    results: &[Option<RowResult<'_, '_>>],
+    last_matched: Option<usize>,
+) -> Option<usize> {
+    let cell = row
+        .cells
+        .iter()
+        .rev()
+        .find(|c| matches!(c.value(), CellValue::Text))?;
+    let label = normalize(&cell.text);
+    let next = (last_matched.map_or(0, |i| i + 1)..specs.len())
+        .find(|&i| results[i].is_none() && !specs[i].alternative)?;
+    let printed = specs[next].printed.as_deref()?;
+    let stripped = crate::template::strip_numbering(&label);
+    let numbered = stripped.len() < label.len();
+    (numbered
+        && stripped.chars().count() >= 2
+        && label.len() < printed.len()
+        && printed.starts_with(label.as_str()))
+    .then_some(next)
+}
+
+/// How a document's rows are to be read (see [`Document`]).
+#[derive(Debug, Clone, Copy)]
+struct Mode {
+    layout: Layout,
+    blocks: bool,
+    padded_rows: bool,
+}
+
+impl Mode {
+    fn of(doc: &Document<'_>) -> Self {
+        Self {
+            layout: doc.layout,
+            blocks: doc.blocks,
+            padded_rows: doc.padded_rows,
+        }
+    }
+}
+
+/// The column grid of a table whose empty cells are written (tabs, pipes):
+/// its complete rows by shape, and the header's columns named `header`.
+fn learn_grid(
+    rows: &[RawRow<'_>],
+    specs: &[RowSpec],
+    labels: &LabelMatcher,
+    layout: Layout,
+    header: Option<(&str, &str)>,
+) -> Grid {
+    let mut grid = Grid::default();
+    if !matches!(layout, Layout::Tabbed | Layout::MarkdownTable | Layout::Mixed) {
+        return grid;
+    }
+    let mut label = String::new();
+    let mut in_header = true;
+    for row in rows.iter().filter(|r| r.kind == RowKind::Physical) {
+        let parts = split_row(row, &mut label);
+        let matched = (!parts.label.is_empty())
+            .then(|| labels.best(parts.label))
+            .flatten();
+        match matched {
+            Some((idx, _)) => {
+                in_header = false;
+                if !parts.values.is_empty() {
+                    let values_from = row.cells.len() - parts.values.len();
+                    grid.learn(&row.cells, values_from, specs[idx].width);
+                }
+            }
+            None => {
+                if let (true, Some((first, last))) = (in_header, header) {
+                    grid.learn_header(&row.cells, first, last);
+                }
+            }
+        }
+    }
+    grid
+}
+
 fn read_labelled<'r, 'a>(
     rows: &'r [RawRow<'a>],
     specs: &[RowSpec],
     labels: &LabelMatcher,
-    layout: Layout,
+    mode: Mode,
+    header: Option<(&str, &str)>,
 ) -> TableRead<'r, 'a> {
+    let Mode {
+        layout,
+        blocks,
+        padded_rows,
+    } = mode;
+    let grid = learn_grid(rows, specs, labels, layout, header);
     let mut out = TableRead {
         results: vec![None; specs.len()],
         orphans: 0,
@@ -342,23 +512,28 @@ fn read_labelled<'r, 'a>(
         duplicates: Vec::new(),
     };
     let mut pending: Option<Pending<'r, 'a>> = None;
+    let mut last_matched: Option<usize> = None;
     let mut carry: Vec<String> = Vec::new();
     let mut label = String::new();
 
-    fn finish<'r, 'a>(
-        pending: &mut Option<Pending<'r, 'a>>,
-        specs: &[RowSpec],
-        out: &mut TableRead<'r, 'a>,
-    ) {
-        if let Some(p) = pending.take() {
+    let finish = |pending: &mut Option<Pending<'r, 'a>>,
+                  specs: &[RowSpec],
+                  out: &mut TableRead<'r, 'a>| {
+        if let Some(mut p) = pending.take() {
             if p.cells.is_empty() {
                 return; // a label with no values: the row stays missing
             }
             let width = specs[p.row].width;
+            if padded_rows
+                && p.cells.len() > width
+                && p.cells[width..].iter().all(|c| c.text.trim().is_empty())
+            {
+                p.cells.truncate(width); // merged-cell padding after the values
+            }
             out.results[p.row] = Some(if p.cells.len() == width {
                 RowResult::Aligned {
                     line: p.line,
-                    cells: p.cells,
+                    cells: borrowed(p.cells),
                 }
             } else {
                 RowResult::Mismatch {
@@ -367,22 +542,38 @@ fn read_labelled<'r, 'a>(
                 }
             });
         }
-    }
+    };
     let orphan = |out: &mut TableRead<'r, 'a>, n: usize, line: u32| {
         out.orphans += n;
         out.first_orphan_line.get_or_insert(line);
     };
 
     for row in rows {
+        if blocks && row.gap_before {
+            // A paragraph is a table row: the previous row's values end here.
+            carry.clear();
+            finish(&mut pending, specs, &mut out);
+        }
         let parts = split_row(row, &mut label);
         let matched = if parts.label.is_empty() {
             None
         } else {
             labels
                 .best(parts.label)
+                .or_else(|| {
+                    // Glued text: the label is whatever text follows the
+                    // previous row's values, headers included.
+                    (layout == Layout::GluedText)
+                        .then(|| labels.best_trailing(parts.label))
+                        .flatten()
+                })
                 .map(|(i, _)| i)
+                .or_else(|| cut_short(row, specs, &out.results, last_matched))
                 .filter(|&i| !specs[i].alternative || !parts.values.is_empty())
         };
+        if let Some(i) = matched {
+            last_matched = Some(i);
+        }
         if let Some(idx) = matched {
             carry.clear();
             finish(&mut pending, specs, &mut out);
@@ -399,10 +590,12 @@ fn read_labelled<'r, 'a>(
                 });
             } else {
                 out.results[idx] = Some(
-                    match align(parts.values, specs[idx].width, layout, row.kind) {
+                    match align(row, parts.values, specs[idx].width, layout, &grid)
+                        .or_else(|| grid.cut_at_edge(row, parts.values, specs[idx].width))
+                    {
                         Some(cells) => RowResult::Aligned {
                             line: row.line,
-                            cells,
+                            cells: borrowed(cells),
                         },
                         None => RowResult::Mismatch {
                             line: row.line,
@@ -461,10 +654,14 @@ fn read_labelled<'r, 'a>(
                     let line = p.line;
                     let idx = p.row;
                     pending = None;
-                    out.results[idx] = Some(match align(parts.values, width, layout, row.kind) {
+                    if layout == Layout::GluedText {
+                        out.results[idx] = Some(split_glued(parts.values, &specs[idx], row.line));
+                        continue;
+                    }
+                    out.results[idx] = Some(match align(row, parts.values, width, layout, &grid) {
                         Some(cells) => RowResult::Aligned {
                             line: row.line.max(line),
-                            cells,
+                            cells: borrowed(cells),
                         },
                         None => RowResult::Mismatch {
                             line: row.line,
@@ -483,7 +680,10 @@ fn read_labelled<'r, 'a>(
                 }
             }
             None => {
-                if values_count > 0 {
+                // In a paragraph-per-row table, blank cells before a row's
+                // label are the padding of merged label cells.
+                let padding = blocks && row.kind == RowKind::BlankCell;
+                if values_count > 0 && !padding {
                     orphan(&mut out, values_count, row.line);
                 }
             }
@@ -555,7 +755,7 @@ pub fn extract_tables(
                 &doc.rows[range.clone()],
                 norms.joined(range),
                 v.template(),
-                layout,
+                Mode::of(doc),
                 report,
             );
             outcome.complete &= complete;
@@ -566,7 +766,7 @@ pub fn extract_tables(
         (Some(range), Some(v)) => {
             outcome.tables_found += 1;
             outcome.complete &=
-                extract_applications(&doc.rows[range], v.template(), layout, report);
+                extract_applications(&doc.rows[range], v.template(), Mode::of(doc), report);
         }
         (region, _) => outcome.not_read(
             report,
@@ -579,7 +779,7 @@ pub fn extract_tables(
     match regions.reviews.clone() {
         Some(range) => {
             outcome.tables_found += 1;
-            outcome.complete &= extract_reviews(&doc.rows[range], layout, report);
+            outcome.complete &= extract_reviews(&doc.rows[range], layout, doc.blocks, report);
         }
         None => outcome.not_read(report, doc, None, "table 四", "行政复议、行政诉讼"),
     }
@@ -627,15 +827,9 @@ fn report_table_issues(
         );
     }
     if scrambled(read, layout) {
-        let line = read.first_orphan_line.or_else(|| {
-            read.results
-                .iter()
-                .flatten()
-                .map(|r| match r {
-                    RowResult::Aligned { line, .. } | RowResult::Mismatch { line, .. } => *line,
-                })
-                .next()
-        });
+        let line = read
+            .first_orphan_line
+            .or_else(|| read.results.iter().flatten().map(RowResult::line).next());
         report.diag(
             Severity::Warning,
             DiagCode::ReadingOrderScrambled,
@@ -659,6 +853,179 @@ fn report_table_issues(
     false
 }
 
+/// A row whose last `n` columns were cut off at the table's right edge.
+fn cut_off(report: &mut Report, line: u32, table: &str, code: &str, n: usize) {
+    report.diag(
+        Severity::Warning,
+        DiagCode::TableTruncated,
+        Some(line),
+        format!("table {table} row {code}: the last {n} column(s) are cut off at the table's right edge; left NULL"),
+    );
+}
+
+/// Says why a row's values are NULL: cells that cannot be aligned, or a
+/// glued run that splits several ways or none.
+fn unreadable_row(result: &RowResult<'_, '_>, table: &str, code: &str, width: usize, report: &mut Report) {
+    let (diag, message) = match result {
+        RowResult::Glued { candidates, .. } if candidates.is_empty() => (
+            DiagCode::AmbiguousSplit,
+            format!("table {table} row {code}: the glued digits split into {width} cells in no way that satisfies the table's identities (or in too many ways); values left NULL"),
+        ),
+        RowResult::Glued { candidates, .. } => (
+            DiagCode::AmbiguousSplit,
+            format!("table {table} row {code}: the glued digits split into {width} cells in {} ways the identities cannot tell apart; values left NULL", candidates.len()),
+        ),
+        RowResult::Mismatch { found, .. } => (
+            DiagCode::ColumnCountMismatch,
+            format!("table {table} row {code}: {found} value cells where {width} are expected; values left NULL"),
+        ),
+        RowResult::Aligned { .. } => return,
+    };
+    report.diag(Severity::Warning, diag, Some(result.line()), message);
+}
+
+/// Decides glued table 三 rows that split several ways by themselves with
+/// the column identities (新收 + 上年结转 = 总计 + 结转下年度; 总计 = the
+/// outcome rows), which tie the rows together: every combination of the
+/// candidates is tried, and a row is read when every combination that
+/// satisfies all the identities it can be checked against picks the same
+/// split for it.
+fn resolve_glued(template: &Template, results: &mut [Option<RowResult<'_, '_>>]) {
+    let glued: Vec<usize> = (0..results.len())
+        .filter(|&i| matches!(&results[i], Some(RowResult::Glued { candidates, .. }) if !candidates.is_empty()))
+        .collect();
+    if glued.is_empty() {
+        return;
+    }
+    let combos = glued.iter().try_fold(1usize, |n, &i| match &results[i] {
+        Some(RowResult::Glued { candidates, .. }) => n.checked_mul(candidates.len()),
+        _ => Some(n),
+    });
+    if combos.is_none_or(|n| n > 4096) {
+        return;
+    }
+    let values = |cells: &[Cell<'_>]| -> Vec<Option<f64>> {
+        cells
+            .iter()
+            .map(|c| match c.value() {
+                CellValue::Number(n) => Some(n.value),
+                _ => None,
+            })
+            .collect()
+    };
+    let width = APPLICANTS.len();
+    // Per row: its values when known, per glued row its candidates' values.
+    let known: Vec<Option<Vec<Option<f64>>>> = results
+        .iter()
+        .map(|r| match r {
+            Some(RowResult::Aligned { cells, .. }) => Some(
+                cells
+                    .iter()
+                    .map(|c| match c.value() {
+                        CellValue::Number(n) => Some(n.value),
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .collect();
+    let options: Vec<Vec<Vec<Option<f64>>>> = glued
+        .iter()
+        .map(|&i| match &results[i] {
+            Some(RowResult::Glued { candidates, .. }) => {
+                candidates.iter().map(|c| values(c)).collect()
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+    let index = |code: &str| template.applications.iter().position(|r| r.row_code == code);
+    let (Some(new), Some(carried), Some(total), Some(forward)) = (
+        index("new_received"),
+        index("carried_over"),
+        index("total_handled"),
+        index("carried_forward"),
+    ) else {
+        return;
+    };
+    let alt_found = template
+        .applications
+        .iter()
+        .zip(results.iter())
+        .any(|(r, res)| r.alternative && res.is_some());
+    let outcomes: Vec<usize> = (0..template.applications.len())
+        .filter(|&i| ![new, carried, total, forward].contains(&i))
+        .filter(|&i| {
+            let r = &template.applications[i];
+            if alt_found {
+                r.alternative || !r.row_code.starts_with("other_")
+            } else {
+                !r.alternative
+            }
+        })
+        .collect();
+    let mut chosen: Vec<Option<Option<usize>>> = vec![None; glued.len()];
+    let mut pick = vec![0usize; glued.len()];
+    let mut any_consistent = false;
+    loop {
+        let cell = |row: usize, col: usize| -> Option<f64> {
+            match glued.iter().position(|&g| g == row) {
+                Some(k) => options[k][pick[k]][col],
+                None => known[row].as_ref().and_then(|v| v[col]),
+            }
+        };
+        let consistent = (0..width).all(|c| {
+            let balance = match (cell(new, c), cell(carried, c), cell(total, c), cell(forward, c)) {
+                (Some(a), Some(b), Some(t), Some(f)) => a + b == t + f,
+                _ => true,
+            };
+            let sum: Option<f64> = outcomes.iter().map(|&r| cell(r, c)).sum();
+            let outcome = match (cell(total, c), sum) {
+                (Some(t), Some(s)) => t == s,
+                _ => true,
+            };
+            balance && outcome
+        });
+        if consistent {
+            any_consistent = true;
+            for (k, &p) in pick.iter().enumerate() {
+                chosen[k] = match chosen[k] {
+                    None => Some(Some(p)),
+                    Some(Some(q)) if q == p => Some(Some(p)),
+                    _ => Some(None),
+                };
+            }
+        }
+        // Next combination.
+        let mut k = 0;
+        while k < pick.len() {
+            pick[k] += 1;
+            if pick[k] < options[k].len() {
+                break;
+            }
+            pick[k] = 0;
+            k += 1;
+        }
+        if k == pick.len() {
+            break;
+        }
+    }
+    if !any_consistent {
+        return;
+    }
+    for (k, &row) in glued.iter().enumerate() {
+        if let Some(Some(p)) = chosen[k]
+            && let Some(RowResult::Glued { line, candidates }) = results[row].take()
+        {
+            let cells = candidates.into_iter().nth(p).unwrap_or_default();
+            results[row] = Some(RowResult::Aligned {
+                line,
+                cells: cells.into_iter().map(Cow::Owned).collect(),
+            });
+        }
+    }
+}
+
 fn missing_rows(table: TableId, codes: &[&str], first_line: Option<u32>, report: &mut Report) {
     if codes.is_empty() {
         return;
@@ -680,21 +1047,24 @@ fn extract_proactive(
     rows: &[RawRow<'_>],
     region_norm: &str,
     template: &Template,
-    layout: Layout,
+    mode: Mode,
     report: &mut Report,
 ) -> bool {
+    let layout = mode.layout;
     let specs: Vec<RowSpec> = template
         .proactive
         .iter()
         .map(|r| RowSpec {
             width: r.metrics.len(),
             alternative: false,
+            identity: RowIdentity::None,
+            printed: None,
         })
         .collect();
     report
         .active
         .reserve(template.proactive.iter().map(|r| r.metrics.len()).sum());
-    let read = read_labelled(rows, &specs, &template.proactive_labels, layout);
+    let read = read_labelled(rows, &specs, &template.proactive_labels, mode, None);
     let refused = report_table_issues(TableId::Proactive, &read, layout, report);
     let money_unit_stated = region_norm.contains("万元");
     let yuan_stated = region_norm.contains("(元)") || region_norm.contains("单位:元");
@@ -706,7 +1076,8 @@ fn extract_proactive(
                 complete = false;
                 missing.push(row.item_code);
             }
-            (Some(RowResult::Aligned { line, .. } | RowResult::Mismatch { line, .. }), true) => {
+            (Some(r), true) => {
+                let line = &r.line();
                 for m in row.metrics {
                     report.active.push(ActiveFact {
                         article: row.article,
@@ -719,19 +1090,10 @@ fn extract_proactive(
                     });
                 }
             }
-            (Some(RowResult::Mismatch { line, found }), false) => {
+            (Some(r @ (RowResult::Mismatch { .. } | RowResult::Glued { .. })), false) => {
                 complete = false;
-                report.diag(
-                    Severity::Warning,
-                    DiagCode::ColumnCountMismatch,
-                    Some(*line),
-                    format!(
-                        "table 二 row {}: {} value cells where {} are expected; values left NULL",
-                        row.item_code,
-                        found,
-                        row.metrics.len()
-                    ),
-                );
+                let line = &r.line();
+                unreadable_row(r, "二", row.item_code, row.metrics.len(), report);
                 for m in row.metrics {
                     report.active.push(ActiveFact {
                         article: row.article,
@@ -744,7 +1106,22 @@ fn extract_proactive(
                     });
                 }
             }
-            (Some(RowResult::Aligned { cells, .. }), false) => {
+            (Some(RowResult::Aligned { cells, line }), false) => {
+                if cells.len() < row.metrics.len() {
+                    complete = false;
+                    cut_off(report, *line, "二", row.item_code, row.metrics.len() - cells.len());
+                    for m in &row.metrics[cells.len()..] {
+                        report.active.push(ActiveFact {
+                            article: row.article,
+                            item_code: row.item_code,
+                            metric_code: m.code,
+                            value: None,
+                            unit: m.unit,
+                            raw: None,
+                            source_line: *line,
+                        });
+                    }
+                }
                 for (m, cell) in row.metrics.iter().zip(cells) {
                     let line = &cell.line;
                     let parsed = cell.value();
@@ -964,9 +1341,10 @@ fn count_value(
 fn extract_applications(
     rows: &[RawRow<'_>],
     template: &Template,
-    layout: Layout,
+    mode: Mode,
     report: &mut Report,
 ) -> bool {
+    let layout = mode.layout;
     let width = APPLICANTS.len();
     let specs: Vec<RowSpec> = template
         .applications
@@ -974,11 +1352,20 @@ fn extract_applications(
         .map(|r| RowSpec {
             width,
             alternative: r.alternative,
+            identity: RowIdentity::LastIsSum,
+            printed: Some(normalize(r.printed)),
         })
         .collect();
     // Every row yields `width` facts, blank or not: one allocation, not a doubling series.
     report.applications.reserve(specs.len() * width);
-    let read = read_labelled(rows, &specs, &template.application_labels, layout);
+    let mut read = read_labelled(
+        rows,
+        &specs,
+        &template.application_labels,
+        mode,
+        Some((APPLICANT_LABELS[0], APPLICANT_LABELS[APPLICANTS.len() - 1])),
+    );
+    resolve_glued(template, &mut read.results);
     let refused = report_table_issues(TableId::Applications, &read, layout, report);
     let mut complete = !refused;
 
@@ -1010,7 +1397,8 @@ fn extract_applications(
         };
         last_found = Some(i);
         match (result, refused) {
-            (RowResult::Aligned { line, .. } | RowResult::Mismatch { line, .. }, true) => {
+            (r, true) => {
+                let line = &r.line();
                 for applicant in APPLICANTS {
                     report.applications.push(ApplicationFact {
                         row_code: row.row_code,
@@ -1021,14 +1409,10 @@ fn extract_applications(
                     });
                 }
             }
-            (RowResult::Mismatch { line, found }, false) => {
+            (r @ (RowResult::Mismatch { .. } | RowResult::Glued { .. }), false) => {
                 complete = false;
-                report.diag(
-                    Severity::Warning,
-                    DiagCode::ColumnCountMismatch,
-                    Some(*line),
-                    format!("table 三 row {}: {found} value cells where 7 are expected; values left NULL", row.row_code),
-                );
+                let line = &r.line();
+                unreadable_row(r, "三", row.row_code, width, report);
                 for applicant in APPLICANTS {
                     report.applications.push(ApplicationFact {
                         row_code: row.row_code,
@@ -1040,7 +1424,19 @@ fn extract_applications(
                 }
             }
             (RowResult::Aligned { line, cells }, false) => {
-                let _ = line;
+                if cells.len() < width {
+                    complete = false;
+                    cut_off(report, *line, "三", row.row_code, width - cells.len());
+                }
+                for j in cells.len()..width {
+                    report.applications.push(ApplicationFact {
+                        row_code: row.row_code,
+                        applicant: APPLICANTS[j],
+                        count: None,
+                        raw: None,
+                        source_line: *line,
+                    });
+                }
                 for (j, cell) in cells.iter().enumerate() {
                     let what = || format!("table 三 {} {}", row.row_code, APPLICANT_LABELS[j]);
                     let (count, ok) = count_value(cell, &what, cell.line, report);
@@ -1085,14 +1481,47 @@ fn extract_applications(
     complete
 }
 
-fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, report: &mut Report) -> bool {
+fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, blocks: bool, report: &mut Report) -> bool {
     let width = REVIEW_CELLS.len();
     let mut run: Vec<&Cell<'_>> = Vec::new();
     let mut run_line = 0;
-    let mut result: Option<Result<Vec<&Cell<'_>>, usize>> = None;
+    let mut result: Option<Result<Vec<Cow<'_, Cell<'_>>>, usize>> = None;
+    let mut ambiguous = false;
     let mut label = String::new();
     for row in rows {
         let parts = split_row(row, &mut label);
+        if layout == Layout::GluedText && row.kind == RowKind::Physical && !parts.values.is_empty() {
+            let spec = RowSpec {
+                width,
+                alternative: false,
+                identity: RowIdentity::GroupsOfFive,
+                printed: None,
+            };
+            run_line = row.line;
+            result = Some(match split_glued(parts.values, &spec, row.line) {
+                RowResult::Aligned { cells, .. } => Ok(cells),
+                _ => {
+                    ambiguous = true;
+                    Err(parts.values.len())
+                }
+            });
+            break;
+        }
+        if blocks {
+            // The values are the one paragraph made only of value cells;
+            // paragraphs of header text carry blank padding cells too.
+            if row.gap_before && !run.is_empty() {
+                let has_number = run.iter().any(|c| matches!(c.value(), CellValue::Number(_)));
+                if has_number || run.len() == width {
+                    break;
+                }
+                run.clear();
+            }
+            if !parts.label.is_empty() {
+                run.clear();
+                continue;
+            }
+        }
         if row.kind == RowKind::Physical {
             if !run.is_empty() {
                 break;
@@ -1117,10 +1546,10 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, report: &mut Report) -> 
             {
                 Some(parts.values.iter().collect())
             } else {
-                align(parts.values, width, layout, row.kind)
+                align(row, parts.values, width, layout, &Grid::default())
             };
             run_line = row.line;
-            result = Some(aligned.ok_or(parts.values.len()));
+            result = Some(aligned.map(borrowed).ok_or(parts.values.len()));
             break;
         }
         if parts.values.is_empty() {
@@ -1136,7 +1565,7 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, report: &mut Report) -> 
     }
     if result.is_none() && !run.is_empty() {
         result = Some(if run.len() == width {
-            Ok(run)
+            Ok(borrowed(run))
         } else {
             Err(run.len())
         });
@@ -1152,17 +1581,19 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, report: &mut Report) -> 
             false
         }
         Some(Err(found)) => {
-            let code = if layout == Layout::CellPerLine {
+            let code = if ambiguous {
+                DiagCode::AmbiguousSplit
+            } else if layout == Layout::CellPerLine {
                 DiagCode::ReadingOrderScrambled
             } else {
                 DiagCode::ColumnCountMismatch
             };
-            report.diag(
-                Severity::Warning,
-                code,
-                Some(run_line),
-                format!("table 四: {found} value cells where 15 are expected; values left NULL"),
-            );
+            let message = if ambiguous {
+                "table 四: the glued digits split into 15 cells in no single way that satisfies the totals; values left NULL".to_owned()
+            } else {
+                format!("table 四: {found} value cells where 15 are expected; values left NULL")
+            };
+            report.diag(Severity::Warning, code, Some(run_line), message);
             for (proceeding, outcome) in REVIEW_CELLS {
                 report.reviews.push(ReviewFact {
                     proceeding,
@@ -1176,7 +1607,7 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, report: &mut Report) -> 
         }
         Some(Ok(cells)) => {
             let mut complete = true;
-            for ((proceeding, outcome), cell) in REVIEW_CELLS.iter().zip(cells) {
+            for ((proceeding, outcome), cell) in REVIEW_CELLS.iter().zip(&cells) {
                 let what = || format!("table 四 {proceeding} {outcome}");
                 let line = cell.line;
                 let (count, ok) = count_value(cell, &what, line, report);

@@ -104,6 +104,65 @@ fn attr_u32(attrs: &str, name: &str) -> Option<u32> {
     rest[..digits].parse().ok()
 }
 
+/// The value of attribute `name` (quoted or not), as written.
+fn attr_str<'a>(attrs: &'a str, name: &str) -> Option<&'a str> {
+    let bytes = attrs.as_bytes();
+    let mut from = 0;
+    while let Some(p) = bytes[from..]
+        .windows(name.len())
+        .position(|w| w.eq_ignore_ascii_case(name.as_bytes()))
+    {
+        let pos = from + p;
+        from = pos + name.len();
+        // A whole attribute name: not the tail of another (`data-name`).
+        if pos > 0 && !bytes[pos - 1].is_ascii_whitespace() {
+            continue;
+        }
+        let Some(rest) = attrs[from..].trim_start().strip_prefix('=') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        return Some(match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                let inner = &rest[1..];
+                &inner[..inner.find(q).unwrap_or(inner.len())]
+            }
+            _ => &rest[..rest.find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/').unwrap_or(rest.len())],
+        });
+    }
+    None
+}
+
+/// The metadata tags Chinese government CMSs emit (the national website
+/// guideline mandates them) as the header lines a crawler writes
+/// (`标题:`, `发布时间:`, `来源:`), so the metadata reader sees one form.
+fn cms_meta<'a>(text: &'a Text, attrs: &'a str, at: usize) -> Option<RawRow<'a>> {
+    let field = match attr_str(attrs, "name")? {
+        n if n.eq_ignore_ascii_case("ArticleTitle") => "标题:",
+        n if n.eq_ignore_ascii_case("PubDate") => "发布时间:",
+        n if n.eq_ignore_ascii_case("ContentSource") => "来源:",
+        _ => return None,
+    };
+    let raw = attr_str(attrs, "content")?.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    let offset = raw.as_ptr() as usize - text.as_str().as_ptr() as usize;
+    let line = text.line_of(offset.max(at));
+    Some(RawRow {
+        line,
+        kind: RowKind::Single,
+        cells: vec![Cell {
+            raw,
+            text: Cow::Owned(format!("{field}{}", inner_text(raw))),
+            offset: offset as u32,
+            line,
+            value: std::cell::OnceCell::new(),
+        }],
+        gap_before: false,
+    })
+}
+
 /// Strips tags and decodes entities.
 fn inner_text(raw: &str) -> Cow<'_, str> {
     // memchr's searches: std's `find(char)` walks a file's text in slow steps.
@@ -211,6 +270,7 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
             line: text.line_of(offset),
             kind: RowKind::Single,
             cells: vec![cell],
+            gap_before: false,
         });
     };
 
@@ -309,6 +369,11 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
                     &mut result_rowspan,
                 );
             }
+            ("meta", false) => {
+                if let Some(row) = cms_meta(text, tag.attrs, start) {
+                    rows.push(row);
+                }
+            }
             _ => {
                 if table_depth == 0 && BLOCK_TAGS.contains(&name) {
                     flush_prose(&mut rows, prose_start, start);
@@ -331,6 +396,8 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
         layout,
         rows,
         result_rowspan,
+        blocks: false,
+        padded_rows: false,
     }
 }
 
@@ -418,6 +485,7 @@ fn emit_row<'a>(
         kind: RowKind::Physical,
         // The next row is most likely as wide as this one.
         cells: std::mem::replace(cells, Vec::with_capacity(cells.len())),
+        gap_before: false,
     });
 }
 

@@ -8,6 +8,7 @@
 //! vote over the lines; it decides only what whitespace-only lines mean and
 //! whether single-value lines accumulate into the row above them.
 
+mod glued;
 mod html;
 mod text;
 
@@ -52,6 +53,8 @@ pub enum Layout {
     SpaceAligned,
     /// HTML `<table>`.
     HtmlTable,
+    /// Cells run together with no separator (crawler `textContent`).
+    GluedText,
     /// Several layouts, or both template versions, in one report.
     Mixed,
     /// No table rows found.
@@ -68,6 +71,7 @@ impl Layout {
             Self::CellPerLine => "cell_per_line",
             Self::SpaceAligned => "space_aligned",
             Self::HtmlTable => "html_table",
+            Self::GluedText => "glued_text",
             Self::Mixed => "mixed",
             Self::None => "none",
         }
@@ -97,7 +101,21 @@ pub struct Cell<'a> {
     value: std::cell::OnceCell<CellValue>,
 }
 
-impl Cell<'_> {
+impl<'a> Cell<'a> {
+    /// The bytes `range` of `raw` as a cell of their own: one number of a
+    /// glued run.
+    #[must_use]
+    pub fn slice(&self, range: std::ops::Range<usize>) -> Cell<'a> {
+        let raw = &self.raw[range.clone()];
+        Cell {
+            raw,
+            text: Cow::Borrowed(raw),
+            offset: self.offset + range.start as u32,
+            line: self.line,
+            value: std::cell::OnceCell::new(),
+        }
+    }
+
     /// `parse_cell(&self.text)`, computed once per cell.
     #[must_use]
     pub fn value(&self) -> CellValue {
@@ -125,6 +143,10 @@ pub struct RawRow<'a> {
     pub kind: RowKind,
     /// Cells in reading order.
     pub cells: Vec<Cell<'a>>,
+    /// An empty line precedes this row (text layouts only). In a one-cell-
+    /// per-line table whose rows are paragraphs ([`Document::blocks`]), this
+    /// is where a table row starts.
+    pub gap_before: bool,
 }
 
 /// A file read into rows.
@@ -138,6 +160,16 @@ pub struct Document<'a> {
     pub rows: Vec<RawRow<'a>>,
     /// HTML only: the rowspan of the 三、本年度办理结果 cell (22 in 2021, 20 in 2019).
     pub result_rowspan: Option<u32>,
+    /// One cell per line with each table row a paragraph of its own (empty
+    /// lines between rows, as Word and WPS copy a table): a row's cells are
+    /// the lines of its paragraph, so whitespace-only lines before its label
+    /// are merged-cell padding and its values end where the paragraph ends.
+    pub blocks: bool,
+    /// One cell per line with every cell written (` |` terminators, a lone
+    /// `|` for a blank cell) and padding for merged cells after a row's
+    /// values: blank cells past a row's width before the next label are
+    /// that padding.
+    pub padded_rows: bool,
 }
 
 /// Reads a decoded file into rows.

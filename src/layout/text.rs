@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::{Cell, Document, Format, Layout, RawRow, RowKind, is_page_number};
+use super::{Cell, Document, Format, Layout, RawRow, RowKind, glued, is_page_number};
 use crate::decode::Text;
 use crate::value::{CellValue, parse_cell};
 
@@ -18,14 +18,40 @@ struct Votes {
 pub(super) fn read(text: &Text, format: Format) -> Document<'_> {
     let mut rows = Vec::with_capacity(text.line_count());
     let mut votes = Votes::default();
+    let mut gap = false;
+    let mut glued_lines = 0;
+    let mut pipe_padding = 0;
     for (i, line) in text.lines() {
         let base = text.line_start(i);
         let line_no = (i + 1) as u32;
-        if let Some(row) = tokenize_line(line, base, line_no, &mut votes) {
-            rows.push(row);
+        if is_pipe_padding(line) {
+            // `||`, `|||||`: a converter's padding for merged cells, written
+            // where a table row ends.
+            gap = true;
+            pipe_padding += 1;
+            continue;
+        }
+        if glued::is_glued_tables(line) {
+            glued_lines += 1;
+            glued::split_line(line, base, line_no, &mut rows);
+            gap = false;
+            continue;
+        }
+        match tokenize_line(line, base, line_no, &mut votes) {
+            Some(mut row) => {
+                row.gap_before = std::mem::take(&mut gap);
+                rows.push(row);
+            }
+            None => gap |= trim_page_breaks(line).is_empty(),
         }
     }
-    let layout = choose_layout(&votes);
+    let layout = if glued_lines > 0 {
+        Layout::GluedText
+    } else {
+        choose_layout(&votes)
+    };
+    let blocks = layout == Layout::CellPerLine && rows_are_paragraphs(&rows);
+    let padded_rows = layout == Layout::CellPerLine && pipe_padding >= 3;
     if layout != Layout::CellPerLine {
         rows.retain(|r| r.kind != RowKind::BlankCell);
     }
@@ -34,7 +60,41 @@ pub(super) fn read(text: &Text, format: Format) -> Document<'_> {
         layout,
         rows,
         result_rowspan: None,
+        blocks,
+        padded_rows,
     }
+}
+
+fn is_pipe_padding(line: &str) -> bool {
+    let t = line.trim();
+    t.len() >= 2 && t.bytes().all(|b| b == b'|')
+}
+
+/// True when a one-cell-per-line table writes each row as a paragraph:
+/// paragraphs of several lines that hold values outnumber values standing
+/// alone between empty lines (the layout where every cell is a paragraph).
+fn rows_are_paragraphs(rows: &[RawRow<'_>]) -> bool {
+    let is_value = |r: &RawRow<'_>| {
+        r.kind == RowKind::BlankCell
+            || (r.kind == RowKind::Single && matches!(r.cells[0].value(), CellValue::Number(_)))
+    };
+    let (mut value_paragraphs, mut lone_values) = (0usize, 0usize);
+    let mut start = 0;
+    while start < rows.len() {
+        let end = rows[start + 1..]
+            .iter()
+            .position(|r| r.gap_before)
+            .map_or(rows.len(), |p| start + 1 + p);
+        let paragraph = &rows[start..end];
+        let values = paragraph.iter().filter(|r| is_value(r)).count();
+        if paragraph.len() == 1 {
+            lone_values += values;
+        } else if values > 0 && paragraph.iter().all(|r| r.kind != RowKind::Physical) {
+            value_paragraphs += 1;
+        }
+        start = end;
+    }
+    value_paragraphs >= 5 && value_paragraphs > lone_values
 }
 
 fn choose_layout(v: &Votes) -> Layout {
@@ -140,12 +200,41 @@ fn tokenize_line<'a>(
             line: line_no,
             kind: RowKind::BlankCell,
             cells: vec![cell],
+            gap_before: false,
         });
     }
     if is_page_number(trimmed) {
         return None;
     }
     let content = trim_blank(trimmed);
+    if content == "|" {
+        // A lone `|`: a blank cell of a table written one cell per line
+        // with ` |` terminators.
+        let offset = (base + (content.as_ptr() as usize - line.as_ptr() as usize)) as u32;
+        return Some(RawRow {
+            line: line_no,
+            kind: RowKind::BlankCell,
+            cells: vec![Cell {
+                raw: content,
+                text: Cow::Borrowed(""),
+                offset,
+                line: line_no,
+                value: std::cell::OnceCell::new(),
+            }],
+            gap_before: false,
+        });
+    }
+    if !content.starts_with('|') && content.ends_with('|') {
+        let pipes = memchr::memchr_iter(b'|', content.as_bytes()).count();
+        let end = content.as_ptr() as usize - line.as_ptr() as usize + content.len() - 1;
+        if pipes == 1 {
+            // `56 |`: one cell and its terminator.
+            return tokenize_line(&line[..end], base, line_no, votes);
+        }
+        // `规章 | 0 | 0 | 0 |`: a pipe row without its leading pipe.
+        votes.markdown += 1;
+        return Some(split_pipes(line, content, base, line_no));
+    }
     if content.starts_with('|') && content.len() > 1 {
         if is_markdown_separator(content) {
             return None;
@@ -165,6 +254,7 @@ fn tokenize_line<'a>(
                 line: line_no,
                 kind: RowKind::Physical,
                 cells,
+                gap_before: false,
             });
         }
     }
@@ -179,6 +269,7 @@ fn tokenize_line<'a>(
                 line: line_no,
                 kind: RowKind::Single,
                 cells,
+                gap_before: false,
             })
         }
         _ => {
@@ -194,6 +285,7 @@ fn tokenize_line<'a>(
                 line: line_no,
                 kind: RowKind::Physical,
                 cells,
+                gap_before: false,
             })
         }
     }
@@ -239,6 +331,31 @@ fn trimmed_cell<'a>(
     make_cell(line, line_no, base, s, s + inner.len())
 }
 
+/// Splits `a | b | c |` (a pipe row without its leading pipe) into cells.
+fn split_pipes<'a>(line: &'a str, content: &'a str, base: usize, line_no: u32) -> RawRow<'a> {
+    let content_start = content.as_ptr() as usize - line.as_ptr() as usize;
+    let end_limit = content_start + content.len();
+    let mut cells = Vec::with_capacity(12);
+    let mut start = content_start;
+    for i in memchr::memchr_iter(b'|', &line.as_bytes()[content_start..end_limit]) {
+        let abs = content_start + i;
+        cells.push(trimmed_cell(line, line_no, base, start, abs));
+        start = abs + 1;
+    }
+    if start < end_limit {
+        let rest = trimmed_cell(line, line_no, base, start, end_limit);
+        if !rest.raw.is_empty() {
+            cells.push(rest);
+        }
+    }
+    RawRow {
+        line: line_no,
+        kind: RowKind::Physical,
+        cells,
+        gap_before: false,
+    }
+}
+
 /// Splits `| a | b |` into cells, dropping the outer pipes.
 fn split_markdown<'a>(line: &'a str, content: &'a str, base: usize, line_no: u32) -> RawRow<'a> {
     let content_start = content.as_ptr() as usize - line.as_ptr() as usize;
@@ -260,6 +377,7 @@ fn split_markdown<'a>(line: &'a str, content: &'a str, base: usize, line_no: u32
         line: line_no,
         kind: RowKind::Physical,
         cells,
+        gap_before: false,
     }
 }
 

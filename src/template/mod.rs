@@ -94,6 +94,9 @@ pub struct ProactiveRow {
 pub struct ApplicationRow {
     /// Contract `row_code`.
     pub row_code: &'static str,
+    /// The label as the official form prints it (its last label column):
+    /// what a label cut short by a converter is a beginning of.
+    pub printed: &'static str,
     /// Label variants.
     pub keys: &'static [Key],
     /// This row is only an alternative layout (2021 reports that print
@@ -396,6 +399,34 @@ impl LabelMatcher {
         }
     }
 
+    /// For a label that runs on from the text before it (glued crawler
+    /// text: `…对外公开总数量规章`): the row whose key ends last in the label,
+    /// the longest key among those; `Exact` keys must end the label.
+    #[must_use]
+    pub fn best_trailing(&self, label: &str) -> Option<(usize, usize)> {
+        let ac = self.automaton.as_ref()?;
+        let mut best: Option<(usize, usize, usize)> = None; // (end, len, row)
+        for m in ac.find_overlapping_iter(label) {
+            let id = m.pattern().as_usize();
+            for &(row, k) in &self.by_pattern[id] {
+                if matches!(k, Key::Exact(_)) && m.end() != label.len() {
+                    continue;
+                }
+                let len = self.lengths[id];
+                let better = match best {
+                    None => true,
+                    Some((e, l, r)) => {
+                        m.end() > e || (m.end() == e && (len > l || (len == l && row < r)))
+                    }
+                };
+                if better {
+                    best = Some((m.end(), len, row));
+                }
+            }
+        }
+        best.map(|(_, len, row)| (row, len))
+    }
+
     /// The best-matching row for a normalised label: (row index, score).
     /// Ties go to the earlier row.
     #[must_use]
@@ -471,31 +502,37 @@ pub fn best_match<'a, T: 'a>(
 const APPLICATIONS_COMMON: &[ApplicationRow] = &[
     ApplicationRow {
         row_code: "new_received",
+        printed: "一、本年新收政府信息公开申请数量",
         keys: &[Key::Contains("本年新收")],
         alternative: false,
     },
     ApplicationRow {
         row_code: "carried_over",
+        printed: "二、上年结转政府信息公开申请数量",
         keys: &[Key::Contains("上年结转")],
         alternative: false,
     },
     ApplicationRow {
         row_code: "granted",
+        printed: "（一）予以公开",
         keys: &[Key::Contains("予以公开")],
         alternative: false,
     },
     ApplicationRow {
         row_code: "partially_granted",
+        printed: "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
         keys: &[Key::Contains("部分公开")],
         alternative: false,
     },
     ApplicationRow {
         row_code: "denied_state_secret",
+        printed: "1.属于国家秘密",
         keys: &[Key::Contains("国家秘密")],
         alternative: false,
     },
     ApplicationRow {
         row_code: "denied_prohibited_by_law",
+        printed: "2.其他法律行政法规禁止公开",
         keys: &[
             Key::Contains("其他法律行政法规禁止公开"),
             Key::Contains("法律行政法规禁止"),
@@ -505,71 +542,85 @@ const APPLICATIONS_COMMON: &[ApplicationRow] = &[
     },
     ApplicationRow {
         row_code: "denied_three_safeties",
+        printed: "3.危及“三安全一稳定”",
         keys: &[Key::Contains("三安全一稳定")],
         alternative: false,
     },
     ApplicationRow {
         row_code: "denied_third_party",
+        printed: "4.保护第三方合法权益",
         keys: &[Key::Contains("第三方合法权益")],
         alternative: false,
     },
     ApplicationRow {
         row_code: "denied_internal_affairs",
+        printed: "5.属于三类内部事务信息",
         keys: &[Key::Contains("三类内部事务"), Key::Contains("内部事务信息")],
         alternative: false,
     },
     ApplicationRow {
         row_code: "denied_process_info",
+        printed: "6.属于四类过程性信息",
         keys: &[Key::Contains("四类过程性"), Key::Contains("过程性信息")],
         alternative: false,
     },
     ApplicationRow {
         row_code: "denied_enforcement_file",
+        printed: "7.属于行政执法案卷",
         keys: &[Key::Contains("行政执法案卷")],
         alternative: false,
     },
     ApplicationRow {
         row_code: "denied_query_matter",
+        printed: "8.属于行政查询事项",
         keys: &[Key::Contains("行政查询事项")],
         alternative: false,
     },
     ApplicationRow {
         row_code: "unable_not_held",
+        printed: "1.本机关不掌握相关政府信息",
         keys: &[Key::Contains("本机关不掌握"), Key::Contains("不掌握相关")],
         alternative: false,
     },
     ApplicationRow {
         row_code: "unable_needs_creation",
+        printed: "2.没有现成信息需要另行制作",
         keys: &[Key::Contains("没有现成信息"), Key::Contains("另行制作")],
         alternative: false,
     },
     ApplicationRow {
         row_code: "unable_unclear",
+        printed: "3.补正后申请内容仍不明确",
         keys: &[Key::Contains("补正后申请内容"), Key::Contains("仍不明确")],
         alternative: false,
     },
     ApplicationRow {
         row_code: "not_processed_petition",
+        printed: "1.信访举报投诉类申请",
         keys: &[Key::Contains("信访举报投诉")],
         alternative: false,
     },
     ApplicationRow {
         row_code: "not_processed_repeat",
+        printed: "2.重复申请",
         keys: &[Key::Contains("重复申请")],
         alternative: false,
     },
     ApplicationRow {
         row_code: "not_processed_publication",
+        printed: "3.要求提供公开出版物",
         keys: &[Key::Contains("公开出版物")],
         alternative: false,
     },
     ApplicationRow {
         row_code: "not_processed_excessive",
+        printed: "4.无正当理由大量反复申请",
         keys: &[Key::Contains("大量反复"), Key::Contains("无正当理由大量")],
         alternative: false,
     },
     ApplicationRow {
         row_code: "not_processed_confirm",
+        printed: "5.要求行政机关确认或重新出具已获取信息",
         keys: &[
             Key::Contains("确认或重新出具"),
             Key::Contains("行政机关确认"),
@@ -583,11 +634,13 @@ const APPLICATIONS_COMMON: &[ApplicationRow] = &[
 const APPLICATIONS_TAIL: &[ApplicationRow] = &[
     ApplicationRow {
         row_code: "total_handled",
+        printed: "（七）总计",
         keys: &[Key::Contains("（七）总计")],
         alternative: false,
     },
     ApplicationRow {
         row_code: "carried_forward",
+        printed: "四、结转下年度继续办理",
         keys: &[Key::Contains("结转下年度")],
         alternative: false,
     },

@@ -128,6 +128,7 @@ pub(super) fn template() -> Template {
     let mut applications: Vec<ApplicationRow> = APPLICATIONS_COMMON.to_vec();
     applications.push(ApplicationRow {
         row_code: "other_handling",
+        printed: "（六）其他处理",
         keys: &[Key::Contains("其他处理")],
         alternative: false,
     });

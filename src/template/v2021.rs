@@ -81,6 +81,7 @@ pub(super) fn template() -> Template {
     applications.extend([
         ApplicationRow {
             row_code: "other_no_correction",
+            printed: "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
             keys: &[
                 Key::Contains("逾期不补正"),
                 Key::Contains("无正当理由逾期"),
@@ -90,6 +91,7 @@ pub(super) fn template() -> Template {
         },
         ApplicationRow {
             row_code: "other_no_fee",
+            printed: "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
             keys: &[
                 Key::Contains("收费通知"),
                 Key::Contains("缴纳费用"),
@@ -99,12 +101,14 @@ pub(super) fn template() -> Template {
         },
         ApplicationRow {
             row_code: "other_other",
+            printed: "3.其他",
             keys: &[Key::EndsWith("3.其他")],
             alternative: false,
         },
         // Some 2021-format reports (real/kiro_1) print （六）其他处理 as one row.
         ApplicationRow {
             row_code: "other_handling",
+            printed: "（六）其他处理",
             keys: &[Key::Contains("其他处理")],
             alternative: true,
         },

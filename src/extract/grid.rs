@@ -1,0 +1,215 @@
+//! Column grids: where a row's values sit when some of its cells are blank.
+//!
+//! In layouts that write empty cells explicitly (tabs, pipes) a row with a
+//! blank cell still has all its cells, but merged label cells leave padding
+//! around them: `一、本年新收…\t\t12\t\t3\t…` may hold a padding cell before
+//! the values, after them, or none, and where it goes depends on how the
+//! table was converted. A careful reader places such a row by position:
+//!
+//! 1. the cells after the label are exactly the row's width → they are the
+//!    values;
+//! 2. complete rows of the same table *with the same shape* (where the label
+//!    ends, how many cells the row has) show where the values start;
+//! 3. the header's own columns (自然人 … 总计 in table 三) show it;
+//!
+//! and in every case the cells the window leaves out must be empty. A row
+//! that none of these places is not read.
+
+use crate::layout::Cell;
+use crate::normalize::normalize;
+
+/// A row's shape: where its label ends and how many cells it has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// Index of the first cell after the label.
+    pub values_from: usize,
+    /// Number of cells of the row.
+    pub cells: usize,
+    /// Values the row should have.
+    pub width: usize,
+}
+
+/// What one table's complete rows and header say about its columns.
+#[derive(Debug, Default)]
+pub struct Grid {
+    /// Per shape, the offset (from `values_from`) of the first value in the
+    /// complete rows of that shape; `None` when they disagree.
+    learned: Vec<(Shape, Option<usize>)>,
+    /// The header's value columns: absolute index of the first and last
+    /// (table 三: 自然人 and 总计), as far as found.
+    header_cells: (Option<usize>, Option<usize>),
+    /// Cells of the table's widest row: a row as wide reaches its right edge.
+    max_cells: usize,
+}
+
+fn is_empty(c: &Cell<'_>) -> bool {
+    c.raw.trim().is_empty()
+}
+
+impl Grid {
+    /// Records a row whose written cells after its label are exactly `width`
+    /// contiguous cells: its shape and where those cells start.
+    pub fn learn(&mut self, cells: &[Cell<'_>], values_from: usize, width: usize) {
+        self.max_cells = self.max_cells.max(cells.len());
+        let values = &cells[values_from..];
+        let (Some(first), Some(last)) = (
+            values.iter().position(|c| !is_empty(c)),
+            values.iter().rposition(|c| !is_empty(c)),
+        ) else {
+            return;
+        };
+        if last + 1 - first != width || values[first..=last].iter().any(is_empty) {
+            return;
+        }
+        let shape = Shape {
+            values_from,
+            cells: cells.len(),
+            width,
+        };
+        match self.learned.iter_mut().find(|(s, _)| *s == shape) {
+            Some((_, offset)) if *offset != Some(first) => *offset = None,
+            Some(_) => {}
+            None => self.learned.push((shape, Some(first))),
+        }
+    }
+
+    /// Takes the header's value columns from a header row: the cells whose
+    /// text is `first` and `last` (e.g. 自然人 and 总计). Header rows come
+    /// one by one, so each column is kept from the row that names it.
+    pub fn learn_header(&mut self, cells: &[Cell<'_>], first: &str, last: &str) {
+        let at = |label: &str| cells.iter().position(|c| normalize(&c.text) == label);
+        let (f, l) = self.header_cells;
+        self.header_cells = (f.or_else(|| at(first)), l.or_else(|| at(last)));
+    }
+
+    /// The header's value columns, when they span exactly `width` columns
+    /// (a converter that shifted header cells says nothing).
+    fn header(&self, width: usize) -> Option<usize> {
+        match self.header_cells {
+            (Some(f), Some(l)) if l >= f && l - f + 1 == width => Some(f),
+            _ => None,
+        }
+    }
+
+    /// A converter that caps a table at a fixed number of columns cuts the
+    /// rows whose labels take more columns at the right edge
+    /// (`| | | 1. 属于国家秘密 | 0 | 0 | 0 | 0 | 0 | 0 |`: six of seven
+    /// values). When the row reaches the table's widest extent and every
+    /// complete row of the table has its values right after its label, the
+    /// values it shows are its first columns; the rest are cut off.
+    #[must_use]
+    pub fn cut_at_edge<'r, 'a>(
+        &self,
+        row: &'r crate::layout::RawRow<'a>,
+        values: &'r [Cell<'a>],
+        width: usize,
+    ) -> Option<Vec<&'r Cell<'a>>> {
+        let follows_label = !self.learned.is_empty()
+            && self.learned.iter().all(|(_, offset)| *offset == Some(0));
+        (follows_label
+            && row.cells.len() == self.max_cells
+            && !values.is_empty()
+            && values.len() < width
+            && values.iter().any(|c| !is_empty(c)))
+        .then(|| values.iter().collect())
+    }
+
+    /// The cells of `cells` that hold the row's `width` values, by the rules
+    /// of the module doc, or `None` when no rule places them.
+    #[must_use]
+    pub fn place<'r, 'a>(
+        &self,
+        cells: &'r [Cell<'a>],
+        values_from: usize,
+        width: usize,
+    ) -> Option<&'r [Cell<'a>]> {
+        let values = &cells[values_from..];
+        if values.len() == width {
+            return Some(values);
+        }
+        if values.len() < width {
+            return None;
+        }
+        let shape = Shape {
+            values_from,
+            cells: cells.len(),
+            width,
+        };
+        let window = |start: usize| -> Option<&'r [Cell<'a>]> {
+            let end = start.checked_add(width)?;
+            (end <= values.len()
+                && values[..start].iter().all(is_empty)
+                && values[end..].iter().all(is_empty))
+            .then(|| &values[start..end])
+        };
+        if let Some((_, learned)) = self.learned.iter().find(|(s, _)| *s == shape) {
+            return learned.and_then(window);
+        }
+        let first = self.header(width)?;
+        window(first.checked_sub(values_from)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::Text;
+    use crate::layout;
+
+    fn row_cells(line: &str) -> Vec<String> {
+        line.split('\t').map(str::to_owned).collect()
+    }
+
+    /// Cells of a tabbed line, through the real reader.
+    fn place(grid: &Grid, line: &str, values_from: usize, width: usize) -> Option<Vec<String>> {
+        let text = Text::from_utf8_text(line);
+        let doc = layout::read(&text);
+        let cells = &doc.rows[0].cells;
+        grid.place(cells, values_from, width)
+            .map(|v| v.iter().map(|c| c.raw.to_owned()).collect())
+    }
+
+    fn learn(grid: &mut Grid, line: &str, values_from: usize, width: usize) {
+        let text = Text::from_utf8_text(line);
+        let doc = layout::read(&text);
+        grid.learn(&doc.rows[0].cells, values_from, width);
+    }
+
+    #[test]
+    fn complete_rows_of_the_same_shape_place_a_row_with_blanks() {
+        let mut g = Grid::default();
+        learn(&mut g, "一、本年新收\t\t1\t2\t3\t4\t5\t6\t21\t", 1, 7);
+        // Same shape, blanks inside: the padding cell before the values is known.
+        assert_eq!(
+            place(&g, "二、上年结转\t\t\t2\t\t4\t\t\t6\t", 1, 7),
+            Some(row_cells("\t2\t\t4\t\t\t6"))
+        );
+        // A value where the grid says padding: not read.
+        assert_eq!(place(&g, "二、上年结转\t9\t\t2\t\t4\t\t\t6\t", 1, 7), None);
+    }
+
+    #[test]
+    fn exact_width_after_the_label_is_the_row() {
+        let g = Grid::default();
+        assert_eq!(
+            place(&g, "\t\t1.属于国家秘密\t\t\t\t\t\t\t0", 3, 7),
+            Some(row_cells("\t\t\t\t\t\t0"))
+        );
+        // More cells than values and nothing known: not read.
+        assert_eq!(place(&g, "一、本年新收\t\t\t\t\t\t\t\t0\t", 1, 7), None);
+    }
+
+    #[test]
+    fn header_columns_place_rows_no_complete_row_shows() {
+        let mut g = Grid::default();
+        let text = Text::from_utf8_text("注\t\t申请人情况\t\t\t\t\t\t总计\t\n\t\t自然人\t法人或其他组织\t\t\t\t\t\t\n");
+        let doc = layout::read(&text);
+        for r in &doc.rows {
+            g.learn_header(&r.cells, "自然人", "总计");
+        }
+        assert_eq!(
+            place(&g, "一、本年新收\t\t\t\t\t\t\t\t0\t", 1, 7),
+            Some(row_cells("\t\t\t\t\t\t0"))
+        );
+    }
+}

@@ -1,0 +1,218 @@
+//! Crawler text: a page's `textContent`, where a whole table sits on one
+//! line and its cells run together (`…申请数量2300000023二、上年结转…`).
+//!
+//! Such a line is cut where a careful reader cuts it: a run of numbers
+//! (digits, with spaces, signs, decimals and 元/万元 as written) is a row's
+//! values, the text between two runs is the next row's label. A digit
+//! followed by `.`/`．`/`、` and text is the numbering of the next label
+//! (`…00000002.其他法律…`), not a value. The runs stay as written — one
+//! cell per space-separated token — and are split into cells by
+//! [`crate::extract::split`], which knows the table's identities.
+
+use std::borrow::Cow;
+
+use super::{Cell, RawRow, RowKind};
+
+/// Words of table 三's header that prose does not use: a line holding them
+/// together with table 三's first row holds the table itself.
+const TABLE_HEADER: [&str; 3] = ["申请人情况", "勾稽关系", "法人或其他组织"];
+
+/// Where the tables start: the first of these in the line.
+const TABLES_START: [&str; 6] = [
+    "二、主动公开政府信息情况",
+    "第二十条第",
+    "三、收到和处理",
+    "（本列数据",
+    "(本列数据",
+    "申请人情况",
+];
+
+/// Where they end: section 五 or 六 after them.
+const TABLES_END: [&str; 4] = ["五、存在", "五、政府信息公开工作存在", "五、本机关", "六、其他需要报告"];
+
+/// True for a line that holds the official tables glued into one line.
+pub(super) fn is_glued_tables(line: &str) -> bool {
+    line.len() >= 300
+        && line.contains("本年新收")
+        && TABLE_HEADER.iter().any(|w| line.contains(w))
+}
+
+/// Cuts a glued line into rows: the prose before the tables, then each
+/// label and each run of numbers as rows of their own, then the prose after.
+pub(super) fn split_line<'a>(line: &'a str, base: usize, line_no: u32, rows: &mut Vec<RawRow<'a>>) {
+    let start = TABLES_START
+        .iter()
+        .filter_map(|w| line.find(w))
+        .min()
+        .unwrap_or(0);
+    let end = TABLES_END
+        .iter()
+        .filter_map(|w| line[start..].find(w).map(|p| start + p))
+        .min()
+        .unwrap_or(line.len());
+    let push_text = |rows: &mut Vec<RawRow<'a>>, s: usize, e: usize| {
+        let piece = &line[s..e];
+        let trimmed = piece.trim_matches(is_blank);
+        if trimmed.is_empty() {
+            return;
+        }
+        let s = s + (trimmed.as_ptr() as usize - piece.as_ptr() as usize);
+        rows.push(RawRow {
+            line: line_no,
+            kind: RowKind::Single,
+            cells: vec![cell(line, base, line_no, s, s + trimmed.len())],
+            gap_before: false,
+        });
+    };
+    push_text(rows, 0, start);
+    let b = line.as_bytes();
+    let mut text_from = start;
+    let mut i = start;
+    while i < end {
+        if let Some(run) = number_run(line, i, end) {
+            push_text(rows, text_from, i);
+            rows.push(RawRow {
+                line: line_no,
+                kind: RowKind::Physical,
+                cells: run
+                    .iter()
+                    .map(|&(s, e)| cell(line, base, line_no, s, e))
+                    .collect(),
+                gap_before: false,
+            });
+            i = run.last().map_or(i + 1, |&(_, e)| e);
+            text_from = i;
+            continue;
+        }
+        i += utf8_len(b[i]);
+    }
+    push_text(rows, text_from, end);
+    push_text(rows, end, line.len());
+}
+
+fn utf8_len(x: u8) -> usize {
+    match x {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    }
+}
+
+fn is_blank(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\u{a0}' | '\u{3000}')
+}
+
+fn cell<'a>(line: &'a str, base: usize, line_no: u32, s: usize, e: usize) -> Cell<'a> {
+    Cell {
+        raw: &line[s..e],
+        text: Cow::Borrowed(&line[s..e]),
+        offset: (base + s) as u32,
+        line: line_no,
+        value: std::cell::OnceCell::new(),
+    }
+}
+
+/// The tokens (byte ranges) of the run of numbers starting at `i`, if one
+/// does: `[+-]?digits(.digits)?(万元|元)?`, separated by blanks.
+fn number_run(line: &str, mut i: usize, end: usize) -> Option<Vec<(usize, usize)>> {
+    let b = &line.as_bytes()[..end];
+    let mut tokens = Vec::new();
+    loop {
+        let Some(tok_end) = token_at(line, b, i) else {
+            break;
+        };
+        let (s, mut e) = (i, tok_end);
+        // `2.其他…`: the last digit numbers the next label.
+        let next = &line[e..end];
+        let numbering = next.starts_with(['.', '．', '、'])
+            && next[next.chars().next().map_or(1, char::len_utf8)..]
+                .chars()
+                .next()
+                .is_some_and(|c| !c.is_ascii_digit() && !is_blank(c));
+        if numbering {
+            e -= 1;
+            if e > s && b[s..e].iter().all(u8::is_ascii_digit) {
+                tokens.push((s, e));
+            }
+            break;
+        }
+        tokens.push((s, e));
+        // Blanks, then another token, continue the run.
+        let mut j = e;
+        while j < b.len() {
+            match line[j..].chars().next() {
+                Some(c) if is_blank(c) => j += c.len_utf8(),
+                _ => break,
+            }
+        }
+        if j == e || token_at(line, b, j).is_none() {
+            break;
+        }
+        i = j;
+    }
+    (!tokens.is_empty()).then_some(tokens)
+}
+
+/// End of the number token at `i`, if one starts there.
+fn token_at(line: &str, b: &[u8], i: usize) -> Option<usize> {
+    let mut j = i;
+    if j < b.len() && matches!(b[j], b'+' | b'-') {
+        j += 1;
+    }
+    let digits_from = j;
+    while j < b.len() && b[j].is_ascii_digit() {
+        j += 1;
+    }
+    if j == digits_from {
+        return None;
+    }
+    if j + 1 < b.len() && b[j] == b'.' && b[j + 1].is_ascii_digit() {
+        j += 1;
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+        }
+    }
+    for unit in ["万元", "元"] {
+        if line[j..].starts_with(unit) && j + unit.len() <= b.len() {
+            j += unit.len();
+            break;
+        }
+    }
+    Some(j)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(line: &str) -> Vec<(RowKind, Vec<&str>)> {
+        let mut rows = Vec::new();
+        split_line(line, 0, 1, &mut rows);
+        rows.iter()
+            .map(|r| (r.kind, r.cells.iter().map(|c| c.raw).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn labels_and_runs_alternate() {
+        let line = "前言。三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：…）申请人情况自然人一、本年新收政府信息公开申请数量230 000023二、上年结转政府信息公开申请数量0000000（三）不予公开1.属于国家秘密00000002.其他法律行政法规禁止公开0000000 五、存在的主要问题";
+        let p = pieces(line);
+        assert_eq!(p[0], (RowKind::Single, vec!["前言。"]));
+        assert_eq!(p[2], (RowKind::Physical, vec!["230", "000023"]));
+        assert_eq!(p[3], (RowKind::Single, vec!["二、上年结转政府信息公开申请数量"]));
+        assert_eq!(p[4], (RowKind::Physical, vec!["0000000"]));
+        assert_eq!(p[5], (RowKind::Single, vec!["（三）不予公开1.属于国家秘密"]));
+        assert_eq!(p[6], (RowKind::Physical, vec!["0000000"]));
+        assert_eq!(p[7], (RowKind::Single, vec!["2.其他法律行政法规禁止公开"]));
+        assert_eq!(p.last().unwrap(), &(RowKind::Single, vec!["五、存在的主要问题"]));
+    }
+
+    #[test]
+    fn money_and_signs_stay_whole() {
+        let line = "第二十条第（九）项信息内容采购项目数量采购总金额政府集中采购13575394432.52元三、收到 本年增/减 行政许可 -2 +3 0";
+        let p = pieces(line);
+        assert_eq!(p[1], (RowKind::Physical, vec!["13575394432.52元"]));
+        assert_eq!(p[3], (RowKind::Physical, vec!["-2", "+3", "0"]));
+    }
+}
