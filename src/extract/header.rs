@@ -45,6 +45,10 @@ static PROSE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(20\d\d)年度?(?:政府信息公开工作年度报告|政府信息公开年度报告|政府信息公开工作报告|政府信息公开情况的报告|政府信息公开工作情况的报告)")
         .expect("valid regex")
 });
+static BODY_ORG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^20\d\d年[,，]?(\p{Han}{2,30}?(?:人民政府|办事处|管委会|委员会|办公室|局))(?:认真|坚持|深入|严格|按照|围绕|全面|积极|始终|紧紧)")
+        .expect("valid regex")
+});
 static CN_DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(20\d\d)年(\d{1,2})月(\d{1,2})日$").expect("valid regex"));
 static HEADER_DATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -159,7 +163,12 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &RowNorms) -> Metadata {
     let tail_start = rows.len().saturating_sub(12);
     let signature = (tail_start..rows.len()).rev().map(|i| &norms[i]).find(|n| {
         let len = n.chars().count();
-        (4..=30).contains(&len) && ends_with_org_suffix(n) && !n.contains("。") && !n.contains(',')
+        (4..=30).contains(&len)
+            && ends_with_org_suffix(n)
+            && !n.contains("。")
+            && !n.contains(',')
+            // A page footer's `主办单位:…` names the site, not the report's body.
+            && !n.contains(':')
     });
     let source = norms
         .iter()
@@ -174,7 +183,14 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &RowNorms) -> Metadata {
                 .find(|c| c.contains(org.as_str()))
                 .map_or(org, |c| (*c).to_owned()),
         ),
-        None => candidates.first().map(|c| (*c).to_owned()),
+        None => candidates.first().map(|c| (*c).to_owned()).or_else(|| {
+            // No title and no signature: the body names itself where the
+            // report starts (`2022年,二道区房屋征收工作管理办公室认真贯彻…`).
+            norms
+                .iter()
+                .take(20)
+                .find_map(|n| BODY_ORG.captures(n).map(|c| c[1].to_owned()))
+        }),
     };
     if let Some(org) = meta.organization.clone() {
         fill_places(&org, &mut meta);

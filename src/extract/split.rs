@@ -62,6 +62,15 @@ pub struct Splits {
     pub truncated: bool,
 }
 
+/// `t` without a leading sign.
+fn signless(t: &str) -> &str {
+    t.strip_prefix(['+', '-']).unwrap_or(t)
+}
+
+fn is_digits(t: &str) -> bool {
+    !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Longest number a glued run is cut into: counts in these tables never
 /// reach ten digits, and the bound keeps the search small.
 const MAX_DIGITS: usize = 9;
@@ -85,7 +94,7 @@ pub fn split_run(tokens: &[&str], width: usize, identity: RowIdentity) -> Splits
     // Per token: Some(value) when it is atomic, None when it is digits.
     let mut atomic = Vec::with_capacity(tokens.len());
     for t in tokens {
-        if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+        if is_digits(signless(t)) {
             atomic.push(None);
         } else {
             match parse_cell(t) {
@@ -98,7 +107,7 @@ pub fn split_run(tokens: &[&str], width: usize, identity: RowIdentity) -> Splits
     let max_parts: usize = tokens
         .iter()
         .zip(&atomic)
-        .map(|(t, a)| if a.is_some() { 1 } else { t.len() })
+        .map(|(t, a)| if a.is_some() { 1 } else { signless(t).len() })
         .sum();
     if width < min_parts || width > max_parts {
         return out;
@@ -133,7 +142,7 @@ impl Search<'_> {
         let mut max = 0;
         for (tok, a) in self.tokens[t..].iter().zip(&self.atomic[t..]) {
             min += 1;
-            max += if a.is_some() { 1 } else { tok.len() };
+            max += if a.is_some() { 1 } else { signless(tok).len() };
         }
         (min, max)
     }
@@ -163,11 +172,13 @@ impl Search<'_> {
             self.pop();
             return;
         }
-        self.digits(t, 0);
+        // A sign belongs to the first number of its token (`-720` = -72|0 or -7|20).
+        let sign = self.tokens[t].len() - signless(self.tokens[t]).len();
+        self.digits(t, sign, sign);
     }
 
-    /// Cuts token `t` from byte `at` on.
-    fn digits(&mut self, t: usize, at: usize) {
+    /// Cuts token `t` from byte `at` on; `sign` is the length of its sign.
+    fn digits(&mut self, t: usize, at: usize, sign: usize) {
         let tok = self.tokens[t].as_bytes();
         if at == tok.len() {
             self.token(t + 1);
@@ -186,8 +197,14 @@ impl Search<'_> {
                 .ok()
                 .and_then(|s| s.parse::<u64>().ok())
                 .unwrap_or(0) as f64;
-            self.push(t, at..at + len, v);
-            self.digits(t, at + len);
+            // The first number of a signed token carries the sign.
+            let (start, v) = if at == sign && sign > 0 {
+                (0, if tok[0] == b'-' { -v } else { v })
+            } else {
+                (at, v)
+            };
+            self.push(t, start..at + len, v);
+            self.digits(t, at + len, sign);
             self.pop();
             if self.out.truncated {
                 return;
@@ -262,10 +279,18 @@ mod tests {
     }
 
     #[test]
+    fn a_sign_starts_a_number() {
+        // ptd_jtj_2020 行政事业性收费 "15-15": the minus is a boundary.
+        assert_eq!(all(&["15", "-15"], 2, RowIdentity::None), [["15", "-15"]]);
+        // 行政许可 "88-720": 88 is certain, the rest splits two ways.
+        assert_eq!(all(&["88", "-720"], 3, RowIdentity::None).len(), 2);
+    }
+
+    #[test]
     fn atomic_tokens_are_one_number() {
         assert_eq!(
-            all(&["+3", "12"], 3, RowIdentity::None),
-            [["+3", "1", "2"]]
+            all(&["12.5", "12"], 3, RowIdentity::None),
+            [["12.5", "1", "2"]]
         );
         assert!(all(&["x1"], 1, RowIdentity::None).is_empty());
     }

@@ -436,6 +436,18 @@ fn cut_short(
     .then_some(next)
 }
 
+/// Whether the row's last label cell starts with a sub-row number (`1.`).
+fn last_label_numbered(row: &RawRow<'_>) -> bool {
+    row.cells
+        .iter()
+        .rev()
+        .find(|c| matches!(c.value(), CellValue::Text))
+        .is_some_and(|c| {
+            let n = normalize(&c.text);
+            n.bytes().next().is_some_and(|b| b.is_ascii_digit())
+        })
+}
+
 /// How a document's rows are to be read (see [`Document`]).
 #[derive(Debug, Clone, Copy)]
 struct Mode {
@@ -568,8 +580,14 @@ fn read_labelled<'r, 'a>(
                         .flatten()
                 })
                 .map(|(i, _)| i)
+                // The collapsed （六）其他处理 of some 2021 reports has its
+                // values beside it and no sub-row after it (`1.申请人无正…`
+                // cut short is the first sub-row, not the collapsed row).
+                .filter(|&i| {
+                    !specs[i].alternative
+                        || (!parts.values.is_empty() && !last_label_numbered(row))
+                })
                 .or_else(|| cut_short(row, specs, &out.results, last_matched))
-                .filter(|&i| !specs[i].alternative || !parts.values.is_empty())
         };
         if let Some(i) = matched {
             last_matched = Some(i);

@@ -138,6 +138,11 @@ fn number_run(line: &str, mut i: usize, end: usize) -> Option<Vec<(usize, usize)
             break;
         }
         tokens.push((s, e));
+        // A sign right after a number starts the next one (`15-15`).
+        if matches!(b.get(e), Some(b'+' | b'-')) && b.get(e + 1).is_some_and(u8::is_ascii_digit) {
+            i = e;
+            continue;
+        }
         // Blanks, then another token, continue the run.
         let mut j = e;
         while j < b.len() {
@@ -210,9 +215,10 @@ mod tests {
 
     #[test]
     fn money_and_signs_stay_whole() {
-        let line = "第二十条第（九）项信息内容采购项目数量采购总金额政府集中采购13575394432.52元三、收到 本年增/减 行政许可 -2 +3 0";
+        let line = "第二十条第（九）项信息内容采购项目数量采购总金额政府集中采购13575394432.52元三、收到 本年增/减 行政许可 -2 +3 0 行政事业性收费15-15";
         let p = pieces(line);
         assert_eq!(p[1], (RowKind::Physical, vec!["13575394432.52元"]));
         assert_eq!(p[3], (RowKind::Physical, vec!["-2", "+3", "0"]));
+        assert_eq!(p[5], (RowKind::Physical, vec!["15", "-15"]));
     }
 }

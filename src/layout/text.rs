@@ -65,6 +65,16 @@ pub(super) fn read(text: &Text, format: Format) -> Document<'_> {
     }
 }
 
+/// The text of a markdown heading (`### 第二十条第（一）项`), if `s` is one.
+fn markdown_heading(s: &str) -> Option<&str> {
+    let marks = s.len() - s.trim_start_matches('#').len();
+    if marks == 0 || marks > 6 {
+        return None;
+    }
+    let text = s[marks..].trim_start_matches([' ', '\t']);
+    (text.len() < s.len() - marks && !text.is_empty()).then_some(text)
+}
+
 fn is_pipe_padding(line: &str) -> bool {
     let t = line.trim();
     t.len() >= 2 && t.bytes().all(|b| b == b'|')
@@ -207,6 +217,11 @@ fn tokenize_line<'a>(
         return None;
     }
     let content = trim_blank(trimmed);
+    if let Some(heading) = markdown_heading(content) {
+        // `## 二、主动公开政府信息情况`: the heading's text, without its marks.
+        let at = heading.as_ptr() as usize - line.as_ptr() as usize;
+        return tokenize_line(&line[at..], base + at, line_no, votes);
+    }
     if content == "|" {
         // A lone `|`: a blank cell of a table written one cell per line
         // with ` |` terminators.
