@@ -1085,6 +1085,7 @@ def render_md_detached(d, rng, unc):
             groups.append((i, i + 1, None))
             i += 1
     pending = []  # detached label lines printed later (far from the values)
+    lose_one = [r() < 0.35]  # at most one group per report lost a value row
     for (i, j, g) in groups:
         L1, L2, L3 = labels[i]
         if g is None:
@@ -1109,7 +1110,8 @@ def render_md_detached(d, rng, unc):
         # detached: the group label and the reason labels as lines, the values in a label-less table
         lab_lines = [grp] + [labels[x][2] for x in range(i, j)]
         vrows = [d.t3raw[x] for x in range(i, j)]
-        if j - i > 1 and mode > 0.8:
+        if j - i > 1 and lose_one[0] and mode > 0.7:
+            lose_one[0] = False
             # the converter lost one value row: which label lacks its row cannot be told
             del vrows[rng.randrange(j - i)]
             unc.update(range(i, j))
