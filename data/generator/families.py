@@ -333,7 +333,12 @@ def render_cpl_rows(d, rng):
         a("")
     if d.sign:
         a(d.sign[0])
-        a(d.sign[1] if rng.random() < 0.8 else " ")
+        if rng.random() < 0.8:
+            a(d.sign[1])
+        else:
+            a(" ")  # seed 003: the signature without a date
+            if not d.webhdr:
+                d.published = None
     return "\n".join(L) + "\n"
 
 
@@ -628,9 +633,9 @@ def fam_negatives(rng, idx, args):
 # ----------------------------------------------------------------------------- family 3: glued crawler text
 
 _RE_CELL = {
-    "int": re.compile(r"0|[1-9][0-9]*\Z"),
-    "signed": re.compile(r"0|[+-]?[1-9][0-9]*\Z"),
-    "dec": re.compile(r"(0|[1-9][0-9]*)(\.[0-9]+)?\Z"),
+    "int": re.compile(r"(?:0|[1-9][0-9]*)\Z"),
+    "signed": re.compile(r"(?:0|[+-]?[1-9][0-9]*)\Z"),
+    "dec": re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?\Z"),
 }
 
 
@@ -900,6 +905,9 @@ def render_pipe_rows(d, rng):
     for t in d.title_lines:
         a(t)
     a("")
+    if d.webhdr:
+        a(d.webhdr)
+        a("")
     a(d.intro)
     a("")
     a(d.heads[0])
@@ -937,8 +945,8 @@ def render_pipe_rows(d, rng):
     a(row(list(G.T4_OUTLBL) * 2))
     a(row(d.t4raw))
     a("")
-    G.tail_text(d, a, "")
-    return "\n".join(x for x in L) .replace("|  |", "|  |") + "\n"
+    pipe_tail(d, a)
+    return "\n".join(L) + "\n"
 
 
 def render_pipe_cells(d, rng):
@@ -1004,8 +1012,20 @@ def render_pipe_cells(d, rng):
     a("|" * 5)
     for v in d.t4raw:
         a(c(v))
-    G.tail_text(d, a, "")
+    pipe_tail(d, a)
     return "\n".join(L) + "\n"
+
+
+def pipe_tail(d, a):
+    a(d.heads[4])
+    for p in d.s5:
+        a(p)
+    a(d.heads[5])
+    for p in d.s6:
+        a(p)
+    if d.sign:
+        a(d.sign[0])
+        a(d.sign[1])
 
 
 def fam_pipe_variants(rng, idx, args):
@@ -1095,7 +1115,7 @@ def render_md_detached(d, rng, unc):
                 a("")
                 title = L2
             a("### " + title)
-            L.extend(md_table(hdr, [[title.split("）")[-1] if "）" in title else title] + d.t3raw[i]]))
+            L.extend(md_table(hdr, [[re.sub(r"^[（(][一二三四五六七][）)] ?", "", title)] + d.t3raw[i]]))
             a("")
             continue
         if L1:
@@ -1110,7 +1130,7 @@ def render_md_detached(d, rng, unc):
         # detached: the group label and the reason labels as lines, the values in a label-less table
         lab_lines = [grp] + [labels[x][2] for x in range(i, j)]
         vrows = [d.t3raw[x] for x in range(i, j)]
-        if j - i > 1 and lose_one[0] and mode > 0.7:
+        if j - i > 1 and lose_one[0] and mode > 0.7 and (any(d.t3[x][6] for x in range(i, j)) or r() < 0.3):
             lose_one[0] = False
             # the converter lost one value row: which label lacks its row cannot be told
             del vrows[rng.randrange(j - i)]
