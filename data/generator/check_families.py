@@ -142,7 +142,7 @@ APPL = ("natural_person", "commercial_enterprise", "research_institution", "soci
 def check_identities(tr):
     bad = []
     order, rows = t3_rows(tr)
-    if len(order) >= 24:
+    if len(order) >= 24 and all(len(rows[r]) == 7 for r in order):
         v = {r: [rows[r][a]["count"] or 0 for a in APPL] for r in order}
         for r in order:
             if v[r][6] != sum(v[r][:6]):
@@ -204,7 +204,7 @@ def main(argv):
             for k in ("active_disclosure", "applications", "reviews_litigation"):
                 for f in tr[k]:
                     raw = f["raw"]
-                    if f["blank"] or not raw.strip():
+                    if f["blank"] or not raw.strip():  # blanks, and lost cells (raw "")
                         continue
                     st["cells"] += 1
                     if raw not in text and raw.replace(",", "") not in text:

@@ -1058,7 +1058,7 @@ def md_table(header, rows):
     return out
 
 
-def render_md_detached(d, rng, unc):
+def render_md_detached(d, rng, unc, lost):
     """OCR/PDF-to-markdown output (kiro_shuyang_1): headings, one mini-table per row group of table 三 under
     placeholder headers 数据1..数据6/总计. In detached groups the labels are lines of their own, away from the
     value rows (`| 4 | 0 | … | 4 |`); when a label line was lost the rows of that group cannot be associated
@@ -1133,8 +1133,10 @@ def render_md_detached(d, rng, unc):
         if j - i > 1 and lose_one[0] and mode > 0.7 and (any(d.t3[x][6] for x in range(i, j)) or r() < 0.3):
             lose_one[0] = False
             # the converter lost one value row: which label lacks its row cannot be told
-            del vrows[rng.randrange(j - i)]
+            x = rng.randrange(j - i)
+            del vrows[x]
             unc.update(range(i, j))
+            lost.append(i + x)
         far = r() < 0.5
         if far:
             pending.append(lab_lines)
@@ -1176,7 +1178,8 @@ def fam_md_detached(rng, idx, args):
     d.gl = gl
     set_date(rng, d)
     unc = set()
-    text = render_md_detached(d, rng, unc)
+    lost = []
+    text = render_md_detached(d, rng, unc, lost)
     data, enc = G.encode(rng, text, d, {"enc": "utf-8", "crlf": False})
     rel = "%s/%06d.md" % (gl, idx)
     tr = truth_of(d, rel, enc, "ok")
@@ -1184,6 +1187,9 @@ def fam_md_detached(rng, idx, args):
     feats = ["md:detached"]
     if unc:
         mark_ambiguous(tr, (), sorted(unc), ())
+        for r_ in lost:  # the lost row keeps its intended values, with raw "" (as a lost cell in the base mix)
+            for c in range(7):
+                tr["applications"][r_ * 7 + c]["raw"] = ""
         feats.append("md:row_lost")
         tr["status"] = "partial"
         return gl, rel, data, finish(tr, "md_detached", feats), "partial"
