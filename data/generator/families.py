@@ -175,6 +175,34 @@ def apply_pattern(rng, d, pat, ph):
     return n[0]
 
 
+def render_tabbed_var(d, rng):
+    """Tabbed text whose table 三 rows carry 2 or 3 label fields (eval-public's look): outer and single rows
+    `一、本年新收…\t\t<7 values>\t`, `\t（二）部分公开…\t<7 values>\t`, `（七）总计\t\t<7 values>\t`, first reason of a
+    group `\t（三）不予公开\t1.属于国家秘密\t<7 values>`, other reasons `\t\t2.…\t<7 values>`. Every row has 10 fields,
+    so an empty value field is still placed by the row's kind."""
+    text = G.render_tabbed(d, rng)
+    head = text[:text.find(d.heads[2])]
+    i4 = text.find("\n" + d.heads[3] + "\n")
+    tail = text[i4:]
+    labels, spans, note = G.t3_labels(d.variant, d.sty)
+    ot = G.appl_labels(d)
+    out = [d.heads[2] + "\n\n",
+           note + "\t\t申请人情况\t\t\t\t\t\t总计\t\n",
+           "\t\t自然人\t法人或其他组织\t\t\t\t\t\t\n",
+           "\t\t\t" + "\t".join(ot) + "\t\t\n"]
+    for i, (L1, L2, L3) in enumerate(labels):
+        code, kind, g, k = G.ROWDEFS[d.variant][i]
+        vals = d.t3raw[i]
+        if kind == "outer":
+            f = [L1, ""] + vals + [""]
+        elif kind == "single":
+            f = ([L1, L2] if L1 else ([L2, ""] if g == 7 else ["", L2])) + vals + [""]
+        else:
+            f = ["", L2 or "", L3] + vals
+        out.append("\t".join(f) + "\n")
+    return head + "".join(out) + tail
+
+
 def fam_blank_cells(rng, idx, args):
     gl = "tabbed" if rng.random() < 0.55 else "markdown_table"
     level = rng.choice(("township", "township", "county", "department"))
@@ -191,12 +219,15 @@ def fam_blank_cells(rng, idx, args):
         # an empty field is only recoverable on a full 10-field grid (see README)
         d.opt["brk"] = False
         d.opt["pad"] = False
-    text = G.RENDER[gl](d, rng)
+    var = gl == "tabbed" and rng.random() < 0.5
+    text = render_tabbed_var(d, rng) if var else G.RENDER[gl](d, rng)
     data, enc = G.encode(rng, text, d, {})
     ext = G.EXT.get(gl, ".txt")
     rel = "%s/%06d%s" % (gl, idx, ext)
     tr = truth_of(d, rel, enc, "ok")
     feats = ["blank:" + pat, "blank_ph:" + style] if nb else ["blank:none"]
+    if var:
+        feats.append("tabbed:var_labels")
     return gl, rel, data, finish(tr, "blank_cells", feats), "ok"
 
 
