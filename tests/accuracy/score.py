@@ -421,7 +421,7 @@ def score(args):
                coalesce(CAST(o.is_total AS BOOLEAN), false) AS is_total, CAST(o.count AS BIGINT) AS count
         FROM out_narrative_counts o LEFT JOIN docmap m ON m.doc_id = o.doc_id""" % norm_channel("CAST(o.channel AS VARCHAR)"))
     print("Narrative counts, keyed by (source_path, category, channel, is_total, count):")
-    print("  %-18s %8s %8s %8s %8s   %s" % ("gen_layout", "output", "truth", "prec%", "recall%", "loose prec/recall (path,count)"))
+    print("  %-22s %8s %8s %8s %8s   %s" % ("gen_layout", "output", "truth", "prec%", "recall%", "loose prec/recall (path,count)"))
     nar = con.execute("""
         WITH a AS (SELECT source_path, category, channel, is_total, count, count(*) AS n FROM tn GROUP BY ALL),
              b AS (SELECT source_path, category, channel, is_total, count, count(*) AS n FROM onar GROUP BY ALL),
@@ -453,9 +453,9 @@ def score(args):
         for i in range(3):
             tot_s[i] += s[i]
             tot_l[i] += lo[i]
-        print("  %-18s %8d %8d %8s %8s   %s / %s" % (gl, s[0], s[1], fmt_pct(pct(s[2], s[0])), fmt_pct(pct(s[2], s[1])),
+        print("  %-22s %8d %8d %8s %8s   %s / %s" % (gl, s[0], s[1], fmt_pct(pct(s[2], s[0])), fmt_pct(pct(s[2], s[1])),
                                                   fmt_pct(pct(lo[2], lo[0])).strip(), fmt_pct(pct(lo[2], lo[1])).strip()))
-    print("  %-18s %8d %8d %8s %8s   %s / %s" % ("ALL", tot_s[0], tot_s[1], fmt_pct(pct(tot_s[2], tot_s[0])),
+    print("  %-22s %8d %8d %8s %8s   %s / %s" % ("ALL", tot_s[0], tot_s[1], fmt_pct(pct(tot_s[2], tot_s[0])),
                                               fmt_pct(pct(tot_s[2], tot_s[1])), fmt_pct(pct(tot_l[2], tot_l[0])).strip(),
                                               fmt_pct(pct(tot_l[2], tot_l[1])).strip()))
 
@@ -472,7 +472,7 @@ def score(args):
                                 AND a.is_total = b.is_total AND a.count = b.count)
                 SELECT g.g, sum(m.onum), sum(m.tn), sum(least(m.tn, m.onum))
                 FROM m JOIN grp_family g ON g.source_path = m.source_path GROUP BY ALL ORDER BY 1""").fetchall():
-            print("  %-20s %8d %8d %8s %8s" % (fam, int(o or 0), int(t or 0), fmt_pct(pct(mt, o)), fmt_pct(pct(mt, t))))
+            print("  %-22s %8d %8d %8s %8s" % (fam, int(o or 0), int(t or 0), fmt_pct(pct(mt, o)), fmt_pct(pct(mt, t))))
 
     if args.show:
         for title, a, b in (("in the truth, not output", "tn", "onar"), ("output, not in the truth", "onar", "tn")):
