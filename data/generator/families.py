@@ -719,6 +719,35 @@ def t3_row_check(cells):
     return True
 
 
+def t3_row_splits(s, limit=200):
+    """The readings of a table 三 run (7 cells) whose last cell is the sum of the six others: the total is fixed
+    first (each length t), then the six cells are searched with their running sum bounded by it."""
+    s = s.rstrip(" ")
+    L = len(s)
+    out = []
+    rx = _RE_CELL["int"]
+    for t in range(1, L):
+        last = s[L - t:]
+        if " " in last or not rx.match(last):
+            continue
+        tot = int(last)
+        acc = []
+
+        def check(cells):
+            if len(cells[-1]) > t:
+                return False
+            ps = sum(int(x) for x in cells)
+            if ps > tot:
+                return False
+            return len(cells) < 6 or ps == tot
+        for sp in enum_splits(s[:L - t], ["int"] * 6, check, limit):
+            acc.append(sp + (last,))
+        out.extend(acc)
+        if len(out) > limit:
+            break
+    return out
+
+
 def t4_check(cells):
     k = len(cells)
     if k % 5 == 0:
@@ -741,7 +770,7 @@ def t3_certainty(d, runs, cap=200, max_combos=50000):
     cands = []
     capped = False
     for i in range(nr):
-        sp = enum_splits(runs[i], ["int"] * 7, t3_row_check, cap)
+        sp = t3_row_splits(runs[i], cap)
         vals = [tuple(int(c) for c in x) for x in sp]
         if len(vals) > cap:
             vals = None  # too many: treated as unconstrained and uncertain
