@@ -60,11 +60,6 @@ def mark_ambiguous(tr, t2=(), t3rows=(), t4=()):
         rl[i]["ambiguous"] = True
 
 
-def any_ambiguous(tr):
-    return any(f.get("ambiguous") for k in ("active_disclosure", "applications", "reviews_litigation")
-               for f in tr[k])
-
-
 def violations(d):
     """Features naming the accounting identities the document's values break (deliberately, as in the base mix)."""
     t3, t4 = d.t3, d.t4
@@ -88,12 +83,6 @@ def t2_row_slices(d):
             out.append((k, len(ms)))
             k += len(ms)
     return out
-
-
-def enc_ctl(rng, utf8_only=False):
-    if utf8_only:
-        return {"enc": "utf-8", "crlf": False}
-    return {}
 
 
 def set_date(rng, d):
@@ -378,7 +367,7 @@ def short_name(o):
     if o["level"] == "township" and o["township"] and (o["county"] or o["city"]):
         return o["township"]
     if o["level"] == "county" and o["county"] and (o["city"] or o["province"]):
-        return o["county"] + ("人民政府" if o["county"].endswith("县") and False else "")
+        return o["county"]
     return None
 
 
@@ -670,10 +659,6 @@ _RE_CELL = {
 }
 
 
-def cell_val(s):
-    return float(s) if "." in s else int(s)
-
-
 def enum_splits(s, kinds, check=None, limit=200):
     """All ways to cut the written run s into len(kinds) cells. Spaces are certain boundaries (and are
     dropped), a sign (+/-) can only start a cell; an int cell has no leading zero except a lone 0.
@@ -711,12 +696,6 @@ def enum_splits(s, kinds, check=None, limit=200):
             cells.pop()
     dfs(0, 0)
     return out
-
-
-def t3_row_check(cells):
-    if len(cells) == 7:
-        return int(cells[6]) == sum(int(c) for c in cells[:6])
-    return True
 
 
 def t3_row_splits(s, limit=200):
