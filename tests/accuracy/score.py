@@ -388,6 +388,13 @@ def score(args):
     n = res[0]
     for f, ok in zip(META_FIELDS, res[1:]):
         print("  %-17s %8s   (%d/%d)%s" % (f, fmt_pct(pct(ok, n)), ok, n, "  [informative]" if f in META_EXTRA else ""))
+    if has_fam:
+        fam_q = meta_q.replace("SELECT count(*), ", "SELECT t.family, count(*), ", 1) + " GROUP BY ALL ORDER BY 1"
+        print("  per family: %s" % " / ".join(f for f in META_FIELDS if f not in META_EXTRA))
+        for row in con.execute(fam_q).fetchall():
+            fam, cnt = row[0], row[1]
+            print("  %-22s %5d  %s" % (fam, cnt, " ".join(
+                fmt_pct(pct(ok, cnt)).strip() for f, ok in zip(META_FIELDS, row[2:]) if f not in META_EXTRA)))
     if args.show:
         for f in META_FIELDS:
             if f in META_EXTRA:
