@@ -2147,8 +2147,22 @@ def main(argv=None):
     ap.add_argument("--p-violation", type=float, default=0.05, help="share violating an identity (0.05)")
     ap.add_argument("--p-odd", type=float, default=0.017,
                     help="share of odd files: empty, binary, not-a-report, duplicate, truncated (0.017)")
+    ap.add_argument("--families", metavar="LIST",
+                    help="comma-separated report families of issue 26 (families.py): base, cpl_tab_rows, blank_cells, "
+                         "glued_text, md_detached, pipe_variants, web_meta, negatives, narrative_breakdown, or 'all'; "
+                         "file i is made by family i mod len(LIST). Without it the output is the old mix, unchanged.")
     ap.add_argument("-q", "--quiet", action="store_true")
     args = ap.parse_args(argv)
+    if args.families:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import families
+        families.G = sys.modules[__name__]
+        names = families.FAMILIES if args.families == "all" else [x.strip() for x in args.families.split(",") if x.strip()]
+        bad = [x for x in names if x not in families.FAMILIES]
+        if bad or not names:
+            ap.error("unknown families: %s (known: %s)" % (", ".join(bad), ", ".join(families.FAMILIES)))
+        args.family_list = list(names)
+        return families.run(args)
     rng = FastRandom(args.seed)
     _EMPTY_SEEN[0] = 0
     gc.disable()  # the generator makes no reference cycles worth collecting; collected every 20000 files below

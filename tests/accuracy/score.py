@@ -50,6 +50,9 @@ TRUTH_COLUMNS = {
     "reviews_litigation": FACT_STRUCT % ("proceeding", "outcome", "count", "BIGINT"),
     "narrative_counts": "STRUCT(subject VARCHAR, category VARCHAR, channel VARCHAR, is_total BOOLEAN, count BIGINT, "
                         "approximate BOOLEAN)[]",
+    # written by genreports.py --families only (NULL for the old mix): the family, its features, and a second
+    # acceptable status (a report with uncertain cells is `partial` if they are left NULL, `ok` if all are read)
+    "family": "VARCHAR", "features": "VARCHAR[]", "status_alt": "VARCHAR",
 }
 # table -> (key1, key2, value column)
 FACT_KEYS = {
@@ -188,6 +191,39 @@ def narrative_lines(con, corpus, show):
     return len(rows), len(wrong)
 
 
+def group_rows(con, grp):
+    """The per-layout numbers, grouped by grp(source_path, g) instead (a file may be in several groups)."""
+    rows = {}
+
+    def acc(g):
+        return rows.setdefault(g, {"files": 0, "out": 0, "ok": 0, "tv": 0, "hit": 0, "tvr": 0, "hitr": 0,
+                                   "blank": 0, "blank_ok": 0, "st": 0, "st_ok": 0, "amb_out": 0})
+    for g, n_out, n_ok, amb_out in con.execute("""
+            SELECT m.g, count(*) FILTER (WHERE j.value IS NOT NULL), count(*) FILTER (WHERE j.correct),
+                   count(*) FILTER (WHERE j.value IS NOT NULL AND j.ambiguous)
+            FROM joined j JOIN %s m ON m.source_path = j.source_path GROUP BY ALL""" % grp).fetchall():
+        a = acc(g)
+        a.update(out=n_out, ok=n_ok, amb_out=amb_out)
+    for g, tv, hit, tvr, hitr, bl, bl_ok in con.execute("""
+            SELECT m.g,
+                   count(*) FILTER (WHERE value IS NOT NULL), count(*) FILTER (WHERE value IS NOT NULL AND hit),
+                   count(*) FILTER (WHERE value IS NOT NULL AND NOT ambiguous),
+                   count(*) FILTER (WHERE value IS NOT NULL AND NOT ambiguous AND hit),
+                   count(*) FILTER (WHERE blank), count(*) FILTER (WHERE blank AND NOT got_value)
+            FROM tscored t JOIN %s m ON m.source_path = t.source_path GROUP BY ALL""" % grp).fetchall():
+        a = acc(g)
+        a.update(tv=tv, hit=hit, tvr=tvr, hitr=hitr, blank=bl, blank_ok=bl_ok)
+    for g, files, st_ok in con.execute("""
+            SELECT m.g, count(*), count(*) FILTER (WHERE r.status = t.status OR r.status = t.status_alt)
+            FROM truth t JOIN %s m ON m.source_path = t.source_path
+                 LEFT JOIN (SELECT source_path, any_value(status) AS status FROM out_reports GROUP BY ALL) r
+                 ON r.source_path = t.source_path
+            GROUP BY ALL""" % grp).fetchall():
+        a = acc(g)
+        a.update(files=files, st=files, st_ok=st_ok)
+    return rows
+
+
 def score(args):
     con = duckdb.connect()
     load_truth(con, args.truth)
@@ -262,7 +298,7 @@ def score(args):
         a.update(tv=a["tv"] + tv, hit=a["hit"] + hit, tvr=a["tvr"] + tvr, hitr=a["hitr"] + hitr,
                  blank=a["blank"] + bl, blank_ok=a["blank_ok"] + bl_ok)
     for gl, files, st_ok in con.execute("""
-            SELECT t.gen_layout, count(*), count(*) FILTER (WHERE r.status = t.status)
+            SELECT t.gen_layout, count(*), count(*) FILTER (WHERE r.status = t.status OR r.status = t.status_alt)
             FROM truth t LEFT JOIN (SELECT source_path, any_value(status) AS status FROM out_reports GROUP BY ALL) r
                  ON r.source_path = t.source_path
             GROUP BY ALL""").fetchall():
@@ -274,17 +310,30 @@ def score(args):
     del rows["__tmp__"]
 
     def line(name, a):
-        return "%-18s %6d %9d %8s %9d %8s %8s %7d %8s %8s %6d" % (
+        return "%-22s %6d %9d %8s %9d %8s %8s %7d %8s %8s %6d" % (
             name, a["files"], a["out"], fmt_pct(pct(a["ok"], a["out"])), a["tv"], fmt_pct(pct(a["hit"], a["tv"])),
             fmt_pct(pct(a["hitr"], a["tvr"])), a["blank"], fmt_pct(pct(a["blank_ok"], a["blank"])),
             fmt_pct(pct(a["st_ok"], a["st"])), a["amb_out"])
     print("Values of tables 二/三/四 (truth %s, output %s)" % (args.truth, out))
-    print("%-18s %6s %9s %8s %9s %8s %8s %7s %8s %8s %6s" % (
+    print("%-22s %6s %9s %8s %9s %8s %8s %7s %8s %8s %6s" % (
         "gen_layout", "files", "values", "prec%", "truth", "recall%", "recov%", "blanks", "blank%", "status%",
         "amb>0"))
     for gl in sorted(rows):
         print(line(gl, rows[gl]))
     print(line("ALL", allrow))
+    has_fam = con.execute("SELECT count(*) FROM truth WHERE family IS NOT NULL").fetchone()[0]
+    if has_fam:
+        con.execute("CREATE TEMP TABLE grp_family AS SELECT source_path, family AS g FROM truth WHERE family IS NOT NULL")
+        con.execute("CREATE TEMP TABLE grp_feature AS SELECT source_path, unnest(features) AS g FROM truth "
+                    "WHERE features IS NOT NULL")
+        for grp, title in (("grp_family", "family"), ("grp_feature", "feature")):
+            g_rows = group_rows(con, grp)
+            print()
+            print("%-22s %6s %9s %8s %9s %8s %8s %7s %8s %8s %6s" % (
+                title, "files", "values", "prec%", "truth", "recall%", "recov%", "blanks", "blank%", "status%",
+                "amb>0"))
+            for g in sorted(g_rows):
+                print(line(g[:22], g_rows[g]))
     # per table
     print()
     print("Per table (all layouts): precision / recall / recall_recoverable")
@@ -302,12 +351,13 @@ def score(args):
     # ---------------------------------------------------------------- status confusion
     print()
     print("Status (truth -> output):")
-    for ts, os_, n in con.execute("""
-            SELECT t.status, coalesce(r.status, '(missing)'), count(*)
+    for ts, os_, n, alt_ok in con.execute("""
+            SELECT t.status, coalesce(r.status, '(missing)'), count(*), coalesce(r.status = t.status_alt, false)
             FROM truth t LEFT JOIN (SELECT source_path, any_value(status) AS status FROM out_reports GROUP BY ALL) r
                  ON r.source_path = t.source_path
             GROUP BY ALL ORDER BY 1, 2""").fetchall():
-        print("  %-13s -> %-13s %7d%s" % (ts, os_, n, "" if ts == os_ else "   <-- wrong"))
+        print("  %-13s -> %-13s %7d%s" % (ts, os_, n,
+                                         "" if ts == os_ else ("   (accepted: status_alt)" if alt_ok else "   <-- wrong")))
     extra = con.execute("SELECT count(*) FROM out_reports r WHERE NOT EXISTS "
                         "(SELECT 1 FROM truth t WHERE t.source_path = r.source_path)").fetchone()[0]
     if extra:
@@ -338,6 +388,13 @@ def score(args):
     n = res[0]
     for f, ok in zip(META_FIELDS, res[1:]):
         print("  %-17s %8s   (%d/%d)%s" % (f, fmt_pct(pct(ok, n)), ok, n, "  [informative]" if f in META_EXTRA else ""))
+    if has_fam:
+        fam_q = meta_q.replace("SELECT count(*), ", "SELECT t.family, count(*), ", 1) + " GROUP BY ALL ORDER BY 1"
+        print("  per family: %s" % " / ".join(f for f in META_FIELDS if f not in META_EXTRA))
+        for row in con.execute(fam_q).fetchall():
+            fam, cnt = row[0], row[1]
+            print("  %-22s %5d  %s" % (fam, cnt, " ".join(
+                fmt_pct(pct(ok, cnt)).strip() for f, ok in zip(META_FIELDS, row[2:]) if f not in META_EXTRA)))
     if args.show:
         for f in META_FIELDS:
             if f in META_EXTRA:
@@ -371,7 +428,7 @@ def score(args):
                coalesce(CAST(o.is_total AS BOOLEAN), false) AS is_total, CAST(o.count AS BIGINT) AS count
         FROM out_narrative_counts o LEFT JOIN docmap m ON m.doc_id = o.doc_id""" % norm_channel("CAST(o.channel AS VARCHAR)"))
     print("Narrative counts, keyed by (source_path, category, channel, is_total, count):")
-    print("  %-18s %8s %8s %8s %8s   %s" % ("gen_layout", "output", "truth", "prec%", "recall%", "loose prec/recall (path,count)"))
+    print("  %-22s %8s %8s %8s %8s   %s" % ("gen_layout", "output", "truth", "prec%", "recall%", "loose prec/recall (path,count)"))
     nar = con.execute("""
         WITH a AS (SELECT source_path, category, channel, is_total, count, count(*) AS n FROM tn GROUP BY ALL),
              b AS (SELECT source_path, category, channel, is_total, count, count(*) AS n FROM onar GROUP BY ALL),
@@ -403,11 +460,26 @@ def score(args):
         for i in range(3):
             tot_s[i] += s[i]
             tot_l[i] += lo[i]
-        print("  %-18s %8d %8d %8s %8s   %s / %s" % (gl, s[0], s[1], fmt_pct(pct(s[2], s[0])), fmt_pct(pct(s[2], s[1])),
+        print("  %-22s %8d %8d %8s %8s   %s / %s" % (gl, s[0], s[1], fmt_pct(pct(s[2], s[0])), fmt_pct(pct(s[2], s[1])),
                                                   fmt_pct(pct(lo[2], lo[0])).strip(), fmt_pct(pct(lo[2], lo[1])).strip()))
-    print("  %-18s %8d %8d %8s %8s   %s / %s" % ("ALL", tot_s[0], tot_s[1], fmt_pct(pct(tot_s[2], tot_s[0])),
+    print("  %-22s %8d %8d %8s %8s   %s / %s" % ("ALL", tot_s[0], tot_s[1], fmt_pct(pct(tot_s[2], tot_s[0])),
                                               fmt_pct(pct(tot_s[2], tot_s[1])), fmt_pct(pct(tot_l[2], tot_l[0])).strip(),
                                               fmt_pct(pct(tot_l[2], tot_l[1])).strip()))
+
+    if has_fam:
+        print("  per family (strict):")
+        for fam, o, t, mt in con.execute("""
+                WITH a AS (SELECT source_path, category, channel, is_total, count, count(*) AS n FROM tn GROUP BY ALL),
+                     b AS (SELECT source_path, category, channel, is_total, count, count(*) AS n FROM onar GROUP BY ALL),
+                     m AS (SELECT coalesce(a.source_path, b.source_path) AS source_path, coalesce(a.n, 0) AS tn,
+                                  coalesce(b.n, 0) AS onum
+                           FROM a FULL OUTER JOIN b ON a.source_path IS NOT DISTINCT FROM b.source_path
+                                AND a.category IS NOT DISTINCT FROM b.category
+                                AND a.channel IS NOT DISTINCT FROM b.channel
+                                AND a.is_total = b.is_total AND a.count = b.count)
+                SELECT g.g, sum(m.onum), sum(m.tn), sum(least(m.tn, m.onum))
+                FROM m JOIN grp_family g ON g.source_path = m.source_path GROUP BY ALL ORDER BY 1""").fetchall():
+            print("  %-22s %8d %8d %8s %8s" % (fam, int(o or 0), int(t or 0), fmt_pct(pct(mt, o)), fmt_pct(pct(mt, t))))
 
     if args.show:
         for title, a, b in (("in the truth, not output", "tn", "onar"), ("output, not in the truth", "onar", "tn")):
