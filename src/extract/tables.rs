@@ -248,10 +248,23 @@ enum RowResult<'r, 'a> {
     Glued {
         line: u32,
         candidates: Vec<Vec<Cell<'a>>>,
+        /// Per column, the cell every possible split agrees on.
+        certain: Vec<Option<Cell<'a>>>,
     },
 }
 
-impl RowResult<'_, '_> {
+impl<'a> RowResult<'_, 'a> {
+    /// The row's `width` columns: the cell read for each, or none.
+    fn columns(&self, width: usize) -> Vec<Option<&Cell<'a>>> {
+        let mut out: Vec<Option<&Cell<'a>>> = match self {
+            Self::Aligned { cells, .. } => cells.iter().map(|c| Some(&**c)).collect(),
+            Self::Glued { certain, .. } => certain.iter().map(Option::as_ref).collect(),
+            Self::Mismatch { .. } => Vec::new(),
+        };
+        out.resize(width, None);
+        out
+    }
+
     fn line(&self) -> u32 {
         match self {
             Self::Aligned { line, .. } | Self::Mismatch { line, .. } | Self::Glued { line, .. } => {
@@ -269,26 +282,64 @@ fn borrowed<'r, 'a>(cells: Vec<&'r Cell<'a>>) -> Vec<Cow<'r, Cell<'a>>> {
 /// `width` numbers by [`split::split_run`].
 fn split_glued<'r, 'a>(cells: &'r [Cell<'a>], spec: &RowSpec, line: u32) -> RowResult<'r, 'a> {
     let tokens: Vec<&str> = cells.iter().map(|c| c.raw).collect();
-    let splits = split::split_run(&tokens, spec.width, spec.identity);
-    let mut candidates: Vec<Vec<Cell<'a>>> = splits
-        .found
-        .iter()
-        .map(|s| s.iter().map(|(t, r)| cells[*t].slice(r.clone())).collect())
-        .collect();
-    if candidates.len() == 1 && !splits.truncated {
-        let cells = candidates.pop().unwrap_or_default();
-        RowResult::Aligned {
+    // A signed number sits only in a signed column (`88-720`: 88 | -7… ).
+    let sign_fits = |s: &split::Split| {
+        s.iter().enumerate().all(|(j, (t, r))| {
+            !tokens[*t][r.clone()].starts_with(['+', '-'])
+                || spec.signed.get(j).copied().unwrap_or(false)
+        })
+    };
+    let mut splits = split::split_run(&tokens, spec.width, spec.identity);
+    splits.found.retain(|s| sign_fits(s));
+    let to_cells = |s: &split::Split| -> Vec<Cell<'a>> {
+        s.iter().map(|(t, r)| cells[*t].slice(r.clone())).collect()
+    };
+    if splits.found.len() == 1 && !splits.truncated {
+        return RowResult::Aligned {
             line,
-            cells: cells.into_iter().map(Cow::Owned).collect(),
-        }
+            cells: to_cells(&splits.found[0]).into_iter().map(Cow::Owned).collect(),
+        };
+    }
+    // Cells every split agrees on are read all the same; when no split
+    // satisfies the identities (the source broke one), the splits by the
+    // digits alone decide.
+    let by_digits;
+    let pool = if splits.found.is_empty() && !splits.truncated {
+        by_digits = {
+            let mut all = split::split_run(&tokens, spec.width, RowIdentity::None);
+            all.found.retain(|s| sign_fits(s));
+            all
+        };
+        (!by_digits.truncated).then_some(&by_digits.found)
     } else {
-        if splits.truncated {
-            candidates.clear(); // too many to weigh: unreadable
-        }
-        RowResult::Glued { line, candidates }
+        (!splits.truncated).then_some(&splits.found)
+    };
+    // The same number in every reading is certain, wherever its digits sit.
+    let text = |(t, r): &(usize, std::ops::Range<usize>)| &tokens[*t][r.clone()];
+    let certain = match pool {
+        Some(all) if !all.is_empty() => (0..spec.width)
+            .map(|j| {
+                let first = &all[0][j];
+                all.iter()
+                    .all(|s| text(&s[j]) == text(first))
+                    .then(|| cells[first.0].slice(first.1.clone()))
+            })
+            .collect(),
+        _ => vec![None; spec.width],
+    };
+    let candidates = if splits.truncated {
+        Vec::new() // too many to weigh
+    } else {
+        splits.found.iter().map(to_cells).collect()
+    };
+    RowResult::Glued {
+        line,
+        candidates,
+        certain,
     }
 }
 
+/// A row label waiting for its values on the next line(s).
 struct Pending<'r, 'a> {
     row: usize,
     line: u32,
@@ -304,6 +355,8 @@ struct RowSpec {
     identity: RowIdentity,
     /// The printed label, normalised, when the template has it.
     printed: Option<String>,
+    /// Per column, whether a signed number belongs there (`本年增/减`).
+    signed: Vec<bool>,
 }
 
 struct TableRead<'r, 'a> {
@@ -871,35 +924,35 @@ fn report_table_issues(
     false
 }
 
-/// A row whose last `n` columns were cut off at the table's right edge.
-fn cut_off(report: &mut Report, line: u32, table: &str, code: &str, n: usize) {
-    report.diag(
-        Severity::Warning,
-        DiagCode::TableTruncated,
-        Some(line),
-        format!("table {table} row {code}: the last {n} column(s) are cut off at the table's right edge; left NULL"),
-    );
-}
-
-/// Says why a row's values are NULL: cells that cannot be aligned, or a
-/// glued run that splits several ways or none.
-fn unreadable_row(result: &RowResult<'_, '_>, table: &str, code: &str, width: usize, report: &mut Report) {
+/// Says why some of a row's values are NULL (cells that cannot be aligned,
+/// a glued run that splits several ways or none, columns cut off at the
+/// table's edge); true when every column was read.
+fn explain(result: &RowResult<'_, '_>, table: &str, code: &str, width: usize, report: &mut Report) -> bool {
     let (diag, message) = match result {
-        RowResult::Glued { candidates, .. } if candidates.is_empty() => (
-            DiagCode::AmbiguousSplit,
-            format!("table {table} row {code}: the glued digits split into {width} cells in no way that satisfies the table's identities (or in too many ways); values left NULL"),
+        RowResult::Aligned { cells, .. } if cells.len() >= width => return true,
+        RowResult::Aligned { cells, .. } => (
+            DiagCode::TableTruncated,
+            format!("table {table} row {code}: the last {} column(s) are cut off at the table's right edge; left NULL", width - cells.len()),
         ),
-        RowResult::Glued { candidates, .. } => (
-            DiagCode::AmbiguousSplit,
-            format!("table {table} row {code}: the glued digits split into {width} cells in {} ways the identities cannot tell apart; values left NULL", candidates.len()),
-        ),
+        RowResult::Glued { candidates, certain, .. } => {
+            let read = certain.iter().flatten().count();
+            let ways = if candidates.is_empty() {
+                "in no way that satisfies the table's identities (or in too many ways)".to_owned()
+            } else {
+                format!("in {} ways the identities cannot tell apart", candidates.len())
+            };
+            (
+                DiagCode::AmbiguousSplit,
+                format!("table {table} row {code}: the glued digits split into {width} cells {ways}; {read} cell(s) are the same in every split and read, the rest left NULL"),
+            )
+        }
         RowResult::Mismatch { found, .. } => (
             DiagCode::ColumnCountMismatch,
             format!("table {table} row {code}: {found} value cells where {width} are expected; values left NULL"),
         ),
-        RowResult::Aligned { .. } => return,
     };
     report.diag(Severity::Warning, diag, Some(result.line()), message);
+    false
 }
 
 /// Decides glued table 三 rows that split several ways by themselves with
@@ -1033,7 +1086,7 @@ fn resolve_glued(template: &Template, results: &mut [Option<RowResult<'_, '_>>])
     }
     for (k, &row) in glued.iter().enumerate() {
         if let Some(Some(p)) = chosen[k]
-            && let Some(RowResult::Glued { line, candidates }) = results[row].take()
+            && let Some(RowResult::Glued { line, candidates, .. }) = results[row].take()
         {
             let cells = candidates.into_iter().nth(p).unwrap_or_default();
             results[row] = Some(RowResult::Aligned {
@@ -1077,6 +1130,7 @@ fn extract_proactive(
             alternative: false,
             identity: RowIdentity::None,
             printed: None,
+            signed: r.metrics.iter().map(|m| m.signed).collect(),
         })
         .collect();
     report
@@ -1089,113 +1143,83 @@ fn extract_proactive(
     let mut complete = !refused;
     let mut missing = Vec::new();
     for (row, result) in template.proactive.iter().zip(&read.results) {
-        match (result, refused) {
-            (None, _) => {
-                complete = false;
-                missing.push(row.item_code);
-            }
-            (Some(r), true) => {
-                let line = &r.line();
-                for m in row.metrics {
-                    report.active.push(ActiveFact {
-                        article: row.article,
-                        item_code: row.item_code,
-                        metric_code: m.code,
-                        value: None,
-                        unit: m.unit,
-                        raw: None,
-                        source_line: *line,
-                    });
-                }
-            }
-            (Some(r @ (RowResult::Mismatch { .. } | RowResult::Glued { .. })), false) => {
-                complete = false;
-                let line = &r.line();
-                unreadable_row(r, "二", row.item_code, row.metrics.len(), report);
-                for m in row.metrics {
-                    report.active.push(ActiveFact {
-                        article: row.article,
-                        item_code: row.item_code,
-                        metric_code: m.code,
-                        value: None,
-                        unit: m.unit,
-                        raw: None,
-                        source_line: *line,
-                    });
-                }
-            }
-            (Some(RowResult::Aligned { cells, line }), false) => {
-                if cells.len() < row.metrics.len() {
-                    complete = false;
-                    cut_off(report, *line, "二", row.item_code, row.metrics.len() - cells.len());
-                    for m in &row.metrics[cells.len()..] {
-                        report.active.push(ActiveFact {
-                            article: row.article,
-                            item_code: row.item_code,
-                            metric_code: m.code,
-                            value: None,
-                            unit: m.unit,
-                            raw: None,
-                            source_line: *line,
-                        });
-                    }
-                }
-                for (m, cell) in row.metrics.iter().zip(cells) {
-                    let line = &cell.line;
-                    let parsed = cell.value();
-                    let value = match parsed {
-                        CellValue::Blank => {
-                            report.cells_blank += 1;
-                            report.diag(
-                                Severity::Info,
-                                DiagCode::BlankCell,
-                                Some(*line),
-                                format!(
-                                    "table 二 {} {}: blank cell {:?} → NULL",
-                                    row.item_code, m.code, cell.raw
-                                ),
-                            );
-                            None
-                        }
-                        CellValue::Text => {
-                            complete = false;
-                            report.diag(
-                                Severity::Warning,
-                                DiagCode::InvalidValue,
-                                Some(*line),
-                                format!(
-                                    "table 二 {} {}: {:?} is not a number",
-                                    row.item_code, m.code, cell.raw
-                                ),
-                            );
-                            None
-                        }
-                        CellValue::Number(n) => proactive_value(
-                            n,
-                            m,
-                            row.item_code,
-                            *line,
-                            money_unit_stated,
-                            yuan_stated,
-                            report,
+        let Some(result) = result else {
+            complete = false;
+            missing.push(row.item_code);
+            continue;
+        };
+        let width = row.metrics.len();
+        if !refused {
+            complete &= explain(result, "二", row.item_code, width, report);
+        }
+        let line = result.line();
+        let cells = if refused { vec![None; width] } else { result.columns(width) };
+        for (m, cell) in row.metrics.iter().zip(cells) {
+            let Some(cell) = cell else {
+                report.active.push(ActiveFact {
+                    article: row.article,
+                    item_code: row.item_code,
+                    metric_code: m.code,
+                    value: None,
+                    unit: m.unit,
+                    raw: None,
+                    source_line: line,
+                });
+                continue;
+            };
+            let line = &cell.line;
+            let parsed = cell.value();
+            let value = match parsed {
+                CellValue::Blank => {
+                    report.cells_blank += 1;
+                    report.diag(
+                        Severity::Info,
+                        DiagCode::BlankCell,
+                        Some(*line),
+                        format!(
+                            "table 二 {} {}: blank cell {:?} → NULL",
+                            row.item_code, m.code, cell.raw
                         ),
-                    };
-                    if value.is_some() {
-                        report.cells_found += 1;
-                    } else if matches!(parsed, CellValue::Number(_)) {
-                        complete = false;
-                    }
-                    report.active.push(ActiveFact {
-                        article: row.article,
-                        item_code: row.item_code,
-                        metric_code: m.code,
-                        value,
-                        unit: m.unit,
-                        raw: Some(span_of(cell)),
-                        source_line: *line,
-                    });
+                    );
+                    None
                 }
+                CellValue::Text => {
+                    complete = false;
+                    report.diag(
+                        Severity::Warning,
+                        DiagCode::InvalidValue,
+                        Some(*line),
+                        format!(
+                            "table 二 {} {}: {:?} is not a number",
+                            row.item_code, m.code, cell.raw
+                        ),
+                    );
+                    None
+                }
+                CellValue::Number(n) => proactive_value(
+                    n,
+                    m,
+                    row.item_code,
+                    *line,
+                    money_unit_stated,
+                    yuan_stated,
+                    report,
+                ),
+            };
+            if value.is_some() {
+                report.cells_found += 1;
+            } else if matches!(parsed, CellValue::Number(_)) {
+                complete = false;
             }
+            report.active.push(ActiveFact {
+                article: row.article,
+                item_code: row.item_code,
+                metric_code: m.code,
+                value,
+                unit: m.unit,
+                raw: Some(span_of(cell)),
+                source_line: *line,
+            });
         }
     }
     missing_rows(
@@ -1372,6 +1396,7 @@ fn extract_applications(
             alternative: r.alternative,
             identity: RowIdentity::LastIsSum,
             printed: Some(normalize(r.printed)),
+            signed: Vec::new(),
         })
         .collect();
     // Every row yields `width` facts, blank or not: one allocation, not a doubling series.
@@ -1414,60 +1439,32 @@ fn extract_applications(
             continue;
         };
         last_found = Some(i);
-        match (result, refused) {
-            (r, true) => {
-                let line = &r.line();
-                for applicant in APPLICANTS {
-                    report.applications.push(ApplicationFact {
-                        row_code: row.row_code,
-                        applicant,
-                        count: None,
-                        raw: None,
-                        source_line: *line,
-                    });
-                }
-            }
-            (r @ (RowResult::Mismatch { .. } | RowResult::Glued { .. }), false) => {
-                complete = false;
-                let line = &r.line();
-                unreadable_row(r, "三", row.row_code, width, report);
-                for applicant in APPLICANTS {
-                    report.applications.push(ApplicationFact {
-                        row_code: row.row_code,
-                        applicant,
-                        count: None,
-                        raw: None,
-                        source_line: *line,
-                    });
-                }
-            }
-            (RowResult::Aligned { line, cells }, false) => {
-                if cells.len() < width {
-                    complete = false;
-                    cut_off(report, *line, "三", row.row_code, width - cells.len());
-                }
-                for j in cells.len()..width {
-                    report.applications.push(ApplicationFact {
-                        row_code: row.row_code,
-                        applicant: APPLICANTS[j],
-                        count: None,
-                        raw: None,
-                        source_line: *line,
-                    });
-                }
-                for (j, cell) in cells.iter().enumerate() {
-                    let what = || format!("table 三 {} {}", row.row_code, APPLICANT_LABELS[j]);
-                    let (count, ok) = count_value(cell, &what, cell.line, report);
-                    complete &= ok;
-                    report.applications.push(ApplicationFact {
-                        row_code: row.row_code,
-                        applicant: APPLICANTS[j],
-                        count,
-                        raw: Some(span_of(cell)),
-                        source_line: cell.line,
-                    });
-                }
-            }
+        if !refused {
+            complete &= explain(result, "三", row.row_code, width, report);
+        }
+        let line = result.line();
+        let cells = if refused { vec![None; width] } else { result.columns(width) };
+        for (j, cell) in cells.into_iter().enumerate() {
+            let Some(cell) = cell else {
+                report.applications.push(ApplicationFact {
+                    row_code: row.row_code,
+                    applicant: APPLICANTS[j],
+                    count: None,
+                    raw: None,
+                    source_line: line,
+                });
+                continue;
+            };
+            let what = || format!("table 三 {} {}", row.row_code, APPLICANT_LABELS[j]);
+            let (count, ok) = count_value(cell, &what, cell.line, report);
+            complete &= ok;
+            report.applications.push(ApplicationFact {
+                row_code: row.row_code,
+                applicant: APPLICANTS[j],
+                count,
+                raw: Some(span_of(cell)),
+                source_line: cell.line,
+            });
         }
     }
     let truncated = last_found.is_some_and(|last| {
@@ -1505,6 +1502,7 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, blocks: bool, report: &m
     let mut run_line = 0;
     let mut result: Option<Result<Vec<Cow<'_, Cell<'_>>>, usize>> = None;
     let mut ambiguous = false;
+    let mut certain: Vec<Option<Cell<'_>>> = Vec::new();
     let mut label = String::new();
     for row in rows {
         let parts = split_row(row, &mut label);
@@ -1514,15 +1512,18 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, blocks: bool, report: &m
                 alternative: false,
                 identity: RowIdentity::GroupsOfFive,
                 printed: None,
+                signed: Vec::new(),
             };
             run_line = row.line;
             result = Some(match split_glued(parts.values, &spec, row.line) {
                 RowResult::Aligned { cells, .. } => Ok(cells),
-                _ => {
-                    ambiguous = true;
+                RowResult::Glued { certain: c, .. } => {
+                    certain = c;
                     Err(parts.values.len())
                 }
+                RowResult::Mismatch { .. } => Err(parts.values.len()),
             });
+            ambiguous = true;
             break;
         }
         if blocks {
@@ -1588,6 +1589,11 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, blocks: bool, report: &m
             Err(run.len())
         });
     }
+    if !matches!(result, Some(Ok(_)))
+        && let Some(cells) = three_sub_tables(rows)
+    {
+        result = Some(Ok(cells));
+    }
     match result {
         None => {
             report.diag(
@@ -1607,18 +1613,29 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, blocks: bool, report: &m
                 DiagCode::ColumnCountMismatch
             };
             let message = if ambiguous {
-                "table 四: the glued digits split into 15 cells in no single way that satisfies the totals; values left NULL".to_owned()
+                format!(
+                    "table 四: the glued digits split into 15 cells in no single way that satisfies the totals; {} cell(s) are the same in every split and read, the rest left NULL",
+                    certain.iter().flatten().count()
+                )
             } else {
                 format!("table 四: {found} value cells where 15 are expected; values left NULL")
             };
             report.diag(Severity::Warning, code, Some(run_line), message);
-            for (proceeding, outcome) in REVIEW_CELLS {
+            certain.resize(REVIEW_CELLS.len(), None);
+            for ((proceeding, outcome), cell) in REVIEW_CELLS.into_iter().zip(&certain) {
+                let (count, raw, source_line) = match cell {
+                    Some(cell) => {
+                        let what = || format!("table 四 {proceeding} {outcome}");
+                        (count_value(cell, &what, cell.line, report).0, Some(span_of(cell)), cell.line)
+                    }
+                    None => (None, None, run_line),
+                };
                 report.reviews.push(ReviewFact {
                     proceeding,
                     outcome,
-                    count: None,
-                    raw: None,
-                    source_line: run_line,
+                    count,
+                    raw,
+                    source_line,
                 });
             }
             false
@@ -1641,6 +1658,47 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, blocks: bool, report: &m
             complete
         }
     }
+}
+
+/// Table 四 printed as three small tables, one per proceeding, each under a
+/// heading that names it (`### 行政复议`, `### 行政诉讼（未经复议直接起诉）`,
+/// `### 行政诉讼（复议后起诉）`) with one row of five values: the 15 cells,
+/// when each proceeding is named exactly once.
+fn three_sub_tables<'r, 'a>(rows: &'r [RawRow<'a>]) -> Option<Vec<Cow<'r, Cell<'a>>>> {
+    let mut found: [Option<&'r [Cell<'a>]>; 3] = [None, None, None];
+    let mut heading: Option<usize> = None;
+    let mut label = String::new();
+    for row in rows {
+        let parts = split_row(row, &mut label);
+        let written = parts.values.iter().filter(|c| !c.raw.trim().is_empty()).count();
+        if row.kind == RowKind::Single && parts.values.is_empty() {
+            let n = &*label;
+            heading = if n.contains("复议后起诉") {
+                Some(2)
+            } else if n.contains("直接起诉") || n.contains("未经复议") {
+                Some(1)
+            } else if n.contains("行政复议") && !n.contains("诉讼") {
+                Some(0)
+            } else {
+                None
+            };
+            continue;
+        }
+        if row.kind == RowKind::Physical && parts.label.is_empty() && written > 0 {
+            let Some(h) = heading.take() else {
+                return None; // values under no heading
+            };
+            if parts.values.len() != 5 || found[h].is_some() {
+                return None;
+            }
+            found[h] = Some(parts.values);
+        }
+    }
+    let mut cells = Vec::with_capacity(15);
+    for part in found {
+        cells.extend(part?.iter().map(Cow::Borrowed));
+    }
+    Some(cells)
 }
 
 /// Normalised text of every row (all cells joined), computed once per file
