@@ -38,6 +38,9 @@ pub struct Grid {
     /// The header's value columns: absolute index of the first and last
     /// (table 三: 自然人 and 总计), as far as found.
     header_cells: (Option<usize>, Option<usize>),
+    /// Cells of the header row that names the first value column: only a
+    /// row as wide is laid out on the header's columns.
+    header_row_cells: usize,
     /// Cells of the table's widest row: a row as wide reaches its right edge.
     max_cells: usize,
 }
@@ -79,6 +82,9 @@ impl Grid {
     pub fn learn_header(&mut self, cells: &[Cell<'_>], first: &str, last: &str) {
         let at = |label: &str| cells.iter().position(|c| normalize(&c.text) == label);
         let (f, l) = self.header_cells;
+        if f.is_none() && at(first).is_some() {
+            self.header_row_cells = cells.len();
+        }
         self.header_cells = (f.or_else(|| at(first)), l.or_else(|| at(last)));
     }
 
@@ -144,6 +150,11 @@ impl Grid {
         };
         if let Some((_, learned)) = self.learned.iter().find(|(s, _)| *s == shape) {
             return learned.and_then(window);
+        }
+        // A row with a cell more or less than the header's (a lost field)
+        // is not laid out on the header's columns.
+        if cells.len() != self.header_row_cells {
+            return None;
         }
         let first = self.header(width)?;
         window(first.checked_sub(values_from)?)

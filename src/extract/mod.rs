@@ -40,15 +40,15 @@ pub fn extract(text: &Text, report: &mut Report) {
         .is_some_and(|t| t.trim_start_matches(['《', '"']).starts_with("关于"));
     // A page that holds the title and little else (the report is an
     // attachment or a picture): nothing of a report to read.
-    let title_only = report.meta.title.is_some()
-        && !found_any
-        && doc
-            .rows
+    let title_only = report.meta.title.is_some() && !found_any && {
+        let title = report.meta.title.as_deref().map(crate::normalize::normalize);
+        let body: Vec<&str> = norms
             .iter()
-            .flat_map(|r| r.cells.iter())
-            .map(|c| c.text.chars().count())
-            .sum::<usize>()
-            < 200;
+            .filter(|n| title.as_deref().is_none_or(|t| !n.contains(t) && !t.contains(*n)))
+            .collect();
+        body.iter().map(|n| n.chars().count()).sum::<usize>() < 100
+            && !body.iter().any(|n| n.bytes().any(|b| b.is_ascii_digit()))
+    };
     if notice || title_only || (report.meta.title.is_none() && !found_any) {
         let reason = if notice {
             "not a disclosure annual report: a notice about the annual reports (关于…的通知)"

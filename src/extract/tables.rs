@@ -251,6 +251,9 @@ enum RowResult<'r, 'a> {
         /// Per column, the cell every possible split agrees on.
         certain: Vec<Option<Cell<'a>>>,
     },
+    /// A row with blank cells, placed by the table's grid, whose values
+    /// contradict its row total: the placement was wrong (a lost cell).
+    Withdrawn { line: u32 },
 }
 
 impl<'a> RowResult<'_, 'a> {
@@ -259,7 +262,7 @@ impl<'a> RowResult<'_, 'a> {
         let mut out: Vec<Option<&Cell<'a>>> = match self {
             Self::Aligned { cells, .. } => cells.iter().map(|c| Some(&**c)).collect(),
             Self::Glued { certain, .. } => certain.iter().map(Option::as_ref).collect(),
-            Self::Mismatch { .. } => Vec::new(),
+            Self::Mismatch { .. } | Self::Withdrawn { .. } => Vec::new(),
         };
         out.resize(width, None);
         out
@@ -267,9 +270,10 @@ impl<'a> RowResult<'_, 'a> {
 
     fn line(&self) -> u32 {
         match self {
-            Self::Aligned { line, .. } | Self::Mismatch { line, .. } | Self::Glued { line, .. } => {
-                *line
-            }
+            Self::Aligned { line, .. }
+            | Self::Mismatch { line, .. }
+            | Self::Glued { line, .. }
+            | Self::Withdrawn { line } => *line,
         }
     }
 }
@@ -950,9 +954,123 @@ fn explain(result: &RowResult<'_, '_>, table: &str, code: &str, width: usize, re
             DiagCode::ColumnCountMismatch,
             format!("table {table} row {code}: {found} value cells where {width} are expected; values left NULL"),
         ),
+        RowResult::Withdrawn { .. } => (
+            DiagCode::UncertainRow,
+            format!("table {table} row {code}: the row has blank cells and its values, placed by the table's columns, exceed its 总计 (a cell was lost); values left NULL"),
+        ),
     };
     report.diag(Severity::Warning, diag, Some(result.line()), message);
     false
+}
+
+/// Guards placements by position. A table 三 row with blank cells was
+/// placed by the table's grid; if that placement contradicts what the
+/// source cannot have got wrong by a lost cell — its known applicant values
+/// add up to more than its 总计 (counts are never negative), or a column
+/// identity that holds without it (新收 + 结转 = 总计 + 结转下年度; 总计 =
+/// the outcome rows) fails with it — a cell of the row was lost, and the
+/// row is withdrawn.
+fn withdraw_contradicted(template: &Template, results: &mut [Option<RowResult<'_, '_>>]) {
+    let number = |v: CellValue| match v {
+        CellValue::Number(n) => Some(n.value),
+        _ => None,
+    };
+    let rows: Vec<Option<Vec<Option<f64>>>> = results
+        .iter()
+        .map(|r| match r {
+            Some(RowResult::Aligned { cells, .. }) if cells.len() == APPLICANTS.len() => {
+                Some(cells.iter().map(|c| number(c.value())).collect())
+            }
+            _ => None,
+        })
+        .collect();
+    let placed: Vec<usize> = (0..results.len())
+        .filter(|&i| match &results[i] {
+            Some(RowResult::Aligned { cells, .. }) => {
+                cells.len() == APPLICANTS.len()
+                    && cells.iter().any(|c| matches!(c.value(), CellValue::Blank))
+            }
+            _ => false,
+        })
+        .collect();
+    let checks = ColumnChecks::new(template, results);
+    for &i in &placed {
+        let Some(values) = &rows[i] else { continue };
+        let exceeds = values[6]
+            .is_some_and(|total| values[..6].iter().flatten().sum::<f64>() > total);
+        // Columns where this row holds a number: their identities, checked
+        // with this row as placed and every other row as read.
+        let breaks = (0..APPLICANTS.len())
+            .filter(|&c| values[c].is_some())
+            .any(|c| ColumnChecks::fails(&checks, &rows, c, i));
+        if exceeds || breaks {
+            let line = results[i].as_ref().map_or(0, RowResult::line);
+            results[i] = Some(RowResult::Withdrawn { line });
+        }
+    }
+}
+
+/// The column identities of table 三 (template.md §6) over rows read so far.
+struct ColumnChecks {
+    new: usize,
+    carried: usize,
+    total: usize,
+    forward: usize,
+    outcomes: Vec<usize>,
+}
+
+impl ColumnChecks {
+    fn new(template: &Template, results: &[Option<RowResult<'_, '_>>]) -> Option<Self> {
+        let index = |code: &str| template.applications.iter().position(|r| r.row_code == code);
+        let alt_found = template
+            .applications
+            .iter()
+            .zip(results.iter())
+            .any(|(r, res)| r.alternative && res.is_some());
+        let (new, carried, total, forward) = (
+            index("new_received")?,
+            index("carried_over")?,
+            index("total_handled")?,
+            index("carried_forward")?,
+        );
+        let outcomes = (0..template.applications.len())
+            .filter(|&i| ![new, carried, total, forward].contains(&i))
+            .filter(|&i| {
+                let r = &template.applications[i];
+                if alt_found {
+                    r.alternative || !r.row_code.starts_with("other_")
+                } else {
+                    !r.alternative
+                }
+            })
+            .collect();
+        Some(Self {
+            new,
+            carried,
+            total,
+            forward,
+            outcomes,
+        })
+    }
+
+    /// Whether an identity of column `c` that involves row `row` is
+    /// checkable (every cell it needs is a number) and fails.
+    fn fails(this: &Option<Self>, rows: &[Option<Vec<Option<f64>>>], c: usize, row: usize) -> bool {
+        let Some(k) = this else { return false };
+        let cell = |r: usize| rows[r].as_ref().and_then(|v| v[c]);
+        let balance_rows = [k.new, k.carried, k.total, k.forward];
+        let balance = balance_rows.contains(&row)
+            && match (cell(k.new), cell(k.carried), cell(k.total), cell(k.forward)) {
+                (Some(a), Some(b), Some(t), Some(f)) => a + b != t + f,
+                _ => false,
+            };
+        let outcome = (row == k.total || k.outcomes.contains(&row))
+            && match (cell(k.total), k.outcomes.iter().map(|&r| cell(r)).sum::<Option<f64>>()) {
+                (Some(t), Some(sum)) => t != sum,
+                _ => false,
+            };
+        balance || outcome
+    }
 }
 
 /// Decides glued table 三 rows that split several ways by themselves with
@@ -1409,6 +1527,7 @@ fn extract_applications(
         Some((APPLICANT_LABELS[0], APPLICANT_LABELS[APPLICANTS.len() - 1])),
     );
     resolve_glued(template, &mut read.results);
+    withdraw_contradicted(template, &mut read.results);
     let refused = report_table_issues(TableId::Applications, &read, layout, report);
     let mut complete = !refused;
 
@@ -1521,7 +1640,7 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, blocks: bool, report: &m
                     certain = c;
                     Err(parts.values.len())
                 }
-                RowResult::Mismatch { .. } => Err(parts.values.len()),
+                RowResult::Mismatch { .. } | RowResult::Withdrawn { .. } => Err(parts.values.len()),
             });
             ambiguous = true;
             break;
