@@ -112,7 +112,17 @@ impl Grid {
     ) -> Option<Vec<&'r Cell<'a>>> {
         let follows_label = !self.learned.is_empty()
             && self.learned.iter().all(|(_, offset)| *offset == Some(0));
+        // The cap shows: a complete row with fewer label columns ends exactly
+        // at the edge. Without one, short rows lost a cell somewhere (seed
+        // 001: its two-label rows are short too, with room to spare).
+        let values_from = row.cells.len() - values.len();
+        let capped = self.learned.iter().any(|(s, offset)| {
+            s.cells == self.max_cells
+                && s.values_from < values_from
+                && offset.is_some_and(|o| o + s.width == s.cells - s.values_from)
+        });
         (follows_label
+            && capped
             && row.cells.len() == self.max_cells
             && !values.is_empty()
             && values.len() < width
@@ -130,9 +140,6 @@ impl Grid {
         width: usize,
     ) -> Option<&'r [Cell<'a>]> {
         let values = &cells[values_from..];
-        if values.len() == width {
-            return Some(values);
-        }
         if values.len() < width {
             return None;
         }
@@ -141,6 +148,18 @@ impl Grid {
             cells: cells.len(),
             width,
         };
+        // Exactly the row's width after its label — unless its last cell is
+        // empty in a table whose complete rows end in padding: then that
+        // cell may be the padding and a value lost (seed 001's 2-level rows).
+        let pads = self.learned.iter().any(|(s, offset)| {
+            offset.is_some_and(|o| o + s.width < s.cells - s.values_from)
+        });
+        let exact = values.len() == width
+            && !(pads && values.last().is_some_and(is_empty))
+            && !self.learned.iter().any(|(s, _)| *s == shape);
+        if exact {
+            return Some(values);
+        }
         let window = |start: usize| -> Option<&'r [Cell<'a>]> {
             let end = start.checked_add(width)?;
             (end <= values.len()
