@@ -254,6 +254,9 @@ enum RowResult<'r, 'a> {
     /// A row with blank cells, placed by the table's grid, whose values
     /// contradict its row total: the placement was wrong (a lost cell).
     Withdrawn { line: u32 },
+    /// A label printed apart from its values, whose value row cannot be
+    /// told with certainty.
+    Detached { line: u32 },
 }
 
 impl<'a> RowResult<'_, 'a> {
@@ -262,7 +265,7 @@ impl<'a> RowResult<'_, 'a> {
         let mut out: Vec<Option<&Cell<'a>>> = match self {
             Self::Aligned { cells, .. } => cells.iter().map(|c| Some(&**c)).collect(),
             Self::Glued { certain, .. } => certain.iter().map(Option::as_ref).collect(),
-            Self::Mismatch { .. } | Self::Withdrawn { .. } => Vec::new(),
+            Self::Mismatch { .. } | Self::Withdrawn { .. } | Self::Detached { .. } => Vec::new(),
         };
         out.resize(width, None);
         out
@@ -273,7 +276,8 @@ impl<'a> RowResult<'_, 'a> {
             Self::Aligned { line, .. }
             | Self::Mismatch { line, .. }
             | Self::Glued { line, .. }
-            | Self::Withdrawn { line } => *line,
+            | Self::Withdrawn { line }
+            | Self::Detached { line } => *line,
         }
     }
 }
@@ -617,7 +621,13 @@ fn read_labelled<'r, 'a>(
         out.first_orphan_line.get_or_insert(line);
     };
 
-    for row in rows {
+    // Row labels printed one after another with no values yet (converter
+    // markdown prints a group's labels, then its value rows).
+    let mut waiting: Vec<(usize, u32)> = Vec::new();
+    let mut next = 0;
+    while next < rows.len() {
+        let row = &rows[next];
+        next += 1;
         if blocks && row.gap_before {
             // A paragraph is a table row: the previous row's values end here.
             carry.clear();
@@ -651,6 +661,12 @@ fn read_labelled<'r, 'a>(
         }
         if let Some(idx) = matched {
             carry.clear();
+            match &pending {
+                Some(p) if p.cells.is_empty() && layout.has_explicit_empty_cells() => {
+                    waiting.push((p.row, p.line));
+                }
+                _ => waiting.clear(),
+            }
             finish(&mut pending, specs, &mut out);
             if out.results[idx].is_some() {
                 out.duplicates.push((idx, row.line));
@@ -723,7 +739,45 @@ fn read_labelled<'r, 'a>(
             .filter(|c| !c.raw.trim().is_empty() || row.kind == RowKind::BlankCell)
             .count();
         match pending.as_mut() {
+            Some(p) if row.kind == RowKind::Physical && p.cells.is_empty() && !waiting.is_empty() => {
+                // Labels printed apart from their values: the block of value
+                // rows that follows belongs to them one to one, in order, if
+                // it has as many rows as there are labels; otherwise no row
+                // can be matched with certainty.
+                waiting.push((p.row, p.line));
+                pending = None;
+                let block = rows[next - 1..]
+                    .iter()
+                    .take_while(|r| {
+                        r.kind == RowKind::Physical
+                            && r.cells.iter().all(|c| !matches!(c.value(), CellValue::Text))
+                    })
+                    .count();
+                let labelled = std::mem::take(&mut waiting);
+                if block == labelled.len() {
+                    for (&(idx, _), vrow) in labelled.iter().zip(&rows[next - 1..]) {
+                        out.results[idx] = Some(
+                            match align(vrow, &vrow.cells, specs[idx].width, layout, &grid) {
+                                Some(cells) => RowResult::Aligned {
+                                    line: vrow.line,
+                                    cells: borrowed(cells),
+                                },
+                                None => RowResult::Mismatch {
+                                    line: vrow.line,
+                                    found: written(&vrow.cells, layout),
+                                },
+                            },
+                        );
+                    }
+                } else {
+                    for &(idx, line) in &labelled {
+                        out.results[idx] = Some(RowResult::Detached { line });
+                    }
+                }
+                next += block - 1;
+            }
             Some(p) if row.kind == RowKind::Physical => {
+                waiting.clear();
                 if p.cells.is_empty() {
                     let width = specs[p.row].width;
                     let line = p.line;
@@ -953,6 +1007,10 @@ fn explain(result: &RowResult<'_, '_>, table: &str, code: &str, width: usize, re
         RowResult::Mismatch { found, .. } => (
             DiagCode::ColumnCountMismatch,
             format!("table {table} row {code}: {found} value cells where {width} are expected; values left NULL"),
+        ),
+        RowResult::Detached { .. } => (
+            DiagCode::UncertainRow,
+            format!("table {table} row {code}: its label is printed apart from its values and the value rows that follow do not match the labels one to one; values left NULL"),
         ),
         RowResult::Withdrawn { .. } => (
             DiagCode::UncertainRow,
@@ -1640,7 +1698,9 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, blocks: bool, report: &m
                     certain = c;
                     Err(parts.values.len())
                 }
-                RowResult::Mismatch { .. } | RowResult::Withdrawn { .. } => Err(parts.values.len()),
+                RowResult::Mismatch { .. } | RowResult::Withdrawn { .. } | RowResult::Detached { .. } => {
+                    Err(parts.values.len())
+                }
             });
             ambiguous = true;
             break;

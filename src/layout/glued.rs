@@ -125,11 +125,12 @@ fn number_run(line: &str, mut i: usize, end: usize) -> Option<Vec<(usize, usize)
         let (s, mut e) = (i, tok_end);
         // `2.其他…`: the last digit numbers the next label.
         let next = &line[e..end];
+        // (`6. 属于…`: blanks may follow the mark.)
         let numbering = next.starts_with(['.', '．', '、'])
             && next[next.chars().next().map_or(1, char::len_utf8)..]
                 .chars()
-                .next()
-                .is_some_and(|c| !c.is_ascii_digit() && !is_blank(c));
+                .find(|&c| !is_blank(c))
+                .is_some_and(|c| !c.is_ascii_digit());
         if numbering {
             e -= 1;
             if e > s && b[s..e].iter().all(u8::is_ascii_digit) {
@@ -211,6 +212,9 @@ mod tests {
         assert_eq!(p[6], (RowKind::Physical, vec!["0000000"]));
         assert_eq!(p[7], (RowKind::Single, vec!["2.其他法律行政法规禁止公开"]));
         assert_eq!(p.last().unwrap(), &(RowKind::Single, vec!["五、存在的主要问题"]));
+        let p = pieces("申请人情况 本年新收 (三) 不予公开5. 属于三类内部事务信息3 0 0 0 0 0 36. 属于四类过程性信息1 0 0 0 0 0 1");
+        assert_eq!(p[1], (RowKind::Physical, vec!["3", "0", "0", "0", "0", "0", "3"]));
+        assert_eq!(p[2], (RowKind::Single, vec!["6. 属于四类过程性信息"]));
     }
 
     #[test]
