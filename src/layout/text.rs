@@ -198,6 +198,10 @@ fn tokenize_line<'a>(
     }
     if trimmed.chars().all(crate::normalize::is_space) {
         // A whitespace-only line: a blank cell in a cell-per-line layout.
+        // One written with NBSP or U+3000 (Word's empty cell) says so.
+        if trimmed.contains(['\u{a0}', '\u{3000}']) {
+            votes.single_values += 1;
+        }
         let offset = (base + (trimmed.as_ptr() as usize - line.as_ptr() as usize)) as u32;
         let cell = Cell {
             raw: trimmed,
