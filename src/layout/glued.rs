@@ -37,6 +37,16 @@ pub(super) fn is_glued_tables(line: &str) -> bool {
         && TABLE_HEADER.iter().any(|w| line.contains(w))
 }
 
+/// In a document whose tables are glued (one line is, by
+/// [`is_glued_tables`]), a line holding another table's labels and numbers
+/// (tables 二 and 四 on lines of their own).
+pub(super) fn is_glued_part(line: &str) -> bool {
+    ["第二十条", "结果维持", "本年新收", "信息内容"]
+        .iter()
+        .any(|w| line.contains(w))
+        && line.bytes().any(|b| b.is_ascii_digit())
+}
+
 /// Cuts a glued line into rows: the prose before the tables, then each
 /// label and each run of numbers as rows of their own, then the prose after.
 pub(super) fn split_line<'a>(line: &'a str, base: usize, line_no: u32, rows: &mut Vec<RawRow<'a>>) {

@@ -20,6 +20,9 @@ pub(super) fn read(text: &Text, format: Format) -> Document<'_> {
     let mut votes = Votes::default();
     let mut gap = false;
     let mut glued_lines = 0;
+    // Crawler text: once one line holds table 三 glued, the other tables'
+    // lines are glued too.
+    let glued_doc = text.lines().any(|(_, l)| glued::is_glued_tables(l));
     let mut pipe_padding = 0;
     for (i, line) in text.lines() {
         let base = text.line_start(i);
@@ -31,7 +34,7 @@ pub(super) fn read(text: &Text, format: Format) -> Document<'_> {
             pipe_padding += 1;
             continue;
         }
-        if glued::is_glued_tables(line) {
+        if glued_doc && (glued::is_glued_tables(line) || glued::is_glued_part(line)) {
             glued_lines += 1;
             glued::split_line(line, base, line_no, &mut rows);
             gap = false;
