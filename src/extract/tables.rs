@@ -624,6 +624,8 @@ fn read_labelled<'r, 'a>(
     // Row labels printed one after another with no values yet (converter
     // markdown prints a group's labels, then its value rows).
     let mut waiting: Vec<(usize, u32)> = Vec::new();
+    // Value rows with no label and no label waiting for them.
+    let mut unlabelled: Vec<usize> = Vec::new();
     let mut next = 0;
     while next < rows.len() {
         let row = &rows[next];
@@ -813,13 +815,79 @@ fn read_labelled<'r, 'a>(
                 // label are the padding of merged label cells.
                 let padding = blocks && row.kind == RowKind::BlankCell;
                 if values_count > 0 && !padding {
-                    orphan(&mut out, values_count, row.line);
+                    if row.kind == RowKind::Physical && layout.has_explicit_empty_cells() {
+                        unlabelled.push(next - 1);
+                    } else {
+                        orphan(&mut out, values_count, row.line);
+                    }
                 }
             }
         }
     }
     finish(&mut pending, specs, &mut out);
+    fill_gaps(rows, &unlabelled, specs, layout, &grid, &mut out);
     out
+}
+
+/// Value rows printed without labels (`（三）不予公开（续表）` over eight
+/// rows of numbers) take their labels from the template's order: a run of
+/// such rows between two rows that were read stands for the rows the
+/// template has between those two and that were not read — when their
+/// number is the same. Otherwise the run's values belong to no row.
+fn fill_gaps<'r, 'a>(
+    rows: &'r [RawRow<'a>],
+    unlabelled: &[usize],
+    specs: &[RowSpec],
+    layout: Layout,
+    grid: &Grid,
+    out: &mut TableRead<'r, 'a>,
+) {
+    let mut i = 0;
+    while i < unlabelled.len() {
+        // A run of consecutive unlabelled rows.
+        let mut j = i + 1;
+        while j < unlabelled.len() && unlabelled[j] == unlabelled[j - 1] + 1 {
+            j += 1;
+        }
+        let run = &unlabelled[i..j];
+        i = j;
+        let (first, last) = (rows[run[0]].line, rows[run[run.len() - 1]].line);
+        let read_rows = || {
+            out.results
+                .iter()
+                .enumerate()
+                .filter_map(|(k, r)| r.as_ref().map(|r| (k, r.line())))
+        };
+        let before = read_rows().filter(|&(_, l)| l < first).max_by_key(|&(_, l)| l);
+        let after = read_rows().filter(|&(_, l)| l > last).min_by_key(|&(_, l)| l);
+        let from = before.map_or(0, |(k, _)| k + 1);
+        let to = after.map_or(specs.len(), |(k, _)| k);
+        let gap: Vec<usize> = (from..to.max(from))
+            .filter(|&k| out.results[k].is_none() && !specs[k].alternative)
+            .collect();
+        if gap.len() == run.len() && to >= from {
+            for (&k, &r) in gap.iter().zip(run) {
+                let vrow = &rows[r];
+                out.results[k] = Some(match align(vrow, &vrow.cells, specs[k].width, layout, grid) {
+                    Some(cells) => RowResult::Aligned {
+                        line: vrow.line,
+                        cells: borrowed(cells),
+                    },
+                    None => RowResult::Mismatch {
+                        line: vrow.line,
+                        found: written(&vrow.cells, layout),
+                    },
+                });
+            }
+        } else {
+            let n: usize = run
+                .iter()
+                .map(|&r| rows[r].cells.iter().filter(|c| !c.raw.trim().is_empty()).count())
+                .sum();
+            out.orphans += n;
+            out.first_orphan_line.get_or_insert(first);
+        }
+    }
 }
 
 /// Everything extracted from the three tables.
