@@ -43,6 +43,11 @@ pub struct Grid {
     header_row_cells: usize,
     /// Cells of the table's widest row: a row as wide reaches its right edge.
     max_cells: usize,
+    /// The document's rows all put their values right after their labels
+    /// (markdown whose converter writes no padding after a label): a row
+    /// no other rule places starts its values there, when the cells after
+    /// them are empty.
+    pub values_follow_label: bool,
 }
 
 fn is_empty(c: &Cell<'_>) -> bool {
@@ -172,11 +177,11 @@ impl Grid {
         }
         // A row with a cell more or less than the header's (a lost field)
         // is not laid out on the header's columns.
-        if cells.len() != self.header_row_cells {
-            return None;
-        }
-        let first = self.header(width)?;
-        window(first.checked_sub(values_from)?)
+        let by_header = (cells.len() == self.header_row_cells)
+            .then(|| self.header(width))
+            .flatten()
+            .and_then(|first| window(first.checked_sub(values_from)?));
+        by_header.or_else(|| self.values_follow_label.then(|| window(0)).flatten())
     }
 }
 

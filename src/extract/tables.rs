@@ -515,6 +515,8 @@ struct Mode {
     layout: Layout,
     blocks: bool,
     padded_rows: bool,
+    /// Markdown whose rows all put their values right after their labels.
+    values_follow_label: bool,
 }
 
 impl Mode {
@@ -523,8 +525,42 @@ impl Mode {
             layout: doc.layout,
             blocks: doc.blocks,
             padded_rows: doc.padded_rows,
+            values_follow_label: doc.layout == Layout::MarkdownTable
+                && values_follow_labels(&doc.rows),
         }
     }
+}
+
+/// Whether a markdown document's tables put a row's values right after its
+/// label: every row that shows a label, then one unbroken run of values,
+/// then only empty cells, starts that run in the cell after the label —
+/// and at least three rows show it. (A converter that expands merged label
+/// cells into empty ones shows a gap instead.)
+fn values_follow_labels(rows: &[RawRow<'_>]) -> bool {
+    let mut seen = 0;
+    for row in rows.iter().filter(|r| r.kind == RowKind::Physical) {
+        let Some(last_text) = row
+            .cells
+            .iter()
+            .rposition(|c| matches!(c.value(), CellValue::Text))
+        else {
+            continue;
+        };
+        let rest = &row.cells[last_text + 1..];
+        let written = |c: &Cell<'_>| !c.raw.trim().is_empty();
+        let Some(first) = rest.iter().position(written) else {
+            continue;
+        };
+        let run = rest[first..].iter().take_while(|c| written(c)).count();
+        if rest[first + run..].iter().any(written) {
+            continue; // blanks inside: says nothing
+        }
+        if first != 0 {
+            return false;
+        }
+        seen += 1;
+    }
+    seen >= 3
 }
 
 /// The column grid of a table whose empty cells are written (tabs, pipes):
@@ -576,8 +612,10 @@ fn read_labelled<'r, 'a>(
         layout,
         blocks,
         padded_rows,
+        values_follow_label,
     } = mode;
-    let grid = learn_grid(rows, specs, labels, layout, header);
+    let mut grid = learn_grid(rows, specs, labels, layout, header);
+    grid.values_follow_label = values_follow_label;
     let mut out = TableRead {
         results: vec![None; specs.len()],
         orphans: 0,
