@@ -6,3 +6,4 @@ mod pipeline;
 mod real_corpus;
 mod robustness;
 mod support;
+mod ux;
