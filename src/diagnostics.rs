@@ -174,6 +174,25 @@ fn about_a_null_cell(code: DiagCode) -> bool {
     )
 }
 
+/// The one table whose facts span `line` (a finding between two of its
+/// rows, or just after its last: a row missing, a table cut short).
+fn table_around(cells: &[CellAt], line: u32) -> Option<&'static str> {
+    let mut found = None;
+    for table in ["active_disclosure", "applications", "reviews_litigation"] {
+        let lines = cells.iter().filter(|c| c.table == table).map(|c| c.line);
+        let (Some(first), Some(last)) = (lines.clone().min(), lines.max()) else {
+            continue;
+        };
+        if (first..=last.saturating_add(2)).contains(&line) {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(table);
+        }
+    }
+    found
+}
+
 /// The [`Target`] of each of `report`'s diagnostics, in order, read off the
 /// facts on the diagnostic's line: what all of them share; and for a
 /// finding about one cell (a blank, a value that is not a number), the
@@ -220,7 +239,7 @@ pub fn targets(report: &crate::report::Report) -> Vec<Target> {
                 on_line.iter().all(|c| f(c) == first).then_some(first)
             };
             let mut target = Target {
-                table: shared(|c| c.table),
+                table: shared(|c| c.table).or_else(|| table_around(&cells, line)),
                 row: shared(|c| c.row),
                 column: shared(|c| c.column),
             };
