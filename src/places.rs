@@ -389,7 +389,8 @@ pub fn locate(organization: Option<&str>, title: Option<&str>, body: &str) -> Pl
     }
 }
 
-/// Cleans the organization and title of `meta` and fills its places from
+/// Cleans the names of `meta` (organization, title, city, county,
+/// township) and fills its places from
 /// the division table: province only from the table (NULL when no division
 /// is found), city and county from the table where it finds them, else the
 /// cleaned names the header read.
@@ -399,6 +400,7 @@ pub fn fill(meta: &mut Metadata, body: &str) {
         &mut meta.title,
         &mut meta.city,
         &mut meta.county,
+        &mut meta.township,
     ] {
         if let Some(n) = name.as_deref() {
             let cleaned = clean_name(n);
@@ -629,6 +631,14 @@ mod tests {
         };
         fill(&mut meta, "");
         assert_eq!(meta.organization.as_deref(), Some("河南省郸城县人民政府"));
+        let mut township = Metadata {
+            organization: Some("# 七山镇人民政府".to_owned()),
+            township: Some("# 七山镇".to_owned()),
+            ..Metadata::default()
+        };
+        fill(&mut township, "");
+        assert_eq!(township.township.as_deref(), Some("七山镇"));
+        assert_eq!(township.organization.as_deref(), Some("七山镇人民政府"));
         assert_eq!(meta.province.as_deref(), Some("河南省"));
         assert_eq!(meta.city.as_deref(), Some("周口市"));
         assert_eq!(meta.county.as_deref(), Some("郸城县"));
