@@ -31,6 +31,25 @@ pub enum Command {
     /// Show what the parser sees in one file: encoding, layout, template,
     /// metadata, every table as a grid, diagnostics and failed checks.
     Inspect(InspectArgs),
+    /// Recompute the statistics (and views.sql) of an existing output
+    /// without parsing the corpus again; replaced atomically, like a run.
+    Stats(StatsArgs),
+    /// Print the built-in default pipeline, or check pipeline files
+    /// against the data contract without running anything.
+    Pipeline(PipelineArgs),
+}
+
+/// Which statistics to compute: `run` and `stats` share these flags.
+#[derive(Debug, Clone, Args)]
+pub struct PipelineChoice {
+    /// A pipeline file of statistics to compute in addition to the built-in
+    /// defaults (repeatable). Every statistic is checked against the data
+    /// contract before anything is parsed.
+    #[arg(short, long = "pipeline", value_name = "FILE")]
+    pub pipelines: Vec<PathBuf>,
+    /// Leave out the built-in default statistics (only the --pipeline files run).
+    #[arg(long)]
+    pub no_default_stats: bool,
 }
 
 /// `govreports run`.
@@ -43,10 +62,9 @@ pub struct RunArgs {
     /// Output directory; replaced atomically when the run completes.
     #[arg(short, long, default_value = "out")]
     pub out: PathBuf,
-    /// Pipeline file declaring the statistics [default: pipelines/default.toml,
-    /// or the built-in copy when that file is absent].
-    #[arg(short, long)]
-    pub pipeline: Option<PathBuf>,
+    /// Statistics to compute.
+    #[command(flatten)]
+    pub stats: PipelineChoice,
     /// Parser threads [default: number of CPUs + 1].
     #[arg(short, long)]
     pub jobs: Option<usize>,
@@ -69,6 +87,35 @@ pub struct RunArgs {
 pub struct InspectArgs {
     /// The file to inspect.
     pub file: PathBuf,
+    /// Print JSON (metadata, every fact with its source line and raw text,
+    /// the rows as the reader split them, diagnostics) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `govreports stats`.
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct StatsArgs {
+    /// An output directory written by `govreports run`.
+    pub out: PathBuf,
+    /// Statistics to compute.
+    #[command(flatten)]
+    pub stats: PipelineChoice,
+    /// Only warnings and errors on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `govreports pipeline`.
+#[derive(Debug, Args)]
+pub struct PipelineArgs {
+    /// Print the built-in default pipeline (a starting point for your own).
+    #[arg(long)]
+    pub show_default: bool,
+    /// Pipeline files to check against the data contract (exit 2 naming the
+    /// first statistic that fails).
+    pub files: Vec<PathBuf>,
 }
 
 impl RunArgs {

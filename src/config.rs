@@ -68,13 +68,7 @@ impl TryFrom<&RunArgs> for Config {
             ))
             .into());
         }
-        let pipeline = match &args.pipeline {
-            Some(p) => Pipeline::load(p)?,
-            None if Path::new("pipelines/default.toml").is_file() => {
-                Pipeline::load(Path::new("pipelines/default.toml"))?
-            }
-            None => Pipeline::builtin(),
-        };
+        let pipeline = Pipeline::resolve(&args.stats)?;
         let jobs = match args.jobs {
             Some(0) => return Err(Usage("--jobs must be at least 1".to_owned()).into()),
             Some(j) => j,

@@ -144,3 +144,132 @@ impl Diagnostic {
         }
     }
 }
+
+/// What a finding concerns, as the fact tables name it: the table
+/// (`active_disclosure`, `applications`, `reviews_litigation`), the row
+/// (its `item_code`, `row_code` or `proceeding`) and the column (its
+/// `metric_code`, `applicant` or `outcome`). Each is `None` when the
+/// finding does not single one out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Target {
+    /// Contract table name.
+    pub table: Option<&'static str>,
+    /// Row code within the table.
+    pub row: Option<&'static str>,
+    /// Column code within the table.
+    pub column: Option<&'static str>,
+}
+
+/// A value cell of a report: where it was read and whether it is NULL.
+#[derive(Clone, Copy)]
+struct CellAt {
+    line: u32,
+    table: &'static str,
+    row: &'static str,
+    column: &'static str,
+    null: bool,
+}
+
+/// Findings about one cell, paired in order with the NULL cells of their line.
+fn about_a_null_cell(code: DiagCode) -> bool {
+    matches!(
+        code,
+        DiagCode::BlankCell
+            | DiagCode::InvalidValue
+            | DiagCode::ApproximateValue
+            | DiagCode::UnitUnknown
+    )
+}
+
+/// The one table whose facts span `line` (a finding between two of its
+/// rows, or just after its last: a row missing, a table cut short).
+fn table_around(cells: &[CellAt], line: u32) -> Option<&'static str> {
+    let mut found = None;
+    for table in ["active_disclosure", "applications", "reviews_litigation"] {
+        let lines = cells.iter().filter(|c| c.table == table).map(|c| c.line);
+        let (Some(first), Some(last)) = (lines.clone().min(), lines.max()) else {
+            continue;
+        };
+        if (first..=last.saturating_add(2)).contains(&line) {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(table);
+        }
+    }
+    found
+}
+
+/// The [`Target`] of each of `report`'s diagnostics, in order, read off the
+/// facts on the diagnostic's line: what all of them share; and for a
+/// finding about one cell (a blank, a value that is not a number), the
+/// NULL cell of that line it is about (the k-th such finding on a line is
+/// about its k-th NULL cell: both are made left to right).
+#[must_use]
+pub fn targets(report: &crate::report::Report) -> Vec<Target> {
+    let mut cells: Vec<CellAt> = Vec::new();
+    cells.extend(report.active.iter().map(|f| CellAt {
+        line: f.source_line,
+        table: "active_disclosure",
+        row: f.item_code,
+        column: f.metric_code,
+        null: f.value.is_none(),
+    }));
+    cells.extend(report.applications.iter().map(|f| CellAt {
+        line: f.source_line,
+        table: "applications",
+        row: f.row_code,
+        column: f.applicant,
+        null: f.count.is_none(),
+    }));
+    cells.extend(report.reviews.iter().map(|f| CellAt {
+        line: f.source_line,
+        table: "reviews_litigation",
+        row: f.proceeding,
+        column: f.outcome,
+        null: f.count.is_none(),
+    }));
+    cells.sort_by_key(|c| c.line); // stable: left to right within a line
+    let mut used: Vec<(u32, usize)> = Vec::new(); // (line, NULL cells paired so far)
+    report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let Some(line) = d.line else {
+                return Target::default();
+            };
+            let start = cells.partition_point(|c| c.line < line);
+            let end = cells.partition_point(|c| c.line <= line);
+            let on_line = &cells[start..end];
+            let shared = |f: fn(&CellAt) -> &'static str| {
+                let first = on_line.first().map(f)?;
+                on_line.iter().all(|c| f(c) == first).then_some(first)
+            };
+            let mut target = Target {
+                table: shared(|c| c.table).or_else(|| table_around(&cells, line)),
+                row: shared(|c| c.row),
+                column: shared(|c| c.column),
+            };
+            if target.column.is_none() && about_a_null_cell(d.code) {
+                let k = match used.iter_mut().find(|(l, _)| *l == line) {
+                    Some((_, n)) => {
+                        *n += 1;
+                        *n - 1
+                    }
+                    None => {
+                        used.push((line, 1));
+                        0
+                    }
+                };
+                if let Some(cell) = on_line.iter().filter(|c| c.null).nth(k) {
+                    target = Target {
+                        table: Some(cell.table),
+                        row: Some(cell.row),
+                        column: Some(cell.column),
+                    };
+                }
+            }
+            target
+        })
+        .collect()
+}

@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
+use std::path::Path;
 use std::sync::mpsc::sync_channel;
 use std::time::Instant;
 
@@ -25,7 +26,7 @@ use crate::error::Usage;
 use crate::parse::{parse_file, stream_doc_id, unreadable};
 use crate::report::{Report, Status};
 use crate::sink::{Output, Sink};
-use crate::stats::compute_stats;
+use crate::stats::{Pipeline, compute_stats};
 use crate::summary::{RunSummary, Stages, current_rss_bytes, peak_rss_bytes};
 
 /// Files per parse chunk. A parsed report holds ~45 KB (its text and facts),
@@ -318,6 +319,9 @@ pub fn run(config: &Config) -> Result<RunSummary> {
         peak_rss_bytes().unwrap_or(0) >> 20
     );
 
+    let names: Vec<&str> = stats.iter().map(|(name, _)| name.as_str()).collect();
+    crate::views::write(output.staging(), &names)?;
+
     let failed = statuses["failed"];
     let exit_status = if config.fail_on_failed && failed > 0 {
         EXIT_FILES_FAILED
@@ -368,4 +372,85 @@ pub fn run(config: &Config) -> Result<RunSummary> {
         summary.exit_status
     );
     Ok(summary)
+}
+
+/// Hard-links (or copies, where links fail) every file under `from` into
+/// `to`, except the top-level entries named in `skip`. A run never rewrites
+/// a published file, so sharing them with the new output is safe.
+fn link_tree(from: &Path, to: &Path, skip: &[&str]) -> Result<()> {
+    for entry in std::fs::read_dir(from).with_context(|| format!("listing {}", from.display()))? {
+        let entry = entry.with_context(|| format!("listing {}", from.display()))?;
+        let name = entry.file_name();
+        if skip.iter().any(|s| name == *s) {
+            continue;
+        }
+        let (src, dst) = (entry.path(), to.join(&name));
+        if entry.file_type()?.is_dir() {
+            std::fs::create_dir_all(&dst).with_context(|| format!("creating {}", dst.display()))?;
+            link_tree(&src, &dst, &[])?;
+        } else if std::fs::hard_link(&src, &dst).is_err() {
+            std::fs::copy(&src, &dst)
+                .with_context(|| format!("copying {} to {}", src.display(), dst.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// `govreports stats OUT`: recomputes the statistics of `pipeline` over an
+/// existing output, without parsing, and publishes the result as a run
+/// does (lock, staging directory, atomic swap): the tables are shared with
+/// the previous output by hard links; `stats/`, `views.sql` and `_run.json`
+/// are new. Returns rows written per statistic.
+///
+/// # Errors
+/// [`Usage`] when `out` is not a govreports output; otherwise as [`run`].
+pub fn recompute_stats(out: &Path, pipeline: &Pipeline) -> Result<crate::stats::StatsWritten> {
+    let out = std::path::absolute(out).map_err(|e| Usage(format!("{}: {e}", out.display())))?;
+    let run_json = out.join("_run.json");
+    if !run_json.is_file() {
+        return Err(Usage(format!(
+            "{} is not a govreports output (no _run.json); write one with `govreports run`",
+            out.display()
+        ))
+        .into());
+    }
+    let output = Output::prepare(&out)?;
+    let t = Instant::now();
+    link_tree(
+        &out,
+        output.staging(),
+        &["stats", crate::views::FILE_NAME, "_run.json"],
+    )?;
+    let stats = compute_stats(output.staging(), pipeline)?;
+    let names: Vec<&str> = stats.iter().map(|(name, _)| name.as_str()).collect();
+    crate::views::write(output.staging(), &names)?;
+    let text = std::fs::read_to_string(&run_json)
+        .with_context(|| format!("reading {}", run_json.display()))?;
+    let mut summary: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("reading {}", run_json.display()))?;
+    if let Some(obj) = summary.as_object_mut() {
+        obj.insert("pipeline".into(), pipeline.source.clone().into());
+        obj.insert(
+            "stats".into(),
+            serde_json::Value::Object(
+                stats
+                    .iter()
+                    .map(|(n, rows)| (n.clone(), (*rows).into()))
+                    .collect(),
+            ),
+        );
+        obj.insert("stats_recomputed_at".into(), now_utc().into());
+    }
+    let staged = output.staging().join("_run.json");
+    std::fs::write(&staged, serde_json::to_vec_pretty(&summary)?)
+        .with_context(|| format!("writing {}", staged.display()))?;
+    output.publish()?;
+    info!(
+        "stats: {} statistics from {} over {} in {:.2}s",
+        stats.len(),
+        pipeline.source,
+        out.display(),
+        t.elapsed().as_secs_f64()
+    );
+    Ok(stats)
 }

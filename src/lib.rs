@@ -28,16 +28,19 @@ pub mod error;
 pub mod etl;
 pub mod extract;
 pub mod inspect;
+pub mod labels;
 pub mod layout;
 pub mod logging;
 pub mod normalize;
 pub mod parse;
+pub mod places;
 pub mod report;
 pub mod sink;
 pub mod stats;
 pub mod summary;
 pub mod template;
 pub mod value;
+pub mod views;
 
 /// The tool's version (`reports.parser_version`, `_run.json`).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

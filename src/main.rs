@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use govreports::cli::{Cli, Command};
+use govreports::stats::{self, Pipeline};
 use govreports::{config::Config, etl, inspect, logging, parse};
 
 /// jemalloc, for Rust's allocations and (unprefixed) for the C code's too:
@@ -129,11 +130,64 @@ fn main() -> ExitCode {
             }
         }
         Command::Inspect(args) => {
+            if let Err(e) = std::fs::metadata(&args.file) {
+                eprintln!("govreports: {}: {e}", args.file.display());
+                return ExitCode::from(etl::EXIT_USAGE);
+            }
             let name = args.file.display().to_string();
             let report = parse::parse_file(&args.file, &name, u64::MAX);
+            let text = if args.json {
+                inspect::render_json(&report)
+            } else {
+                inspect::render(&report)
+            };
             let mut out = std::io::stdout().lock();
-            if out.write_all(inspect::render(&report).as_bytes()).is_err() {
+            if out.write_all(text.as_bytes()).is_err() {
                 return ExitCode::from(etl::EXIT_RUN_FAILED);
+            }
+            // A file the tool could not open is an error here, not a row.
+            if report.error_code() == Some("unreadable_file") {
+                eprintln!(
+                    "govreports: {}: {}",
+                    name,
+                    report.error.as_deref().unwrap_or("")
+                );
+                return ExitCode::from(etl::EXIT_RUN_FAILED);
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Stats(args) => {
+            logging::init(if args.quiet { -1 } else { 0 });
+            match Pipeline::resolve(&args.stats)
+                .and_then(|pipeline| etl::recompute_stats(&args.out, &pipeline))
+            {
+                Ok(_) => ExitCode::SUCCESS,
+                Err(err) => {
+                    eprintln!("govreports: {err:#}");
+                    ExitCode::from(etl::exit_code_for(&err))
+                }
+            }
+        }
+        Command::Pipeline(args) => {
+            if args.show_default {
+                let mut out = std::io::stdout().lock();
+                if out.write_all(stats::DEFAULT_PIPELINE.as_bytes()).is_err() {
+                    return ExitCode::from(etl::EXIT_RUN_FAILED);
+                }
+            }
+            for file in &args.files {
+                if let Err(err) = Pipeline::load(file).and_then(|p| p.validate()) {
+                    eprintln!("govreports: {err:#}");
+                    return ExitCode::from(etl::exit_code_for(&err));
+                }
+                eprintln!(
+                    "{}: every statistic checks against the data contract",
+                    file.display()
+                );
+            }
+            if !args.show_default && args.files.is_empty() {
+                eprintln!("govreports pipeline: give --show-default or pipeline files to check");
+                return ExitCode::from(etl::EXIT_USAGE);
             }
             ExitCode::SUCCESS
         }

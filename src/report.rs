@@ -139,6 +139,8 @@ pub struct Metadata {
     pub county: Option<String>,
     /// Township/town/street named in the organization.
     pub township: Option<String>,
+    /// GB/T 2260 code of the most specific division found ([`crate::places`]).
+    pub admin_code: Option<String>,
     /// `province`, `city`, `county`, `township`, `department`, `unknown`.
     pub admin_level: &'static str,
     /// The year the report covers.
@@ -231,6 +233,45 @@ impl Report {
                 .get(span.start as usize..span.end as usize)
                 .unwrap_or("")
         })
+    }
+
+    /// Why the report is not `ok`, as a code to group by (`reports.error_code`):
+    /// for `failed` the file error's code (`unreadable_file`, `binary_file`
+    /// …), for `not_a_report` `not_a_report`, for `duplicate` `duplicate`, for
+    /// `partial` the code of its most telling warning (`table_missing`
+    /// before `table_truncated`, `reading_order_scrambled`,
+    /// `column_count_mismatch`, `row_missing` …), else `incomplete`.
+    /// `None` for `ok`.
+    #[must_use]
+    pub fn error_code(&self) -> Option<&'static str> {
+        let first = |severity: Severity| {
+            self.diagnostics
+                .iter()
+                .find(|d| d.severity == severity)
+                .map(|d| d.code.code())
+        };
+        match self.status {
+            Status::Ok => None,
+            Status::Duplicate => Some("duplicate"),
+            Status::Failed => first(Severity::Error).or(Some("internal_error")),
+            Status::NotAReport => Some("not_a_report"),
+            Status::Partial => {
+                const RANK: [DiagCode; 7] = [
+                    DiagCode::TableMissing,
+                    DiagCode::UnsupportedTemplate,
+                    DiagCode::TableTruncated,
+                    DiagCode::ReadingOrderScrambled,
+                    DiagCode::ColumnCountMismatch,
+                    DiagCode::RowMissing,
+                    DiagCode::YearMissing,
+                ];
+                RANK.iter()
+                    .find(|code| self.diagnostics.iter().any(|d| d.code == **code))
+                    .map(|c| c.code())
+                    .or_else(|| first(Severity::Warning))
+                    .or(Some("incomplete"))
+            }
+        }
     }
 
     /// Number of failed identities.

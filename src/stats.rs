@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 use polars::prelude::{
-    Arc, DataFrame, DataType, Engine, Field, HiveOptions, LazyFrame, NULL, OptFlags,
+    Arc, DataFrame, DataType, Engine, Field, HiveOptions, IntoLazy, LazyFrame, NULL, OptFlags,
     ParquetCompression, ParquetWriter, PlRefPath, ScanArgsParquet, Schema, StatisticsOptions, lit,
 };
 use polars::sql::SQLContext;
@@ -59,6 +59,9 @@ pub struct Stat {
     /// reports holds ten years' worth of distinct values).
     #[serde(default)]
     pub per_year: bool,
+    /// The pipeline file it was declared in (for messages).
+    #[serde(skip)]
+    pub source: String,
 }
 
 impl Pipeline {
@@ -84,13 +87,14 @@ impl Pipeline {
                             .get("name")
                             .and_then(|n| n.as_str())
                             .map_or_else(|| format!("#{}", i + 1), ToOwned::to_owned);
-                        let stat: Stat =
+                        let mut stat: Stat =
                             item.clone().try_into().map_err(|e: toml::de::Error| {
                                 Usage(format!(
                                     "pipeline {source}: statistic {name}: {}",
                                     one_line(&e.to_string())
                                 ))
                             })?;
+                        stat.source = source.to_owned();
                         stats.push(stat);
                     }
                 }
@@ -147,9 +151,222 @@ impl Pipeline {
     /// Never: the embedded file is tested.
     #[must_use]
     pub fn builtin() -> Self {
-        Self::parse(DEFAULT_PIPELINE, "pipelines/default.toml (built in)")
-            .expect("built-in pipeline is valid")
+        Self::parse(DEFAULT_PIPELINE, BUILTIN_SOURCE).expect("built-in pipeline is valid")
     }
+
+    /// The pipeline the user chose: the built-in defaults (unless
+    /// `--no-default-stats`) and every `--pipeline` file, checked with
+    /// [`Pipeline::validate`].
+    ///
+    /// # Errors
+    /// [`Usage`] naming the file and the statistic.
+    pub fn resolve(choice: &crate::cli::PipelineChoice) -> Result<Self> {
+        let mut all = Vec::new();
+        if !choice.no_default_stats {
+            all.push(Self::builtin());
+        }
+        for path in &choice.pipelines {
+            all.push(Self::load(path)?);
+        }
+        let pipeline = Self::merge(all)?;
+        pipeline.validate()?;
+        Ok(pipeline)
+    }
+
+    /// The statistics of several pipelines, in order (`--pipeline` adds to
+    /// the defaults).
+    ///
+    /// # Errors
+    /// [`Usage`] when two pipelines declare a statistic of the same name.
+    pub fn merge(pipelines: Vec<Pipeline>) -> Result<Self> {
+        let source = pipelines
+            .iter()
+            .map(|p| p.source.as_str())
+            .collect::<Vec<_>>()
+            .join(" + ");
+        let mut stats: Vec<Stat> = Vec::new();
+        for p in pipelines {
+            for stat in p.stats {
+                if let Some(first) = stats.iter().find(|s| s.name == stat.name) {
+                    bail!(Usage(format!(
+                        "pipeline {}: statistic {} is already declared in {}; rename it, or pass --no-default-stats to replace the defaults",
+                        stat.source, stat.name, first.source
+                    )));
+                }
+                stats.push(stat);
+            }
+        }
+        Ok(Self {
+            source,
+            description: None,
+            stats,
+        })
+    }
+
+    /// Checks every statistic before any file is parsed: its SQL runs on
+    /// empty tables of the contract's schema (so a typo, an unknown table or
+    /// column, a type error fails here, not after the parse), and a
+    /// [`Stat::per_year`] query must group by and order by `report_year`.
+    ///
+    /// # Errors
+    /// [`Usage`] naming the pipeline file and the statistic.
+    pub fn validate(&self) -> Result<()> {
+        for stat in &self.stats {
+            let fail = |why: String| {
+                Usage(format!(
+                    "pipeline {}: statistic {}: {}",
+                    stat.source,
+                    stat.name,
+                    one_line(&why)
+                ))
+            };
+            let mut ctx = context(|table| Ok(empty_table(table)))?;
+            let df = run_query(&mut ctx, &stat.sql).map_err(|e| fail(format!("{e:#}")))?;
+            if stat.per_year {
+                let columns: Vec<&str> = df.get_column_names().iter().map(|c| c.as_str()).collect();
+                if let Some(why) = per_year_problem(&stat.sql, &columns) {
+                    bail!(fail(format!("per_year = true, but {why}")));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where the built-in pipeline says it comes from.
+pub const BUILTIN_SOURCE: &str = "built-in default (pipelines/default.toml)";
+
+/// An empty table with the contract's columns and `report_year`, as the
+/// statistics see the written files.
+fn empty_table(table: Table) -> LazyFrame {
+    use arrow::datatypes::DataType as A;
+    let mut fields: Vec<Field> = table
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| {
+            let dtype = match f.data_type() {
+                A::Int32 => DataType::Int32,
+                A::Int64 => DataType::Int64,
+                A::Float64 => DataType::Float64,
+                A::Boolean => DataType::Boolean,
+                A::Date32 => DataType::Date,
+                _ => DataType::String,
+            };
+            Field::new(f.name().as_str().into(), dtype)
+        })
+        .collect();
+    fields.push(Field::new("report_year".into(), DataType::Int32));
+    DataFrame::empty_with_schema(&Schema::from_iter(fields)).lazy()
+}
+
+/// Why a query cannot run one `report_year` partition at a time, if it
+/// cannot: its result has no `report_year`, a GROUP BY or window mixes
+/// years (neither `report_year` nor `doc_id`, which lies in one year, among
+/// its keys), or its last ORDER BY does not start with `report_year`.
+/// Read off the SQL text (lowercased, comments and string literals out).
+#[must_use]
+pub fn per_year_problem(sql: &str, columns: &[&str]) -> Option<String> {
+    if !columns.contains(&"report_year") {
+        return Some("report_year is not a column of its result".to_owned());
+    }
+    // Lowercase, without comments or string literals, whitespace collapsed.
+    let mut text = String::new();
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '-' if chars.peek() == Some(&'-') => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+                text.push(' ');
+            }
+            '\'' => {
+                for c in chars.by_ref() {
+                    if c == '\'' {
+                        break;
+                    }
+                }
+                text.push_str("''");
+            }
+            c if c.is_whitespace() => text.push(' '),
+            c => text.extend(c.to_lowercase()),
+        }
+    }
+    let text = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("over(", "over (");
+    let mentions_key = |clause: &str| {
+        clause
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .any(|w| {
+                let w = w.rsplit('.').next().unwrap_or(w);
+                w == "report_year" || w == "doc_id"
+            })
+    };
+    // The clause after `at`: up to the next keyword or closing parenthesis.
+    let clause = |at: usize| {
+        let rest = &text[at..];
+        let end = [
+            " having ",
+            " order by ",
+            " limit ",
+            " union ",
+            " window ",
+            " qualify ",
+            " rows ",
+            " range ",
+            ")",
+        ]
+        .iter()
+        .filter_map(|k| rest.find(k))
+        .min()
+        .unwrap_or(rest.len());
+        &rest[..end]
+    };
+    for (at, _) in text.match_indices("group by ") {
+        let keys = clause(at + "group by ".len());
+        if !mentions_key(keys) {
+            return Some(format!(
+                "GROUP BY {keys} mixes the years (group by report_year)"
+            ));
+        }
+    }
+    for (at, _) in text.match_indices(" over (") {
+        let window = &text[at + " over (".len()..];
+        let partition = window
+            .strip_prefix("partition by ")
+            .map(|_| clause(at + " over (partition by ".len()));
+        if !partition.is_some_and(mentions_key) {
+            return Some("a window function mixes the years (PARTITION BY report_year)".to_owned());
+        }
+    }
+    // The last ORDER BY outside parentheses.
+    let mut depth = 0i32;
+    let mut last_order = None;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            'o' if depth == 0 && text[i..].starts_with("order by ") => last_order = Some(i),
+            _ => {}
+        }
+    }
+    let ordered = last_order.is_some_and(|at| {
+        let first = text[at + "order by ".len()..]
+            .split([',', ' '])
+            .next()
+            .unwrap_or("");
+        first.rsplit('.').next() == Some("report_year")
+    });
+    if !ordered {
+        return Some("its ORDER BY does not start with report_year".to_owned());
+    }
+    None
 }
 
 fn one_line(s: &str) -> String {
@@ -338,6 +555,62 @@ mod tests {
         let own =
             Pipeline::parse("[[stat]]\nname = \"x\"\nsql = \"SELECT 1\"\n", "p.toml").unwrap();
         assert!(!own.stats[0].per_year, "off unless asked for");
+    }
+
+    #[test]
+    fn every_default_statistic_checks_and_per_year_needs_report_year() {
+        Pipeline::builtin().validate().unwrap();
+        let year = ["report_year", "n"];
+        for (sql, columns, ok) in [
+            (
+                "SELECT report_year, COUNT(*) AS n FROM reports GROUP BY report_year ORDER BY report_year",
+                &year[..],
+                true,
+            ),
+            (
+                "SELECT f.report_year, COUNT(*) AS n FROM reports f GROUP BY f.report_year ORDER BY f.report_year",
+                &year[..],
+                true,
+            ),
+            // Grouped by doc_id first: a document lies in one year.
+            (
+                "WITH d AS (SELECT doc_id, SUM(count) AS c FROM applications GROUP BY doc_id) SELECT r.report_year, SUM(c) AS n FROM d JOIN reports r ON d.doc_id = r.doc_id GROUP BY r.report_year ORDER BY r.report_year",
+                &year[..],
+                true,
+            ),
+            (
+                "SELECT row_code, SUM(count) AS n FROM applications GROUP BY row_code",
+                &["row_code", "n"][..],
+                false,
+            ),
+            (
+                "SELECT report_year, row_code, SUM(count) AS n FROM applications GROUP BY row_code, report_year ORDER BY row_code",
+                &year[..],
+                false,
+            ),
+            (
+                "SELECT report_year, RANK() OVER (ORDER BY cells_found) AS n FROM reports ORDER BY report_year",
+                &year[..],
+                false,
+            ),
+            (
+                "SELECT report_year, RANK() OVER(PARTITION BY report_year ORDER BY cells_found) AS n FROM reports ORDER BY report_year",
+                &year[..],
+                true,
+            ),
+            (
+                "SELECT report_year, COUNT(*) AS n FROM reports -- GROUP BY nothing\nGROUP BY report_year ORDER BY report_year",
+                &year[..],
+                true,
+            ),
+        ] {
+            assert_eq!(
+                per_year_problem(sql, columns).is_none(),
+                ok,
+                "{sql}: {:?}",
+                per_year_problem(sql, columns)
+            );
+        }
     }
 
     #[test]

@@ -35,7 +35,7 @@ fn finish(table: Table, columns: Vec<ArrayRef>) -> Result<RecordBatch, ArrowErro
 
 fn build_reports(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
     let n = reports.len();
-    let mut strs: Vec<StringBuilder> = (0..15)
+    let mut strs: Vec<StringBuilder> = (0..17)
         .map(|_| StringBuilder::with_capacity(n, n * 16))
         .collect();
     let mut bytes = Int64Builder::with_capacity(n);
@@ -43,7 +43,7 @@ fn build_reports(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
     let mut ints: Vec<Int32Builder> = (0..5).map(|_| Int32Builder::with_capacity(n)).collect();
     for r in reports {
         let m = &r.meta;
-        let texts: [Option<&str>; 15] = [
+        let texts: [Option<&str>; 17] = [
             Some(&r.doc_id),
             Some(&r.source_path),
             r.encoding,
@@ -55,10 +55,12 @@ fn build_reports(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
             m.city.as_deref(),
             m.county.as_deref(),
             m.township.as_deref(),
+            m.admin_code.as_deref(),
             Some(m.admin_level),
             r.template_version,
             Some(r.status.code()),
             r.error.as_deref(),
+            r.error_code(),
         ];
         for (b, t) in strs.iter_mut().zip(texts) {
             b.append_option(t);
@@ -83,7 +85,7 @@ fn build_reports(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
     let mut s = strs
         .into_iter()
         .map(|mut b| Arc::new(b.finish()) as ArrayRef);
-    let mut next = || s.next().expect("15 string columns");
+    let mut next = || s.next().expect("17 string columns");
     let mut i = ints
         .into_iter()
         .map(|mut b| Arc::new(b.finish()) as ArrayRef);
@@ -101,11 +103,13 @@ fn build_reports(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
         next(), // city
         next(), // county
         next(), // township
+        next(), // admin_code
         next(), // admin_level
         Arc::new(published.finish()),
         next(), // template_version
         next(), // status
         next(), // error
+        next(), // error_code
         next_i(),
         next_i(),
         next_i(),
@@ -356,6 +360,11 @@ fn build_checks(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
 
 fn build_diagnostics(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
     let rows = facts(reports, |r| &r.diagnostics);
+    let targets: Vec<crate::diagnostics::Target> = reports
+        .iter()
+        .filter(|r| !r.diagnostics.is_empty())
+        .flat_map(|r| crate::diagnostics::targets(r))
+        .collect();
     finish(
         Table::Diagnostics,
         vec![
@@ -364,6 +373,9 @@ fn build_diagnostics(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
             codes(&rows, |(_, d)| Some(d.severity.code())),
             codes(&rows, |(_, d)| Some(d.code.code())),
             strings(&rows, |(_, d)| Some(d.message.as_str())),
+            codes(&targets, |t| t.table),
+            codes(&targets, |t| t.row),
+            codes(&targets, |t| t.column),
         ],
     )
 }

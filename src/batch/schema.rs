@@ -92,7 +92,14 @@ impl Table {
             Self::ReviewsLitigation => &["doc_id", "proceeding", "outcome", "raw"],
             Self::NarrativeCounts => &["doc_id", "channel"],
             Self::Checks => &["doc_id", "check_code"],
-            Self::Diagnostics => &["doc_id", "severity", "code"],
+            Self::Diagnostics => &[
+                "doc_id",
+                "severity",
+                "code",
+                "table_name",
+                "row_code",
+                "column_code",
+            ],
         }
     }
 
@@ -156,11 +163,13 @@ fn fields(table: Table) -> Vec<Field> {
             s("city"),
             s("county"),
             s("township"),
+            s("admin_code"),
             req("admin_level", Utf8),
             Field::new("published_on", Date32, true),
             s("template_version"),
             req("status", Utf8),
             s("error"),
+            s("error_code"),
             req("cells_expected", Int32),
             req("cells_found", Int32),
             req("cells_blank", Int32),
@@ -219,6 +228,9 @@ fn fields(table: Table) -> Vec<Field> {
             req("severity", Utf8),
             req("code", Utf8),
             req("message", Utf8),
+            s("table_name"),
+            s("row_code"),
+            s("column_code"),
         ],
     }
 }

@@ -181,7 +181,12 @@ impl Grid {
             .then(|| self.header(width))
             .flatten()
             .and_then(|first| window(first.checked_sub(values_from)?));
-        by_header.or_else(|| self.values_follow_label.then(|| window(0)).flatten())
+        // Values right after the label, unless the last of them is empty in
+        // a table whose rows end in padding (that cell may be the padding).
+        by_header.or_else(|| {
+            let w = self.values_follow_label.then(|| window(0)).flatten()?;
+            (!(pads && w.last().is_some_and(is_empty))).then_some(w)
+        })
     }
 }
 

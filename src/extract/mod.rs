@@ -26,6 +26,7 @@ pub fn extract(text: &Text, report: &mut Report) {
     report.layout = Some(doc.layout.code());
     let norms = tables::RowNorms::new(&doc.rows);
     report.meta = header::extract_metadata(&doc.rows, &norms);
+    crate::places::fill(&mut report.meta, text.as_str());
     let mut regions = tables::find_regions(&norms);
     let headless = tables::find_headless_reviews(&doc.rows, &mut regions);
     let found_any =

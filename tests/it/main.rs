@@ -7,3 +7,4 @@ mod real_corpus;
 mod robustness;
 mod support;
 mod truth;
+mod ux;

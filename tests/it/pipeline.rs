@@ -539,7 +539,10 @@ fn statistics_computed_per_year_equal_one_query_over_the_corpus() {
     let (by_year, at_once) = (dir.path().join("by_year"), dir.path().join("at_once"));
     for (out, args) in [
         (&by_year, vec![]),
-        (&at_once, vec!["--pipeline", whole.to_str().unwrap()]),
+        (
+            &at_once,
+            vec!["--no-default-stats", "--pipeline", whole.to_str().unwrap()],
+        ),
     ] {
         let o = run(&corpus, out, &args);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

@@ -388,6 +388,11 @@ fn kiro_2_space_aligned_2024() {
         ),
         (Some("淮安市洪泽区人民政府"), Some("淮安市"), Some("洪泽区"))
     );
+    // Places from the GB/T 2260 table: the province the name leaves out, and the code.
+    assert_eq!(
+        (r.meta.province.as_deref(), r.meta.admin_code.as_deref()),
+        (Some("江苏省"), Some("320813"))
+    );
     assert_eq!(r.meta.report_year, Some(2024));
     assert_t2_2021(
         &r,

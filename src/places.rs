@@ -1,0 +1,647 @@
+//! Places: which province, city and county a report comes from, and the
+//! GB/T 2260 code of the most specific of them, looked up in a bundled
+//! table of the divisions (`data/divisions/gbt2260.csv`, see the README
+//! there for its source and licence).
+//!
+//! It owns the lookup and the cleaning of names (a markdown `#`, a
+//! crawler's `标题:` never reaches one); where the names come from (the
+//! header of a report) is [`crate::extract::header`]'s.
+//!
+//! Evidence is weighed by where it is: a name in the organization counts
+//! most, then the title, then the first and last lines of the body (where
+//! web pages put their site name and signature). Each name found votes for
+//! every division it can mean (朝阳区 is in Beijing and in Changchun); the
+//! division most of the evidence agrees with wins, and when two divisions
+//! tie only what they share is kept (two 铁西区 of Liaoning: the province;
+//! one of Liaoning and one of Jilin: nothing).
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::report::Metadata;
+
+/// The table: `code,name`, one division a line (province, prefecture and
+/// county level).
+pub const DIVISIONS_CSV: &str = include_str!("../data/divisions/gbt2260.csv");
+
+/// The places found for a report.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Place {
+    /// Province-level division, full name (`安徽省`, `北京市`).
+    pub province: Option<&'static str>,
+    /// Prefecture-level division (`阜阳市`); none for the municipalities'
+    /// districts and the counties a province governs directly.
+    pub city: Option<&'static str>,
+    /// County-level division (`颍上县`, `朝阳区`, `邵东市`).
+    pub county: Option<&'static str>,
+    /// GB/T 2260 code of the most specific division found (6 digits).
+    pub admin_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Division {
+    code: u32,
+    name: &'static str,
+}
+
+impl Division {
+    fn level(self) -> u8 {
+        if self.code % 10_000 == 0 {
+            1
+        } else if self.code % 100 == 0 {
+            2
+        } else {
+            3
+        }
+    }
+}
+
+/// `ancestor` is `code` or one of the divisions above it.
+fn contains(ancestor: u32, code: u32) -> bool {
+    if ancestor % 10_000 == 0 {
+        ancestor / 10_000 == code / 10_000
+    } else if ancestor % 100 == 0 {
+        ancestor / 100 == code / 100
+    } else {
+        ancestor == code
+    }
+}
+
+/// The most specific division above or equal to both, as a code (0: none).
+fn common(a: u32, b: u32) -> u32 {
+    if a == b {
+        a
+    } else if a / 100 == b / 100 {
+        a / 100 * 100
+    } else if a / 10_000 == b / 10_000 {
+        a / 10_000 * 10_000
+    } else {
+        0
+    }
+}
+
+/// County names that are also ordinary words (`城区`, `郊区`, `矿区` …):
+/// never looked for, nor their short forms (`城关镇` is not 城关区).
+const GENERIC: &[&str] = &[
+    "城区",
+    "郊区",
+    "矿区",
+    "东区",
+    "西区",
+    "城中区",
+    "城关区",
+    "市中区",
+    "新城区",
+];
+
+/// Suffixes whose removal gives a name's short form (`安徽省` → `安徽`).
+/// Autonomous regions, prefectures and counties keep their full name only:
+/// their short forms (`延边`) are not derivable by a rule.
+const SHORT_SUFFIXES: &[&str] = &[
+    "特别行政区",
+    "壮族自治区",
+    "回族自治区",
+    "维吾尔自治区",
+    "自治区",
+    "地区",
+    "省",
+    "市",
+    "县",
+    "区",
+    "旗",
+    "盟",
+];
+
+struct Table {
+    divisions: Vec<Division>,
+    by_code: HashMap<u32, usize>,
+    /// Pattern i of the automaton: the divisions it can name and whether
+    /// it is a short form.
+    patterns: Vec<(Vec<usize>, bool)>,
+    automaton: AhoCorasick,
+}
+
+static TABLE: LazyLock<Table> = LazyLock::new(|| {
+    let divisions: Vec<Division> = DIVISIONS_CSV
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let (code, name) = line.split_once(',')?;
+            Some(Division {
+                code: code.parse().ok()?,
+                name: name.trim(),
+            })
+        })
+        .collect();
+    let by_code = divisions
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.code, i))
+        .collect();
+    let mut index: HashMap<(&'static str, bool), Vec<usize>> = HashMap::new();
+    for (i, d) in divisions.iter().enumerate() {
+        if GENERIC.contains(&d.name) {
+            continue;
+        }
+        index.entry((d.name, false)).or_default().push(i);
+        let autonomous = d.name.contains("自治") && d.level() > 1;
+        if let Some(short) = SHORT_SUFFIXES
+            .iter()
+            .find_map(|s| d.name.strip_suffix(s))
+            .filter(|s| s.chars().count() >= 2 && !autonomous)
+        {
+            index.entry((short, true)).or_default().push(i);
+        }
+    }
+    let mut entries: Vec<_> = index.into_iter().collect();
+    entries.sort_unstable();
+    let automaton = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(entries.iter().map(|((name, _), _)| *name))
+        .expect("division names build an automaton");
+    let patterns = entries
+        .into_iter()
+        .map(|((_, short), ids)| (ids, short))
+        .collect();
+    Table {
+        divisions,
+        by_code,
+        patterns,
+        automaton,
+    }
+});
+
+/// One name found: the divisions it can mean and how much it counts.
+struct Vote {
+    codes: Vec<u32>,
+    weight: u32,
+    from_body: bool,
+}
+
+/// Prefixes a crawler or a markdown converter puts before a name.
+const LABELS: &[&str] = &[
+    "标题",
+    "题目",
+    "发布机构",
+    "发文机关",
+    "发布单位",
+    "信息来源",
+    "来源",
+    "主办单位",
+    "title",
+];
+
+/// A name as the report should give it: markdown heading marks, list and
+/// quote marks and a crawler's `标题:` / `发布机构:` label taken off, blanks
+/// trimmed.
+#[must_use]
+pub fn clean_name(name: &str) -> String {
+    let mut s = name.trim();
+    loop {
+        let before = s;
+        s = s
+            .trim_start_matches(['#', '*', '>', '=', '|', '\u{3000}', ' ', '\t', '-'])
+            .trim_start();
+        for label in LABELS {
+            if let Some(rest) = s.strip_prefix(label) {
+                let rest = rest.trim_start();
+                if let Some(rest) = rest.strip_prefix([':', '：']) {
+                    s = rest.trim_start();
+                }
+            }
+        }
+        if s == before {
+            break;
+        }
+    }
+    s.trim_end_matches(['#', '*', '|', ' ', '\u{3000}'])
+        .trim()
+        .to_owned()
+}
+
+/// The names of divisions in `text`, each a vote of `weight`.
+fn votes(text: &str, weight: u32, from_body: bool, out: &mut Vec<Vote>) {
+    let table = &*TABLE;
+    let found: Vec<_> = table.automaton.find_iter(text).collect();
+    for (k, m) in found.iter().enumerate() {
+        let (ids, short) = &table.patterns[m.pattern().as_usize()];
+        let name_len = m.end() - m.start();
+        if from_body && *short {
+            continue;
+        }
+        if from_body && text[m.start()..m.end()].chars().count() <= 2 {
+            // `和县` inside `市和县两级` is no place; `澧县金埠镇人民政府` in a
+            // signature is: a two-character name counts in the body only
+            // before a government or a township's name.
+            let next: String = text[m.end()..].chars().take(6).collect();
+            let governs = ["人民政府", "政府", "街道"]
+                .iter()
+                .any(|g| next.starts_with(g))
+                || next.chars().skip(1).any(|c| c == '镇' || c == '乡');
+            let starts_a_name = text[..m.start()]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !('\u{4e00}'..='\u{9fff}').contains(&c));
+            if !(governs && starts_a_name) {
+                continue;
+            }
+        }
+        if *short {
+            // A short form counts at the start of a name (`平潭综合实验区`,
+            // `安徽文旅厅`) when it means one division and does not begin a
+            // township or street name (`解放街道`), or right before a
+            // division it contains (`阜阳颍上县`).
+            let next = &text[m.end()..];
+            let child_follows = found.get(k + 1).is_some_and(|n| {
+                n.start() == m.end()
+                    && table.patterns[n.pattern().as_usize()].0.iter().any(|&c| {
+                        ids.iter().any(|&p| {
+                            contains(table.divisions[p].code, table.divisions[c].code) && p != c
+                        })
+                    })
+            });
+            let at_start = m.start() == 0
+                && ids.len() == 1
+                && !["镇", "乡", "街", "村", "社区", "路", "大道", "小区"]
+                    .iter()
+                    .any(|w| next.starts_with(w));
+            if !(at_start || child_follows) || name_len < 6 {
+                continue;
+            }
+        }
+        out.push(Vote {
+            codes: ids.iter().map(|&i| table.divisions[i].code).collect(),
+            weight,
+            from_body,
+        });
+    }
+}
+
+/// The division the votes agree on most (0: none).
+///
+/// Names in the organization or the title decide: the division that most
+/// of their weight agrees with, the body's names breaking ties (which 朝阳区)
+/// but never adding depth (a city's report that mentions one of its
+/// counties stays the city's). Without such names (a township's or a
+/// department's report: `七山镇人民政府`, `县统计局`), the body's names decide
+/// (`地址：淄川区建设路285号`, `在秦安县人民政府门户网站上公开`), names of two
+/// characters and short forms left out there (`和县` inside `市和县两级`).
+fn decide(votes: &[Vote]) -> u32 {
+    let named = votes.iter().any(|v| !v.from_body);
+    let mut candidates: Vec<u32> = votes
+        .iter()
+        .filter(|v| v.from_body != named)
+        .flat_map(|v| v.codes.iter().copied())
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    let score = |c: u32| -> (u32, u32) {
+        let (mut primary, mut body) = (0, 0);
+        for v in votes {
+            if v.codes.iter().any(|&a| contains(a, c)) {
+                if v.from_body {
+                    body += v.weight;
+                }
+                if v.from_body != named {
+                    primary += v.weight;
+                }
+            }
+        }
+        (primary, body)
+    };
+    let table = &*TABLE;
+    let level = |c: u32| {
+        table
+            .by_code
+            .get(&c)
+            .map_or(0, |&i| table.divisions[i].level())
+    };
+    // Best by primary score, then body score, then depth.
+    let key = |c: u32| {
+        let (p, b) = score(c);
+        (p, b, level(c))
+    };
+    let Some(top) = candidates.iter().map(|&c| key(c)).max() else {
+        return 0;
+    };
+    let code = candidates
+        .iter()
+        .filter(|&&c| key(c) == top)
+        .copied()
+        .reduce(common)
+        .unwrap_or(0);
+    code
+}
+
+fn name_of(code: u32) -> Option<&'static str> {
+    let table = &*TABLE;
+    table.by_code.get(&code).map(|&i| table.divisions[i].name)
+}
+
+/// Lines of the body looked at: the first and last ones, where a page's
+/// header, site name and signature are.
+const BODY_HEAD_BYTES: usize = 4000;
+const BODY_TAIL_BYTES: usize = 2000;
+
+fn clip_at_char(text: &str, mut at: usize) -> usize {
+    while at < text.len() && !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at.min(text.len())
+}
+
+/// Finds the province, city and county of a report from its organization,
+/// title and body.
+#[must_use]
+pub fn locate(organization: Option<&str>, title: Option<&str>, body: &str) -> Place {
+    let mut all = Vec::new();
+    if let Some(org) = organization {
+        votes(&clean_name(org), 100, false, &mut all);
+    }
+    if let Some(title) = title {
+        votes(&clean_name(title), 10, false, &mut all);
+    }
+    let head_end = clip_at_char(body, BODY_HEAD_BYTES);
+    votes(&body[..head_end], 1, true, &mut all);
+    if body.len() > head_end {
+        let tail_start = clip_at_char(
+            body,
+            body.len().saturating_sub(BODY_TAIL_BYTES).max(head_end),
+        );
+        votes(&body[tail_start..], 1, true, &mut all);
+    }
+    let code = decide(&all);
+    if code == 0 {
+        return Place::default();
+    }
+    let province = name_of(code / 10_000 * 10_000);
+    let city = (code % 10_000 != 0)
+        .then(|| name_of(code / 100 * 100))
+        .flatten();
+    let county = (code % 100 != 0).then(|| name_of(code)).flatten();
+    Place {
+        province,
+        city,
+        county,
+        admin_code: Some(format!("{code:06}")),
+    }
+}
+
+/// Cleans the names of `meta` (organization, title, city, county,
+/// township) and fills its places from
+/// the division table: province only from the table (NULL when no division
+/// is found), city and county from the table where it finds them, else the
+/// cleaned names the header read.
+pub fn fill(meta: &mut Metadata, body: &str) {
+    for name in [
+        &mut meta.organization,
+        &mut meta.title,
+        &mut meta.city,
+        &mut meta.county,
+        &mut meta.township,
+    ] {
+        if let Some(n) = name.as_deref() {
+            let cleaned = clean_name(n);
+            *name = (!cleaned.is_empty()).then_some(cleaned);
+        }
+    }
+    let place = locate(meta.organization.as_deref(), meta.title.as_deref(), body);
+    meta.province = place.province.map(ToOwned::to_owned);
+    if place.city.is_some() || place.county.is_some() {
+        meta.city = place.city.map(ToOwned::to_owned);
+    }
+    // The county as the report writes it when the table knows it by an
+    // older name (`凤翔区`, 凤翔县 until 2021): same first two characters.
+    if let Some(county) = place.county {
+        let renamed = meta
+            .county
+            .as_deref()
+            .is_some_and(|c| c != county && c.chars().take(2).eq(county.chars().take(2)));
+        if !renamed {
+            meta.county = Some(county.to_owned());
+        }
+    }
+    meta.admin_code = place.admin_code;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(
+        org: &str,
+        title: &str,
+        body: &str,
+    ) -> (
+        Option<&'static str>,
+        Option<&'static str>,
+        Option<&'static str>,
+        Option<String>,
+    ) {
+        let p = locate(Some(org), Some(title), body);
+        (p.province, p.city, p.county, p.admin_code)
+    }
+
+    #[test]
+    fn the_table_is_complete_at_province_level_and_codes_are_unique() {
+        let t = &*TABLE;
+        assert_eq!(t.divisions.iter().filter(|d| d.level() == 1).count(), 34);
+        assert!(t.divisions.len() > 3000);
+        assert_eq!(t.by_code.len(), t.divisions.len());
+    }
+
+    #[test]
+    fn places_from_organization_title_and_body() {
+        let s = Some;
+        let cases: &[(
+            &str,
+            &str,
+            &str,
+            (Option<&str>, Option<&str>, Option<&str>, Option<&str>),
+        )] = &[
+            // County and city in the organization.
+            (
+                "阜阳市颍上县人民政府",
+                "",
+                "",
+                (s("安徽省"), s("阜阳市"), s("颍上县"), s("341226")),
+            ),
+            // A county alone: its city and province follow.
+            (
+                "颍上县人民政府",
+                "",
+                "",
+                (s("安徽省"), s("阜阳市"), s("颍上县"), s("341226")),
+            ),
+            // A department of a province.
+            (
+                "安徽省文化和旅游厅",
+                "",
+                "",
+                (s("安徽省"), None, None, s("340000")),
+            ),
+            // A municipality's district: no prefecture.
+            (
+                "北京市朝阳区人民政府",
+                "",
+                "",
+                (s("北京市"), None, s("朝阳区"), s("110105")),
+            ),
+            // 朝阳区 of Changchun, told apart by its city.
+            (
+                "长春市朝阳区人民政府",
+                "",
+                "",
+                (s("吉林省"), s("长春市"), s("朝阳区"), s("220104")),
+            ),
+            // 朝阳区 alone: Beijing or Changchun, nothing is guessed.
+            ("朝阳区人民政府", "", "", (None, None, None, None)),
+            // ... unless the body names the city.
+            (
+                "朝阳区人民政府",
+                "",
+                "长春市朝阳区人民政府办公室 2021年",
+                (s("吉林省"), s("长春市"), s("朝阳区"), s("220104")),
+            ),
+            // A county-level city under a prefecture, and one a province governs.
+            (
+                "襄阳市老河口市八阳镇人民政府",
+                "",
+                "",
+                (s("湖北省"), s("襄阳市"), s("老河口市"), s("420682")),
+            ),
+            (
+                "济源市人民政府",
+                "",
+                "",
+                (s("河南省"), None, s("济源市"), s("419001")),
+            ),
+            // Autonomous units by their full names.
+            (
+                "阜新蒙古族自治县人民政府",
+                "",
+                "",
+                (s("辽宁省"), s("阜新市"), s("阜新蒙古族自治县"), s("210921")),
+            ),
+            (
+                "广西壮族自治区民政厅",
+                "",
+                "",
+                (s("广西壮族自治区"), None, None, s("450000")),
+            ),
+            // A short form at the start of the name.
+            (
+                "平潭综合实验区管委会",
+                "",
+                "",
+                (s("福建省"), s("福州市"), s("平潭县"), s("350128")),
+            ),
+            (
+                "河南省发展和改革委员会",
+                "",
+                "",
+                (s("河南省"), None, None, s("410000")),
+            ),
+            // The organization names nothing: the title does.
+            (
+                "县统计局",
+                "颍上县统计局2021年政府信息公开工作年度报告",
+                "",
+                (s("安徽省"), s("阜阳市"), s("颍上县"), s("341226")),
+            ),
+            // Markdown and crawler prefixes never reach a name.
+            (
+                "# 河南省人民政府",
+                "",
+                "",
+                (s("河南省"), None, None, s("410000")),
+            ),
+            (
+                "标题: 平潭综合实验区2019年度政府信息公开工作年度报告",
+                "",
+                "",
+                (s("福建省"), s("福州市"), s("平潭县"), s("350128")),
+            ),
+            // A township's report: its address or website in the body.
+            (
+                "兴营街道办事处",
+                "",
+                "请与兴营街道办事处办公室联系（地址：淄川区建设路285号）",
+                (s("山东省"), s("淄博市"), s("淄川区"), s("370302")),
+            ),
+            // A city's report naming one of its counties stays the city's.
+            (
+                "阜阳市人民政府",
+                "",
+                "颍上县、临泉县",
+                (s("安徽省"), s("阜阳市"), None, s("341200")),
+            ),
+            // A township alone: no guess.
+            (
+                "七山镇人民政府",
+                "",
+                "我镇 2021 年",
+                (None, None, None, None),
+            ),
+            // Street names that begin like a division's short form.
+            ("解放街道办事处", "", "", (None, None, None, None)),
+            // `和县` inside prose is not 和县 (安徽); in a signature it is.
+            (
+                "七山镇人民政府",
+                "",
+                "省、市和县两级 市和县乡镇 市和县政府",
+                (None, None, None, None),
+            ),
+            (
+                "金埠镇",
+                "",
+                "无。\n澧县金埠镇人民政府\n2022年1月6日",
+                (s("湖南省"), s("常德市"), s("澧县"), s("430723")),
+            ),
+        ];
+        for (org, title, body, want) in cases {
+            let got = at(org, title, body);
+            let want = (want.0, want.1, want.2, want.3.map(ToOwned::to_owned));
+            assert_eq!(got, want, "{org} / {title} / {body}");
+        }
+    }
+
+    #[test]
+    fn names_lose_markdown_and_crawler_prefixes() {
+        for (raw, clean) in [
+            ("#河南省", "河南省"),
+            ("## 沭阳县人民政府", "沭阳县人民政府"),
+            ("标题: 平潭综合实验区", "平潭综合实验区"),
+            ("发布机构：颍上县人民政府", "颍上县人民政府"),
+            ("**颍上县** ", "颍上县"),
+            ("颍上县人民政府", "颍上县人民政府"),
+        ] {
+            assert_eq!(clean_name(raw), clean, "{raw}");
+        }
+    }
+
+    #[test]
+    fn fill_replaces_a_heading_mark_and_sets_the_code() {
+        let mut meta = Metadata {
+            organization: Some("#河南省郸城县人民政府".to_owned()),
+            province: Some("#河南省".to_owned()),
+            ..Metadata::default()
+        };
+        fill(&mut meta, "");
+        assert_eq!(meta.organization.as_deref(), Some("河南省郸城县人民政府"));
+        let mut township = Metadata {
+            organization: Some("# 七山镇人民政府".to_owned()),
+            township: Some("# 七山镇".to_owned()),
+            ..Metadata::default()
+        };
+        fill(&mut township, "");
+        assert_eq!(township.township.as_deref(), Some("七山镇"));
+        assert_eq!(township.organization.as_deref(), Some("七山镇人民政府"));
+        assert_eq!(meta.province.as_deref(), Some("河南省"));
+        assert_eq!(meta.city.as_deref(), Some("周口市"));
+        assert_eq!(meta.county.as_deref(), Some("郸城县"));
+        assert_eq!(meta.admin_code.as_deref(), Some("411625"));
+    }
+}
