@@ -43,6 +43,9 @@ pub struct Grid {
     header_row_cells: usize,
     /// Cells of the table's widest row: a row as wide reaches its right edge.
     max_cells: usize,
+    /// Rows whose cells after the label are exactly their values, the last
+    /// one written: (where the label ends, cells of the row).
+    full_rows: Vec<(usize, usize)>,
     /// The document's rows all put their values right after their labels
     /// (markdown whose converter writes no padding after a label): a row
     /// no other rule places starts its values there, when the cells after
@@ -60,6 +63,9 @@ impl Grid {
     pub fn learn(&mut self, cells: &[Cell<'_>], values_from: usize, width: usize) {
         self.max_cells = self.max_cells.max(cells.len());
         let values = &cells[values_from..];
+        if values.len() == width && values.last().is_some_and(|c| !is_empty(c)) {
+            self.full_rows.push((values_from, cells.len()));
+        }
         let (Some(first), Some(last)) = (
             values.iter().position(|c| !is_empty(c)),
             values.iter().rposition(|c| !is_empty(c)),
@@ -115,17 +121,18 @@ impl Grid {
         values: &'r [Cell<'a>],
         width: usize,
     ) -> Option<Vec<&'r Cell<'a>>> {
-        let follows_label = !self.learned.is_empty()
-            && self.learned.iter().all(|(_, offset)| *offset == Some(0));
-        // The cap shows: a complete row with fewer label columns ends exactly
-        // at the edge. Without one, short rows lost a cell somewhere (seed
-        // 001: its two-label rows are short too, with room to spare).
+        let follows_label = self.values_follow_label
+            || (!self.learned.is_empty()
+                && self.learned.iter().all(|(_, offset)| *offset == Some(0)));
+        // The cap shows: a row with fewer label columns fills the table to
+        // its edge, its last value written there. Without one, short rows
+        // lost a cell somewhere (seed 001: its two-label rows end in an
+        // empty cell at the edge, six values where seven belong).
         let values_from = row.cells.len() - values.len();
-        let capped = self.learned.iter().any(|(s, offset)| {
-            s.cells == self.max_cells
-                && s.values_from < values_from
-                && offset.is_some_and(|o| o + s.width == s.cells - s.values_from)
-        });
+        let capped = self
+            .full_rows
+            .iter()
+            .any(|&(from, cells)| cells == self.max_cells && from < values_from);
         (follows_label
             && capped
             && row.cells.len() == self.max_cells
