@@ -472,7 +472,7 @@ pub fn find_headless_reviews(rows: &[RawRow<'_>], regions: &mut Regions) -> Opti
 /// A label a converter cut short (`8、属于行`, `2、没有现`), read the way a
 /// careful reader reads it: as the row that comes next in the form, when
 /// its last label cell is the beginning of that row's printed label,
-/// numbering included, with at least two characters after the numbering.
+/// numbering included, with at least one character after the numbering.
 fn cut_short(
     row: &RawRow<'_>,
     specs: &[RowSpec],
@@ -491,7 +491,7 @@ fn cut_short(
     let stripped = crate::template::strip_numbering(&label);
     let numbered = stripped.len() < label.len();
     (numbered
-        && stripped.chars().count() >= 2
+        && !stripped.is_empty()
         && label.len() < printed.len()
         && printed.starts_with(label.as_str()))
     .then_some(next)
