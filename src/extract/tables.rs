@@ -450,11 +450,14 @@ pub fn find_headless_reviews(rows: &[RawRow<'_>], regions: &mut Regions) -> Opti
             .iter()
             .filter(|c| !c.raw.trim().is_empty())
             .collect();
+        let numbers_only = written
+            .iter()
+            .all(|c| matches!(c.value(), CellValue::Number(_)));
+        // All fifteen written, or fifteen cells with blanks among them.
         r.kind == RowKind::Physical
-            && written.len() == REVIEW_CELLS.len()
-            && written
-                .iter()
-                .all(|c| matches!(c.value(), CellValue::Number(_)))
+            && numbers_only
+            && (written.len() == REVIEW_CELLS.len()
+                || (r.cells.len() == REVIEW_CELLS.len() && written.len() >= 5))
     })?;
     // Start table 四 at the blank-line gap before the row (its garbled header).
     let mut start = i;
@@ -583,15 +586,22 @@ fn learn_grid(
         let matched = (!parts.label.is_empty())
             .then(|| labels.best(parts.label))
             .flatten();
-        match matched {
-            Some((idx, _)) => {
+        // A label the matcher does not know (cut short) still shows the
+        // row's shape when every row of the table has the same width.
+        let same_width = specs.iter().all(|s| s.width == specs[0].width);
+        let width = match matched {
+            Some((idx, _)) => Some(specs[idx].width),
+            None if same_width && !parts.label.is_empty() && !in_header => Some(specs[0].width),
+            None => None,
+        };
+        match (matched, width) {
+            (_, Some(width)) if !parts.values.is_empty() => {
                 in_header = false;
-                if !parts.values.is_empty() {
-                    let values_from = row.cells.len() - parts.values.len();
-                    grid.learn(&row.cells, values_from, specs[idx].width);
-                }
+                let values_from = row.cells.len() - parts.values.len();
+                grid.learn(&row.cells, values_from, width);
             }
-            None => {
+            (Some(_), _) => in_header = false,
+            (None, _) => {
                 if let (true, Some((first, last))) = (in_header, header) {
                     grid.learn_header(&row.cells, first, last);
                 }
