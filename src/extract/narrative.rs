@@ -376,15 +376,21 @@ fn flush(prose: &mut Prose, out: &mut Vec<Counted>) {
     if prose.norm.bytes().any(|b| b.is_ascii_digit()) {
         let mut start = 0;
         let mut total = None;
+        // A breakdown listed over semicolons (`其中政府文件21条；乡镇工作34条；…`)
+        // goes on in the next piece.
+        let mut listing = false;
         for (i, c) in prose.norm.char_indices() {
             let end = i + c.len_utf8();
             if ends_sentence(c) || end - start >= MAX_SENTENCE {
-                total = read_sentence(prose, start..end, total, out);
+                let continues = listing;
+                let (t, in_breakdown) = read_sentence(prose, start..end, total, continues, out);
+                total = t;
+                listing = in_breakdown && matches!(c, ';' | '；');
                 start = end;
             }
         }
         if start < prose.norm.len() {
-            read_sentence(prose, start..prose.norm.len(), total, out);
+            read_sentence(prose, start..prose.norm.len(), total, listing, out);
         }
     }
     prose.clear();
@@ -524,25 +530,45 @@ fn read_sentence(
     prose: &Prose,
     range: Range<usize>,
     before: Option<usize>,
+    continues: bool,
     out: &mut Vec<Counted>,
-) -> Option<usize> {
+) -> (Option<usize>, bool) {
     let sentence = &prose.norm[range.clone()];
     if !sentence.bytes().any(|b| b.is_ascii_digit()) || !COUNT.is_match(sentence) {
-        return None;
+        return (None, false);
     }
     let display = prose.display_range(range.clone()).to_owned();
     let opening = sentence.trim_start_matches(|c: char| !c.is_alphanumeric());
     let breakdown = before.filter(|_| {
-        CATEGORY_MARKERS
-            .iter()
-            .any(|m| opening.starts_with(m))
+        continues
+            || CATEGORY_MARKERS
+                .iter()
+                .any(|m| opening.starts_with(m))
     });
+    // A count that a breakdown follows is that breakdown's total, with or
+    // without 共 (`…公开各类信息31条。其中，社会救助2条…`).
+    let promote = |i: usize, out: &mut Vec<Counted>| {
+        let f = &mut out[i].fact;
+        if f.category.is_none() {
+            f.is_total = true;
+        }
+    };
+    if let Some(t) = breakdown {
+        promote(t, out);
+    }
     let mut total: Option<usize> = breakdown;
     let mut category_mode = breakdown.is_some();
+    let mut last: Option<usize> = None;
     for clause in clauses(sentence) {
         let text = &sentence[clause.clone()];
-        if total.is_some() && CATEGORY_MARKERS.iter().any(|m| contains_short(text, m)) {
-            category_mode = true;
+        if CATEGORY_MARKERS.iter().any(|m| contains_short(text, m)) {
+            if total.is_none()
+                && let Some(l) = last
+            {
+                promote(l, out);
+                total = Some(l);
+            }
+            category_mode |= total.is_some();
         }
         let mut from = 0;
         let mut at = 0;
@@ -604,13 +630,20 @@ fn read_sentence(
                 fact.is_total = marked_total && channel.is_none();
             }
             let is_total = fact.is_total;
+            let in_breakdown = part_of.is_some();
             out.push(Counted { fact, part_of });
             if is_total && total.is_none() {
                 total = Some(out.len() - 1);
             }
+            if !in_breakdown {
+                last = Some(out.len() - 1);
+            }
         }
     }
-    total.filter(|_| breakdown.is_none())
+    // The total this sentence states (else its last count, which a
+    // breakdown in the next sentence would make a total), or the one whose
+    // breakdown it goes on.
+    (total.or(last), category_mode)
 }
 
 #[cfg(test)]
