@@ -32,6 +32,7 @@ pub mod layout;
 pub mod logging;
 pub mod normalize;
 pub mod parse;
+pub mod readers;
 pub mod report;
 pub mod sink;
 pub mod stats;

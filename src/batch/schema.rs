@@ -177,6 +177,9 @@ fn fields(table: Table) -> Vec<Field> {
             Field::new("value", Float64, true),
             s("unit"),
             s("raw"),
+            // Contract addition (2026-12): where in a PDF the fact was read.
+            Field::new("source_page", Int32, true),
+            s("source_bbox"),
         ],
         Table::Applications => vec![
             req("doc_id", Utf8),
@@ -185,6 +188,9 @@ fn fields(table: Table) -> Vec<Field> {
             req("applicant", Utf8),
             Field::new("count", Int64, true),
             s("raw"),
+            // Contract addition (2026-12): where in a PDF the fact was read.
+            Field::new("source_page", Int32, true),
+            s("source_bbox"),
         ],
         Table::ReviewsLitigation => vec![
             req("doc_id", Utf8),
@@ -193,6 +199,9 @@ fn fields(table: Table) -> Vec<Field> {
             req("outcome", Utf8),
             Field::new("count", Int64, true),
             s("raw"),
+            // Contract addition (2026-12): where in a PDF the fact was read.
+            Field::new("source_page", Int32, true),
+            s("source_bbox"),
         ],
         Table::NarrativeCounts => vec![
             req("doc_id", Utf8),
@@ -204,6 +213,9 @@ fn fields(table: Table) -> Vec<Field> {
             req("count", Int64),
             req("approximate", Boolean),
             req("sentence", Utf8),
+            // Contract addition (2026-12): where in a PDF the fact was read.
+            Field::new("source_page", Int32, true),
+            s("source_bbox"),
         ],
         Table::Checks => vec![
             req("doc_id", Utf8),
