@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use hayro_interpret::font::GlyphRun;
 use hayro_interpret::hayro_cmap::{BfString, WritingMode};
-use hayro_interpret::hayro_syntax::{LoadPdfError, Pdf};
+use hayro_interpret::hayro_syntax::object::{Array, Stream};
+use hayro_interpret::hayro_syntax::{Filter, LoadPdfError, Pdf};
 use hayro_interpret::kurbo::{Affine, BezPath, PathEl, Point, Rect};
 use hayro_interpret::{
     BlendMode, ClipPath, Context, Device, DrawMode, DrawProps, Image, ImageDrawProps,
@@ -108,6 +109,15 @@ pub fn read_pages(bytes: &[u8]) -> Result<Vec<Page>, FileError> {
     let cache = InterpreterCache::new();
     let mut out = Vec::with_capacity(pages.len().min(MAX_PAGES));
     for (i, page) in pages.iter().take(MAX_PAGES).enumerate() {
+        if !contents_intact(page) {
+            return Err(FileError::Damaged {
+                format: "pdf",
+                reason: format!(
+                    "page {}: a compressed content stream fails its checksum",
+                    i + 1
+                ),
+            });
+        }
         let settings = InterpreterSettings {
             render_content: RenderContent::PAGE,
             ..InterpreterSettings::default()
@@ -130,6 +140,28 @@ pub fn read_pages(bytes: &[u8]) -> Result<Vec<Page>, FileError> {
         out.push(device.page);
     }
     Ok(out)
+}
+
+/// Every Flate-compressed content stream of the page inflates with a
+/// correct zlib checksum. hayro falls back to raw inflate when the checksum
+/// fails and reads on: a flipped byte could then show another digit, and
+/// this tool prints no number it is not sure of.
+fn contents_intact(page: &hayro_interpret::hayro_syntax::page::Page<'_>) -> bool {
+    let intact = |s: &Stream<'_>| match s.filters().as_slice() {
+        [Filter::FlateDecode] => {
+            miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&s.raw_data(), 256 << 20)
+                .is_ok()
+        }
+        _ => true,
+    };
+    let raw = page.raw();
+    if let Some(stream) = raw.get::<Stream<'_>>(b"Contents") {
+        return intact(&stream);
+    }
+    if let Some(array) = raw.get::<Array<'_>>(b"Contents") {
+        return array.iter::<Stream<'_>>().all(|s| intact(&s));
+    }
+    true
 }
 
 struct Collector {
