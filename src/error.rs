@@ -52,12 +52,39 @@ pub enum FileError {
     /// No supported text encoding decodes the bytes cleanly.
     #[error("undecodable text: {0}")]
     Undecodable(String),
+    /// A container this tool does not read (legacy Word, spreadsheet, image,
+    /// scanned or password-protected PDF): the reason names what to do.
+    #[error("{reason}")]
+    Refused {
+        /// Contract `format` to record (`doc`, `wps`, `pdf`, …), if any.
+        format: Option<&'static str>,
+        /// One line: what the file is and how to convert it.
+        reason: &'static str,
+    },
+    /// A PDF or Word file whose structure is broken.
+    #[error("damaged {} file: {reason}", .format.to_ascii_uppercase())]
+    Damaged {
+        /// Contract `format` (`pdf`, `docx`).
+        format: &'static str,
+        /// What is broken, one line.
+        reason: String,
+    },
     /// A panic inside the parser, caught per file.
     #[error("internal error: {0}")]
     Internal(String),
 }
 
 impl FileError {
+    /// The contract `format` a refused or damaged container is counted under.
+    #[must_use]
+    pub fn format(&self) -> Option<&'static str> {
+        match self {
+            Self::Refused { format, .. } => *format,
+            Self::Damaged { format, .. } => Some(format),
+            _ => None,
+        }
+    }
+
     /// The stable machine code written to `diagnostics.code`.
     #[must_use]
     pub fn code(&self) -> &'static str {
@@ -69,6 +96,8 @@ impl FileError {
             Self::Unsupported(_) => "unsupported_format",
             Self::Binary(_) => "binary_file",
             Self::Undecodable(_) => "undecodable",
+            Self::Refused { .. } => "unsupported_format",
+            Self::Damaged { .. } => "damaged_file",
             Self::Internal(_) => "internal_error",
         }
     }

@@ -297,6 +297,26 @@ pub fn render(r: &Report) -> String {
             );
         }
     }
+    if let (Some(provenance), Some(text)) = (&r.provenance, &r.text) {
+        let _ = writeln!(
+            s,
+            "\nrendered {} (the lines facts' source_line counts; page and box per cell)",
+            r.format.unwrap_or("document")
+        );
+        for (i, line) in text.lines() {
+            let at = match provenance.at(i as u32 + 1) {
+                Some(o) => format!(
+                    "p{} {}",
+                    o.page.map_or("-".to_owned(), |p| p.to_string()),
+                    o.bbox
+                        .map(crate::readers::Provenance::bbox_string)
+                        .unwrap_or_default()
+                ),
+                None => String::new(),
+            };
+            let _ = writeln!(s, "{:>5}  {:<32} {line}", i + 1, at);
+        }
+    }
     s
 }
 

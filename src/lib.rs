@@ -34,6 +34,7 @@ pub mod logging;
 pub mod normalize;
 pub mod parse;
 pub mod places;
+pub mod readers;
 pub mod report;
 pub mod sink;
 pub mod stats;

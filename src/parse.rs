@@ -6,7 +6,7 @@ use std::io::{Read, Seek};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
-use crate::decode::{decode, doc_id, id_of};
+use crate::decode::{Text, decode, doc_id, id_of};
 use crate::diagnostics::{DiagCode, Severity};
 use crate::error::{FileError, panic_message};
 use crate::extract::extract;
@@ -105,12 +105,32 @@ pub fn unreadable(source_path: &str, reason: String) -> Report {
 #[must_use]
 pub fn parse_bytes(source_path: &str, bytes: &[u8]) -> Report {
     let mut report = Report::new(doc_id(bytes), source_path.to_owned(), bytes.len() as i64);
-    let text = match decode(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            report.fail(&e);
-            return report;
-        }
+    let mut rendered = None;
+    let text = match crate::readers::sniff(bytes, source_path) {
+        // PDF and Word: read natively, rendered as text the layouts read.
+        Some(container) => match catch_unwind(|| crate::readers::read(container, bytes)) {
+            Ok(Ok(r)) => {
+                let text = Text::from_utf8_text(&r.text);
+                rendered = Some(r);
+                text
+            }
+            Ok(Err(e)) => {
+                report.format = e.format();
+                report.fail(&e);
+                return report;
+            }
+            Err(panic) => {
+                report.fail(&FileError::Internal(panic_message(&*panic)));
+                return report;
+            }
+        },
+        None => match decode(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                report.fail(&e);
+                return report;
+            }
+        },
     };
     report.encoding = Some(text.encoding);
     if text.guessed {
@@ -131,6 +151,13 @@ pub fn parse_bytes(source_path: &str, bytes: &[u8]) -> Report {
         fresh.encoding = report.encoding;
         fresh.fail(&FileError::Internal(panic_message(&*panic)));
         return fresh;
+    }
+    if let Some(r) = rendered {
+        report.format = Some(r.format);
+        if report.layout != Some(crate::layout::Layout::None.code()) {
+            report.layout = Some(r.layout);
+        }
+        report.provenance = Some(r.provenance);
     }
     report.text = Some(text);
     report

@@ -192,6 +192,8 @@ pub struct Report {
     pub checks: Vec<Check>,
     /// Findings.
     pub diagnostics: Vec<Diagnostic>,
+    /// PDF and Word inputs: where each line of the rendered `text` came from.
+    pub provenance: Option<crate::readers::Provenance>,
 }
 
 impl Report {
@@ -222,7 +224,21 @@ impl Report {
             narrative: Vec::new(),
             checks: Vec::new(),
             diagnostics: Vec::new(),
+            provenance: None,
         }
+    }
+
+    /// Where in a PDF a fact was read (`source_page`, `source_bbox`): the
+    /// origin of its raw cell, else of its source line. `None` for text and
+    /// HTML inputs.
+    #[must_use]
+    pub fn origin(&self, source_line: u32, raw: Option<Span>) -> Option<crate::readers::Origin> {
+        let provenance = self.provenance.as_ref()?;
+        let line = match (raw, &self.text) {
+            (Some(span), Some(text)) => text.line_of(span.start as usize),
+            _ => source_line,
+        };
+        provenance.at(line).or_else(|| provenance.at(source_line))
     }
 
     /// The raw text of a span.

@@ -131,6 +131,22 @@ fn strings<'a, T>(rows: &[T], value: impl Fn(&T) -> Option<&'a str>) -> ArrayRef
     Arc::new(b.finish())
 }
 
+/// `source_page` and `source_bbox` of every row: NULL unless the report
+/// was read from a PDF.
+fn origins<T>(rows: &[T], at: impl Fn(&T) -> Option<crate::readers::Origin>) -> [ArrayRef; 2] {
+    let mut pages = Int32Builder::with_capacity(rows.len());
+    let mut boxes = StringBuilder::new();
+    for r in rows {
+        let o = at(r);
+        pages.append_option(o.and_then(|o| o.page).map(|p| p as i32));
+        boxes.append_option(
+            o.and_then(|o| o.bbox)
+                .map(crate::readers::Provenance::bbox_string),
+        );
+    }
+    [Arc::new(pages.finish()), Arc::new(boxes.finish())]
+}
+
 /// The doc_id of every row, as a dictionary of one entry per report (a
 /// report's facts are consecutive rows).
 fn doc_ids<F>(rows: &[(&Report, F)]) -> ArrayRef {
@@ -283,6 +299,7 @@ fn facts<'a, F>(
 
 fn build_active(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
     let rows = facts(reports, |r| &r.active);
+    let [pages, boxes] = origins(&rows, |(r, f)| r.origin(f.source_line, f.raw));
     finish(
         Table::ActiveDisclosure,
         vec![
@@ -294,6 +311,8 @@ fn build_active(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
             float64s(&rows, |(_, f)| f.value),
             codes(&rows, |(_, f)| f.unit),
             texts(&rows, |(r, f)| raw(r, f.raw)),
+            pages,
+            boxes,
         ],
     )
 }
@@ -312,6 +331,7 @@ fn build_counts<F>(
     rows: &[(&Report, &F)],
     view: impl Fn(&F) -> CountRow,
 ) -> Result<RecordBatch, ArrowError> {
+    let [pages, boxes] = origins(rows, |(r, f)| r.origin(view(f).line, view(f).raw));
     finish(
         table,
         vec![
@@ -321,12 +341,15 @@ fn build_counts<F>(
             codes(rows, |(_, f)| Some(view(f).codes.1)),
             int64s(rows, |(_, f)| view(f).count),
             texts(rows, |(r, f)| raw(r, view(f).raw)),
+            pages,
+            boxes,
         ],
     )
 }
 
 fn build_narrative(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
     let rows = facts(reports, |r| &r.narrative);
+    let [pages, boxes] = origins(&rows, |(r, f)| r.origin(f.source_line, None));
     finish(
         Table::NarrativeCounts,
         vec![
@@ -339,6 +362,8 @@ fn build_narrative(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
             int64s(&rows, |(_, f)| Some(f.count)),
             bools(&rows, |(_, f)| f.approximate),
             strings(&rows, |(_, f)| Some(f.sentence.as_str())),
+            pages,
+            boxes,
         ],
     )
 }

@@ -186,6 +186,9 @@ fn fields(table: Table) -> Vec<Field> {
             Field::new("value", Float64, true),
             s("unit"),
             s("raw"),
+            // Contract addition (2026-12): where in a PDF the fact was read.
+            Field::new("source_page", Int32, true),
+            s("source_bbox"),
         ],
         Table::Applications => vec![
             req("doc_id", Utf8),
@@ -194,6 +197,9 @@ fn fields(table: Table) -> Vec<Field> {
             req("applicant", Utf8),
             Field::new("count", Int64, true),
             s("raw"),
+            // Contract addition (2026-12): where in a PDF the fact was read.
+            Field::new("source_page", Int32, true),
+            s("source_bbox"),
         ],
         Table::ReviewsLitigation => vec![
             req("doc_id", Utf8),
@@ -202,6 +208,9 @@ fn fields(table: Table) -> Vec<Field> {
             req("outcome", Utf8),
             Field::new("count", Int64, true),
             s("raw"),
+            // Contract addition (2026-12): where in a PDF the fact was read.
+            Field::new("source_page", Int32, true),
+            s("source_bbox"),
         ],
         Table::NarrativeCounts => vec![
             req("doc_id", Utf8),
@@ -213,6 +222,9 @@ fn fields(table: Table) -> Vec<Field> {
             req("count", Int64),
             req("approximate", Boolean),
             req("sentence", Utf8),
+            // Contract addition (2026-12): where in a PDF the fact was read.
+            Field::new("source_page", Int32, true),
+            s("source_bbox"),
         ],
         Table::Checks => vec![
             req("doc_id", Utf8),

@@ -269,6 +269,17 @@ mod tests {
                         .collect(),
                     (0..1000).map(|i| i.to_string()).collect(),
                 ),
+                // source_page, source_bbox: a PDF fact every 7th row.
+                Arc::new(
+                    rows.iter()
+                        .map(|&r| (r % 7 == 0).then_some((r % 9) as i32 + 1))
+                        .collect::<Int32Array>(),
+                ),
+                Arc::new(
+                    rows.iter()
+                        .map(|&r| (r % 7 == 0).then(|| format!("{r}.0,1.5,{r}.5,20.0")))
+                        .collect::<arrow::array::StringArray>(),
+                ),
             ];
             out.push(
                 RecordBatch::try_new(Table::ActiveDisclosure.batch_schema(), columns).unwrap(),

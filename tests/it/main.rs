@@ -3,6 +3,7 @@
 //! robustness properties.
 
 mod pipeline;
+mod readers;
 mod real_corpus;
 mod robustness;
 mod support;
