@@ -9,7 +9,7 @@
 //! `-j1` and `-jN` write identical files.
 
 use std::collections::BTreeMap;
-use std::fs::File;
+use std::io::Read as _;
 use std::sync::mpsc::sync_channel;
 use std::time::Instant;
 
@@ -22,7 +22,7 @@ use crate::config::Config;
 use crate::corpus::{Corpus, discover};
 use crate::dedup::Dedup;
 use crate::error::Usage;
-use crate::parse::{parse_file, stream_doc_id, unreadable};
+use crate::parse::{open_regular, parse_file, stream_doc_id, unreadable};
 use crate::report::{Report, Status};
 use crate::sink::{Output, Sink};
 use crate::stats::compute_stats;
@@ -82,10 +82,14 @@ fn mark_duplicate(
     }
     let Some(first) = dedup.first_copy(index, &report.doc_id, |earlier| {
         // Confirm a key match on the full doc_id of the earlier file.
+        // Opened as the parser opens files (a file swapped for a FIFO
+        // since must not hang the run) and read no further than this
+        // file's size: equal ids mean equal sizes.
+        let bound = u64::try_from(report.source_bytes).unwrap_or(0) + 1;
         files
             .path(earlier as usize)
-            .and_then(File::open)
-            .and_then(stream_doc_id)
+            .and_then(|path| open_regular(&path))
+            .and_then(|(file, _)| stream_doc_id(file.take(bound)))
             .is_ok_and(|id| id == report.doc_id)
     }) else {
         return Ok(());

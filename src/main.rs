@@ -123,14 +123,19 @@ fn main() -> ExitCode {
             match config.and_then(|config| etl::run(&config)) {
                 Ok(summary) => summary.exit_code(),
                 Err(err) => {
-                    eprintln!("govreports: {err:#}");
+                    // Not `eprintln!`, which panics when stderr cannot be
+                    // written (a full log disk): the exit code still tells.
+                    let _ = writeln!(std::io::stderr(), "govreports: {err:#}");
                     ExitCode::from(etl::exit_code_for(&err))
                 }
             }
         }
         Command::Inspect(args) => {
             let name = args.file.display().to_string();
-            let report = parse::parse_file(&args.file, &name, u64::MAX);
+            // Bounded as `run` is: the default size limit, and a FIFO or
+            // device is refused rather than read.
+            let report =
+                parse::parse_file(&args.file, &name, govreports::decode::DEFAULT_MAX_BYTES);
             let mut out = std::io::stdout().lock();
             if out.write_all(inspect::render(&report).as_bytes()).is_err() {
                 return ExitCode::from(etl::EXIT_RUN_FAILED);
