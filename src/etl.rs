@@ -24,7 +24,7 @@ use crate::dedup::Dedup;
 use crate::error::Usage;
 use crate::parse::{open_regular, parse_file, stream_doc_id, unreadable};
 use crate::report::{Report, Status};
-use crate::sink::{Output, Sink};
+use crate::sink::{Output, Sink, verify_staged};
 use crate::stats::compute_stats;
 use crate::summary::{RunSummary, Stages, current_rss_bytes, peak_rss_bytes};
 
@@ -176,6 +176,38 @@ fn prepare_chunk(
     })
 }
 
+/// The shrink guard: a corpus with no files, or with fewer than half the
+/// files of the published output, is refused (unless `allow_shrink`, which
+/// never lets an empty corpus through): the usual cause is a corpus that
+/// is unmounted or half copied, and publishing it would replace a good
+/// output with a hollow one.
+///
+/// # Errors
+/// When the run must not go on; the message names the override.
+pub fn check_shrink(
+    corpus: &std::path::Path,
+    files: u64,
+    previous: Option<u64>,
+    allow_shrink: bool,
+) -> Result<()> {
+    if files == 0 {
+        anyhow::bail!(
+            "refusing to publish: the corpus {} has no files (not mounted, or emptied?); the previous output is kept",
+            corpus.display()
+        );
+    }
+    if let Some(previous) = previous
+        && !allow_shrink
+        && files.saturating_mul(2) < previous
+    {
+        anyhow::bail!(
+            "refusing to publish: the corpus {} has {files} files, fewer than half of the {previous} the published output was made from (partly unmounted or moved?); the previous output is kept. Pass --allow-shrink if the corpus really shrank",
+            corpus.display()
+        );
+    }
+    Ok(())
+}
+
 /// Runs the job described by `config`.
 ///
 /// # Errors
@@ -190,7 +222,8 @@ pub fn run(config: &Config) -> Result<RunSummary> {
     let t = Instant::now();
     let files = discover(
         &config.corpus,
-        &[config.out.clone(), output.staging().to_owned()],
+        &config.walk,
+        &[output.out().to_owned()],
         Some(output.staging()),
     )?;
     stages.discover = t.elapsed().as_secs_f64();
@@ -200,6 +233,12 @@ pub fn run(config: &Config) -> Result<RunSummary> {
         config.corpus.display(),
         stages.discover
     );
+    check_shrink(
+        &config.corpus,
+        files.len() as u64,
+        output.previous_files(),
+        config.allow_shrink,
+    )?;
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.jobs)
@@ -355,6 +394,7 @@ pub fn run(config: &Config) -> Result<RunSummary> {
     summary.wall_seconds = t0.elapsed().as_secs_f64();
     summary.peak_rss_bytes = peak_rss_bytes();
     summary.write(output.staging())?;
+    verify_staged(output.staging(), &summary.rows)?;
 
     let t = Instant::now();
     output.publish()?;
@@ -363,7 +403,7 @@ pub fn run(config: &Config) -> Result<RunSummary> {
     summary.wall_seconds = t0.elapsed().as_secs_f64();
     summary.peak_rss_bytes = peak_rss_bytes();
     // Rewritten in place (atomically) so the publish time is recorded too.
-    summary.write(output.out())?;
+    summary.write(&output.version_dir())?;
     info!(
         "publish: {} in {:.2}s ({:.1}s in all, exit status {})",
         config.out.display(),

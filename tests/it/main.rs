@@ -2,6 +2,7 @@
 //! cell by cell, the batch pipeline end to end with a real DuckDB, and
 //! robustness properties.
 
+mod hostile;
 mod pipeline;
 mod real_corpus;
 mod robustness;
