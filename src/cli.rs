@@ -19,7 +19,8 @@ pub const EXIT_CODES: &str = "\
 Exit codes:
   0  the run completed and was published (some files may be partial/not_a_report/failed)
   1  the run itself failed; nothing was published, the previous output is intact
-     (also when another run holds the lock on the same output directory)
+     (also when another run holds the lock on the same output directory, or the
+     corpus is empty or has fewer than half the files of the published output)
   2  usage error: bad arguments, missing corpus root, invalid pipeline file
   3  with --fail-on-failed: published, but at least one file has status failed";
 
@@ -74,6 +75,27 @@ pub struct RunArgs {
     /// Files larger than this many bytes are reported `failed` without being parsed.
     #[arg(long, default_value_t = crate::decode::DEFAULT_MAX_BYTES)]
     pub max_file_size: u64,
+    /// Publish even when the corpus has fewer than half the files of the
+    /// published output (an empty corpus is always refused).
+    #[arg(long)]
+    pub allow_shrink: bool,
+    /// Include hidden files and directories (names starting with `.`) and
+    /// version-control folders, which are skipped by default.
+    #[arg(long)]
+    pub hidden: bool,
+    /// Follow symlinks that lead outside the corpus root (by default they
+    /// become `failed` rows and are not read).
+    #[arg(short = 'L', long)]
+    pub follow: bool,
+    /// Only files matching this glob (repeatable). A glob with a `/` matches
+    /// the path relative to the corpus root, one without matches the file
+    /// name: `--include '*.txt' --include 'gov/2023/**'`.
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Skip files and directories matching this glob (repeatable; same
+    /// matching as `--include`, and wins over it).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
     /// Only warnings and errors on stderr.
     #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use crate::cli::RunArgs;
+use crate::corpus::WalkOptions;
 use crate::error::Usage;
 use crate::stats::Pipeline;
 
@@ -24,6 +25,10 @@ pub struct Config {
     pub fail_on_failed: bool,
     /// Size limit per file.
     pub max_bytes: u64,
+    /// What discovery skips and follows.
+    pub walk: WalkOptions,
+    /// Publish a corpus with fewer than half the previous files.
+    pub allow_shrink: bool,
     /// Show a progress bar (stderr is a terminal and not quiet).
     pub progress: bool,
     /// Called between the parse and statistics stages to hand memory the
@@ -43,6 +48,10 @@ fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, std::num::NonZero::get) + 1
 }
 
+/// More parser threads than this is a typo, not a machine: each thread
+/// holds a chunk's reports, and tens of thousands abort thread creation.
+pub const MAX_JOBS: usize = 1024;
+
 fn absolute(p: &Path) -> Result<PathBuf> {
     Ok(std::path::absolute(p).map_err(|e| Usage(format!("{}: {e}", p.display())))?)
 }
@@ -60,7 +69,9 @@ impl TryFrom<&RunArgs> for Config {
             .into());
         }
         let out = absolute(&args.out)?;
-        if corpus.starts_with(&out) {
+        // Compared by real paths (an `--out` given as a symlink too).
+        let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned());
+        if real(&corpus).starts_with(real(&out)) {
             return Err(Usage(format!(
                 "output directory {} contains the corpus {}",
                 out.display(),
@@ -71,6 +82,9 @@ impl TryFrom<&RunArgs> for Config {
         let pipeline = Pipeline::resolve(&args.stats)?;
         let jobs = match args.jobs {
             Some(0) => return Err(Usage("--jobs must be at least 1".to_owned()).into()),
+            Some(j) if j > MAX_JOBS => {
+                return Err(Usage(format!("--jobs {j} is more than {MAX_JOBS} threads")).into());
+            }
             Some(j) => j,
             None => default_jobs(),
         };
@@ -82,6 +96,8 @@ impl TryFrom<&RunArgs> for Config {
             jobs,
             fail_on_failed: args.fail_on_failed,
             max_bytes: args.max_file_size,
+            walk: WalkOptions::new(args.hidden, args.follow, &args.include, &args.exclude)?,
+            allow_shrink: args.allow_shrink,
             progress: !args.quiet && std::io::stderr().is_terminal(),
             release_memory: None,
         })

@@ -26,6 +26,9 @@ pub struct Text {
     pub encoding: &'static str,
     /// True when no BOM or strict UTF-8 decided the encoding and the detector guessed.
     pub guessed: bool,
+    /// What was repaired in a UTF-8 file that was not quite UTF-8 (invalid
+    /// bytes replaced, GB18030 runs decoded), as a diagnostic's message.
+    pub repaired: Option<String>,
 }
 
 impl Text {
@@ -44,6 +47,7 @@ impl Text {
             line_starts,
             encoding,
             guessed,
+            repaired: None,
         }
     }
 
@@ -97,6 +101,12 @@ impl Text {
 /// 2 MB of text, and a huge file is almost always a dump or an archive.
 pub const DEFAULT_MAX_BYTES: u64 = 32 * 1024 * 1024;
 
+/// Lines a text may have. Reports have hundreds (the real fixtures at
+/// most 689, cell-per-line layouts a few thousand); the layout readers and the extraction keep a row per line
+/// (~300 bytes), so a file of 16 million `1\n` lines (32 MB) took 5 GB.
+/// At this bound a file's rows stay under ~60 MB.
+pub const MAX_LINES: usize = 200_000;
+
 /// Decodes one file's bytes.
 ///
 /// # Errors
@@ -132,6 +142,21 @@ pub fn decode(bytes: &[u8]) -> Result<Text, FileError> {
             if looks_binary(body) {
                 return Err(FileError::Binary("contains NUL or control bytes"));
             }
+            let nuls = memchr::memchr_iter(0, body).count();
+            if nuls * 100 > body.len() {
+                return Err(FileError::Binary("contains NUL bytes"));
+            }
+            if nuls > 0 {
+                // A few stray NULs: spaces, noted.
+                let cleaned: Vec<u8> = body.iter().map(|&b| if b == 0 { b' ' } else { b }).collect();
+                let mut text = decode(&cleaned)?;
+                let note = format!("{nuls} NUL bytes read as spaces");
+                text.repaired = Some(match text.repaired.take() {
+                    Some(more) => format!("{note}; {more}"),
+                    None => note,
+                });
+                return Ok(text);
+            }
             // simdutf8 checks CJK text ~10x faster than std (which walks it
             // char by char); std is asked only for where an invalid file breaks.
             let utf8 = match simdutf8::basic::from_utf8(body) {
@@ -154,17 +179,163 @@ pub fn decode(bytes: &[u8]) -> Result<Text, FileError> {
                         false,
                     )
                 }
-                Err(_) => decode_guessed(body)?,
+                Err(_) => match decode_gb18030_report(body) {
+                    Some(text) => (text.into_owned(), "gb18030", true),
+                    None => match repair_utf8(body) {
+                        Some(repair) => {
+                            let text = repair.text;
+                            if text.chars().all(crate::normalize::is_space) {
+                                return Err(FileError::Blank);
+                            }
+                            let mut t = Text::build(normalize_newlines_owned(text), "utf-8", false);
+                            t.repaired = Some(repair.note);
+                            return check_lines(t);
+                        }
+                        None => match decode_gb18030_report_lossy(body) {
+                            Some((text, note)) => {
+                                let mut t = Text::build(
+                                    normalize_newlines_owned(text),
+                                    "gb18030",
+                                    true,
+                                );
+                                t.repaired = Some(note);
+                                return check_lines(t);
+                            }
+                            None => decode_guessed(body)?,
+                        },
+                    },
+                },
             }
         }
     };
     if text.chars().all(crate::normalize::is_space) {
         return Err(FileError::Blank);
     }
+    let mut text = text;
+    let mut note = None;
     if memchr::memchr(0, text.as_bytes()).is_some() {
-        return Err(FileError::Binary("decoded text contains NUL characters"));
+        // After a byte-order mark: NULs in bulk are binary, a stray few spaces.
+        let nuls = memchr::memchr_iter(0, text.as_bytes()).count();
+        if nuls * 100 > text.len() {
+            return Err(FileError::Binary("decoded text contains NUL characters"));
+        }
+        text = text.replace('\0', " ");
+        note = Some(format!("{nuls} NUL characters read as spaces"));
     }
-    Ok(Text::build(normalize_newlines_owned(text), name, guessed))
+    let mut t = check_lines(Text::build(normalize_newlines_owned(text), name, guessed))?;
+    t.repaired = note;
+    Ok(t)
+}
+
+/// Refuses a text with more than [`MAX_LINES`] lines.
+fn check_lines(text: Text) -> Result<Text, FileError> {
+    if text.line_count() > MAX_LINES {
+        return Err(FileError::TooManyLines {
+            lines: text.line_count(),
+            limit: MAX_LINES,
+        });
+    }
+    Ok(text)
+}
+
+/// A UTF-8 file with a few bytes that are not UTF-8, read as UTF-8.
+struct Repair {
+    text: String,
+    /// What was done, for the diagnostic.
+    note: String,
+}
+
+/// Reads `body` as UTF-8 when it is UTF-8 but for a few stray bytes (a
+/// byte flipped in transit, a word pasted from a GBK document, a Latin-1
+/// `é`): every stretch that is not UTF-8 becomes U+FFFD, except a run of
+/// two or more GB2312 characters (both bytes 0xA1–0xFE, lead ≤ 0xF7,
+/// decoding to CJK characters or punctuation), which is decoded as
+/// GB18030. Such a run may begin with bytes that happen to form 2-byte
+/// UTF-8 characters (GBK `中` is UTF-8 `א`), so those are given back to it.
+///
+/// `None` when the file is not mostly UTF-8: fewer than 20 valid
+/// multi-byte UTF-8 characters per repaired one (the legacy detector then
+/// decides, as for a GBK file).
+fn repair_utf8(body: &[u8]) -> Option<Repair> {
+    let mut out = String::with_capacity(body.len() + body.len() / 8);
+    let (mut replaced, mut gb_chars, mut utf8_chars) = (0usize, 0usize, 0usize);
+    let mut i = 0;
+    while i < body.len() {
+        let (valid, bad_len) = match std::str::from_utf8(&body[i..]) {
+            Ok(s) => (s, None),
+            Err(e) => (
+                std::str::from_utf8(&body[i..i + e.valid_up_to()]).unwrap_or_default(),
+                Some(e.error_len().unwrap_or(body.len() - i - e.valid_up_to())),
+            ),
+        };
+        utf8_chars += valid.chars().filter(|c| !c.is_ascii()).count();
+        let Some(bad_len) = bad_len else {
+            out.push_str(valid);
+            break;
+        };
+        // Trailing 2-byte characters may be the start of a GBK run.
+        let keep = valid
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.len_utf8() == 2)
+            .last()
+            .map_or(valid.len(), |(k, _)| k);
+        let bad_at = i + valid.len();
+        let (run, used) = gb2312_run(&body[i + keep..]);
+        if used >= 4 && i + keep + used > bad_at {
+            out.push_str(&valid[..keep]);
+            out.push_str(&run);
+            gb_chars += run.chars().count();
+            utf8_chars -= valid[keep..].chars().count();
+            i += keep + used;
+        } else {
+            out.push_str(valid);
+            out.push('\u{FFFD}');
+            replaced += 1;
+            i = bad_at + bad_len.max(1);
+        }
+    }
+    if utf8_chars < 20 * (replaced + gb_chars) {
+        return None;
+    }
+    let mut note = String::from("not valid UTF-8 throughout; read as UTF-8 with");
+    if replaced > 0 {
+        note.push_str(&format!(" {replaced} invalid byte sequences replaced by U+FFFD"));
+    }
+    if gb_chars > 0 {
+        if replaced > 0 {
+            note.push_str(" and");
+        }
+        note.push_str(&format!(" {gb_chars} characters decoded as GB18030"));
+    }
+    Some(Repair { text: out, note })
+}
+
+/// The longest run of GB2312 characters at the start of `bytes` (see
+/// [`repair_utf8`]), stopping where valid 3-byte UTF-8 starts (the file's
+/// own encoding wins where both read). Returns the text and bytes used.
+fn gb2312_run(bytes: &[u8]) -> (String, usize) {
+    let mut out = String::new();
+    let mut j = 0;
+    while let &[lead @ 0xA1..=0xF7, trail @ 0xA1..=0xFE, ..] = &bytes[j..] {
+        if matches!(&bytes[j..], &[0xE0..=0xEF, 0x80..=0xBF, 0x80..=0xBF, ..])
+            && std::str::from_utf8(&bytes[j..j + 3]).is_ok()
+        {
+            break;
+        }
+        let Some(c) = GB18030
+            .decode_without_bom_handling_and_without_replacement(&[lead, trail])
+            .and_then(|s| s.chars().next())
+        else {
+            break;
+        };
+        if !matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}') {
+            break;
+        }
+        out.push(c);
+        j += 2;
+    }
+    (out, j)
 }
 
 /// Bytes the detector sees, counted from the first non-ASCII byte: ASCII
@@ -201,11 +372,27 @@ fn decode_gb18030_report(body: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
         .filter(|text| text.contains(REPORT_PHRASE))
 }
 
+/// A GB18030 report with a few stray bytes (a Latin-1 `é`, a flipped
+/// byte): decoded with replacement, accepted when the text names
+/// [`REPORT_PHRASE`] and at most 1% of its characters are replacements.
+fn decode_gb18030_report_lossy(body: &[u8]) -> Option<(String, String)> {
+    let (text, had_errors) = GB18030.decode_without_bom_handling(body);
+    if !had_errors || !text.contains(REPORT_PHRASE) {
+        return None;
+    }
+    let (replacements, _, total) = odd_chars(&text);
+    if replacements * 100 > total {
+        return None;
+    }
+    let note = format!(
+        "not valid GB18030 throughout; read as GB18030 with {replacements} invalid byte sequences replaced by U+FFFD"
+    );
+    Some((text.into_owned(), note))
+}
+
 fn decode_guessed(body: &[u8]) -> Result<(String, &'static str, bool), FileError> {
-    let (enc, cow, had_errors) = match decode_gb18030_report(body) {
-        Some(text) => (GB18030, text, false),
-        None => detect_and_decode(body),
-    };
+    // `decode` tried GB18030 with the report phrase already.
+    let (enc, cow, had_errors) = detect_and_decode(body);
     let (replacements, controls, total) = odd_chars(&cow);
     if had_errors && replacements * 1000 > total {
         return Err(FileError::Undecodable(format!(
@@ -317,7 +504,9 @@ fn sniff_container(bytes: &[u8]) -> Option<&'static str> {
 /// from tab, newline, CR and form feed) are rare in real reports.
 fn looks_binary(bytes: &[u8]) -> bool {
     let sample = &bytes[..bytes.len().min(64 * 1024)];
-    if memchr::memchr(0, sample).is_some() {
+    // NULs in bulk (UTF-16 without a BOM, binary data); a stray few are
+    // read as spaces by `decode`.
+    if memchr::memchr_iter(0, sample).count() * 200 > sample.len() {
         return true;
     }
     // Runs over every file: sums without branches, in blocks small enough
@@ -431,6 +620,44 @@ mod tests {
             let (bytes, _, _) = enc.encode(traditional);
             assert!(decode_gb18030_report(&bytes).is_none(), "{}", enc.name());
         }
+    }
+
+    #[test]
+    fn utf8_with_stray_bytes_is_utf8_with_repairs() {
+        let report = "2021年政府信息公开工作年度报告\n一、总体情况\n本年度主动公开政府信息1234条，其中政策文件56件。\n".repeat(4);
+        let insert = |at: usize, bytes: &[u8]| {
+            let mut b = report.as_bytes()[..at].to_vec();
+            b.extend_from_slice(bytes);
+            b.extend_from_slice(&report.as_bytes()[at..]);
+            b
+        };
+        let line2 = report.find('\n').unwrap() + 1;
+        let (gbk, _, _) = GB18030.encode("备注");
+        let (zhongguo, _, _) = GB18030.encode("中国"); // D6 D0 is UTF-8 `א`
+        let cases: [(&[u8], &str, &str); 5] = [
+            (b"\xff", "\u{FFFD}", "1 invalid"),
+            (&gbk, "备注", "2 characters decoded as GB18030"),
+            (&zhongguo, "中国", "2 characters decoded as GB18030"),
+            (b"caf\xe9 ", "caf\u{FFFD} ", "1 invalid"),
+            (b"\0", " ", "1 NUL"),
+        ];
+        for (bytes, shown, note) in cases {
+            let t = decode(&insert(line2, bytes)).unwrap();
+            assert_eq!(t.encoding, "utf-8");
+            let want = format!("{}{shown}{}", &report[..line2], &report[line2..]);
+            assert_eq!(t.as_str(), want, "{bytes:?}");
+            assert!(t.repaired.as_ref().unwrap().contains(note), "{:?}", t.repaired);
+        }
+        // A GBK file is still GBK, a clean one needs no repair.
+        let (whole, _, _) = GB18030.encode(&report);
+        let t = decode(&whole).unwrap();
+        assert_eq!((t.encoding, t.repaired.is_none()), ("gb18030", true));
+        assert!(decode(report.as_bytes()).unwrap().repaired.is_none());
+        // Too many lines.
+        assert_eq!(
+            decode(&b"1\n".repeat(MAX_LINES + 1)).unwrap_err().code(),
+            "file_too_large"
+        );
     }
 
     #[test]

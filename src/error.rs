@@ -33,12 +33,23 @@ pub enum FileError {
     #[error("no text: only whitespace or a byte-order mark")]
     Blank,
     /// The file is larger than the configured limit.
-    #[error("file too large: {size} bytes (limit {limit} bytes)")]
+    #[error(
+        "file too large: {size} bytes (limit {limit} bytes); not read, its doc_id is made from its path, size and modification time"
+    )]
     TooLarge {
         /// Size of the file in bytes.
         size: u64,
         /// The limit in force.
         limit: u64,
+    },
+    /// The text has more lines than a report ever has (memory per line is
+    /// what a file of short lines would otherwise cost).
+    #[error("too many lines: {lines} (limit {limit}); not parsed")]
+    TooManyLines {
+        /// Lines in the decoded text.
+        lines: usize,
+        /// The limit ([`crate::decode::MAX_LINES`]).
+        limit: usize,
     },
     /// The file could not be opened or read.
     #[error("unreadable: {0}")]
@@ -91,7 +102,7 @@ impl FileError {
         match self {
             Self::Empty => "empty_file",
             Self::Blank => "blank_file",
-            Self::TooLarge { .. } => "file_too_large",
+            Self::TooLarge { .. } | Self::TooManyLines { .. } => "file_too_large",
             Self::Unreadable(_) => "unreadable_file",
             Self::Unsupported(_) => "unsupported_format",
             Self::Binary(_) => "binary_file",

@@ -9,7 +9,7 @@
 //! `-j1` and `-jN` write identical files.
 
 use std::collections::BTreeMap;
-use std::fs::File;
+use std::io::Read as _;
 use std::path::Path;
 use std::sync::mpsc::sync_channel;
 use std::time::Instant;
@@ -23,9 +23,9 @@ use crate::config::Config;
 use crate::corpus::{Corpus, discover};
 use crate::dedup::Dedup;
 use crate::error::Usage;
-use crate::parse::{parse_file, stream_doc_id, unreadable};
+use crate::parse::{open_regular, parse_file, stream_doc_id, unreadable};
 use crate::report::{Report, Status};
-use crate::sink::{Output, Sink};
+use crate::sink::{Output, Sink, verify_staged};
 use crate::stats::{Pipeline, compute_stats};
 use crate::summary::{RunSummary, Stages, current_rss_bytes, peak_rss_bytes};
 
@@ -83,10 +83,14 @@ fn mark_duplicate(
     }
     let Some(first) = dedup.first_copy(index, &report.doc_id, |earlier| {
         // Confirm a key match on the full doc_id of the earlier file.
+        // Opened as the parser opens files (a file swapped for a FIFO
+        // since must not hang the run) and read no further than this
+        // file's size: equal ids mean equal sizes.
+        let bound = u64::try_from(report.source_bytes).unwrap_or(0) + 1;
         files
             .path(earlier as usize)
-            .and_then(File::open)
-            .and_then(stream_doc_id)
+            .and_then(|path| open_regular(&path))
+            .and_then(|(file, _)| stream_doc_id(file.take(bound)))
             .is_ok_and(|id| id == report.doc_id)
     }) else {
         return Ok(());
@@ -173,6 +177,38 @@ fn prepare_chunk(
     })
 }
 
+/// The shrink guard: a corpus with no files, or with fewer than half the
+/// files of the published output, is refused (unless `allow_shrink`, which
+/// never lets an empty corpus through): the usual cause is a corpus that
+/// is unmounted or half copied, and publishing it would replace a good
+/// output with a hollow one.
+///
+/// # Errors
+/// When the run must not go on; the message names the override.
+pub fn check_shrink(
+    corpus: &std::path::Path,
+    files: u64,
+    previous: Option<u64>,
+    allow_shrink: bool,
+) -> Result<()> {
+    if files == 0 {
+        anyhow::bail!(
+            "refusing to publish: the corpus {} has no files (not mounted, or emptied?); the previous output is kept",
+            corpus.display()
+        );
+    }
+    if let Some(previous) = previous
+        && !allow_shrink
+        && files.saturating_mul(2) < previous
+    {
+        anyhow::bail!(
+            "refusing to publish: the corpus {} has {files} files, fewer than half of the {previous} the published output was made from (partly unmounted or moved?); the previous output is kept. Pass --allow-shrink if the corpus really shrank",
+            corpus.display()
+        );
+    }
+    Ok(())
+}
+
 /// Runs the job described by `config`.
 ///
 /// # Errors
@@ -187,7 +223,8 @@ pub fn run(config: &Config) -> Result<RunSummary> {
     let t = Instant::now();
     let files = discover(
         &config.corpus,
-        &[config.out.clone(), output.staging().to_owned()],
+        &config.walk,
+        &[output.out().to_owned()],
         Some(output.staging()),
     )?;
     stages.discover = t.elapsed().as_secs_f64();
@@ -197,6 +234,12 @@ pub fn run(config: &Config) -> Result<RunSummary> {
         config.corpus.display(),
         stages.discover
     );
+    check_shrink(
+        &config.corpus,
+        files.len() as u64,
+        output.previous_files(),
+        config.allow_shrink,
+    )?;
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.jobs)
@@ -355,6 +398,7 @@ pub fn run(config: &Config) -> Result<RunSummary> {
     summary.wall_seconds = t0.elapsed().as_secs_f64();
     summary.peak_rss_bytes = peak_rss_bytes();
     summary.write(output.staging())?;
+    verify_staged(output.staging(), &summary.rows)?;
 
     let t = Instant::now();
     output.publish()?;
@@ -363,7 +407,7 @@ pub fn run(config: &Config) -> Result<RunSummary> {
     summary.wall_seconds = t0.elapsed().as_secs_f64();
     summary.peak_rss_bytes = peak_rss_bytes();
     // Rewritten in place (atomically) so the publish time is recorded too.
-    summary.write(output.out())?;
+    summary.write(&output.version_dir())?;
     info!(
         "publish: {} in {:.2}s ({:.1}s in all, exit status {})",
         config.out.display(),
@@ -381,7 +425,8 @@ fn link_tree(from: &Path, to: &Path, skip: &[&str]) -> Result<()> {
     for entry in std::fs::read_dir(from).with_context(|| format!("listing {}", from.display()))? {
         let entry = entry.with_context(|| format!("listing {}", from.display()))?;
         let name = entry.file_name();
-        if skip.iter().any(|s| name == *s) {
+        // The run's own bookkeeping (`.versions`, staging, locks) is not output.
+        if skip.iter().any(|s| name == *s) || name.as_encoded_bytes().starts_with(b".") {
             continue;
         }
         let (src, dst) = (entry.path(), to.join(&name));
@@ -416,8 +461,11 @@ pub fn recompute_stats(out: &Path, pipeline: &Pipeline) -> Result<crate::stats::
     }
     let output = Output::prepare(&out)?;
     let t = Instant::now();
+    // The published version itself, where the output is versioned: its
+    // files, not the pointers to them.
+    let published = std::fs::canonicalize(out.join("current")).unwrap_or_else(|_| out.clone());
     link_tree(
-        &out,
+        &published,
         output.staging(),
         &["stats", crate::views::FILE_NAME, "_run.json"],
     )?;

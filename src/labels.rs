@@ -410,6 +410,14 @@ pub const DIAGNOSTIC_CODES: &[Label] = &[
         l("not_a_report", "非年度报告"),
         "the file is not a disclosure annual report",
     ),
+    n(
+        l("ambiguous_split", "粘连数字无法唯一拆分"),
+        "a glued digit run splits into the row's cells in several ways (or none) the identities cannot tell apart",
+    ),
+    n(
+        l("uncertain_row", "行与数值对应不确定"),
+        "a row's label and its values could not be associated with certainty",
+    ),
     n(l("empty_file", "空文件"), "the file has zero bytes"),
     n(
         l("blank_file", "无文本"),
@@ -580,7 +588,12 @@ mod tests {
             }
         }
         assert_eq!(ROW_CODES.len(), 26);
-        for c in [DiagCode::BlankCell, DiagCode::ColumnCountMismatch] {
+        for c in [
+            DiagCode::BlankCell,
+            DiagCode::ColumnCountMismatch,
+            DiagCode::AmbiguousSplit,
+            DiagCode::UncertainRow,
+        ] {
             assert!(codes(DIAGNOSTIC_CODES).contains(&c.code()));
         }
         for list in CODE_LISTS {

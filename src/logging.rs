@@ -18,5 +18,8 @@ pub fn init(verbosity: i8) {
         .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .with_max_level(level)
+        // A log that cannot be written (a full disk) is dropped: the
+        // default reports it with `eprintln!`, which panics on that stderr.
+        .log_internal_errors(false)
         .try_init();
 }

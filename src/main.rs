@@ -124,7 +124,9 @@ fn main() -> ExitCode {
             match config.and_then(|config| etl::run(&config)) {
                 Ok(summary) => summary.exit_code(),
                 Err(err) => {
-                    eprintln!("govreports: {err:#}");
+                    // Not `eprintln!`, which panics when stderr cannot be
+                    // written (a full log disk): the exit code still tells.
+                    let _ = writeln!(std::io::stderr(), "govreports: {err:#}");
                     ExitCode::from(etl::exit_code_for(&err))
                 }
             }
@@ -135,7 +137,10 @@ fn main() -> ExitCode {
                 return ExitCode::from(etl::EXIT_USAGE);
             }
             let name = args.file.display().to_string();
-            let report = parse::parse_file(&args.file, &name, u64::MAX);
+            // Bounded as `run` is: the default size limit, and a FIFO or
+            // device is refused rather than read.
+            let report =
+                parse::parse_file(&args.file, &name, govreports::decode::DEFAULT_MAX_BYTES);
             let text = if args.json {
                 inspect::render_json(&report)
             } else {

@@ -190,9 +190,12 @@ impl Grid {
             .and_then(|first| window(first.checked_sub(values_from)?));
         // Values right after the label, unless the last of them is empty in
         // a table whose rows end in padding (that cell may be the padding).
+        // (With empty cells after the window, its last cell is inside the
+        // row: a blank value, not the padding.)
         by_header.or_else(|| {
             let w = self.values_follow_label.then(|| window(0)).flatten()?;
-            (!(pads && w.last().is_some_and(is_empty))).then_some(w)
+            let at_row_end = w.len() == values.len();
+            (!(pads && at_row_end && w.last().is_some_and(is_empty))).then_some(w)
         })
     }
 }

@@ -72,6 +72,29 @@ fn row_text(row: &RawRow<'_>) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Suffixes of a people's government and of a 街道's office, which name
+/// the same kind of body.
+const GOVERNMENT_SUFFIXES: [&str; 4] = ["人民政府", "办事处", "管委会", "政府"];
+
+/// The signature names the title's body in full: the title's name (without
+/// its government suffix) with the places above it (`红塘乡人民政府` signed
+/// `罗田县红塘乡人民政府`; `泉集街道人民政府` signed `叙州区泉集街道办事处`),
+/// the government suffix kept — not an office of it (`…人民政府办公室`).
+fn fuller_name_of(signature: &str, title_org: &str) -> bool {
+    let stem = |s: &str| {
+        GOVERNMENT_SUFFIXES
+            .iter()
+            .find_map(|suf| s.strip_suffix(suf))
+            .map(str::to_owned)
+    };
+    let (Some(title_stem), Some(sig_stem)) = (stem(title_org), stem(signature)) else {
+        return false;
+    };
+    title_stem.chars().count() >= 2
+        && sig_stem.len() > title_stem.len()
+        && sig_stem.ends_with(title_stem.as_str())
+}
+
 fn ends_with_org_suffix(s: &str) -> bool {
     ORG_SUFFIXES.iter().any(|suf| s.ends_with(suf))
 }
@@ -176,7 +199,11 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &RowNorms) -> Metadata {
         .find_map(|n| SOURCE.captures(n).map(|c| c[1].to_owned()));
     let candidates: Vec<&str> = signature.into_iter().chain(source.as_deref()).collect();
     meta.organization = match title_org {
-        Some(org) if ends_with_org_suffix(&org) => Some(org),
+        Some(org) if ends_with_org_suffix(&org) => Some(
+            signature
+                .filter(|sig| fuller_name_of(sig, &org))
+                .map_or(org, str::to_owned),
+        ),
         Some(org) => Some(
             candidates
                 .iter()

@@ -109,6 +109,11 @@ pub struct Counted {
     pub part_of: Option<usize>,
 }
 
+/// Longest run of [`Prose`], in normalised bytes: mapping an offset back
+/// walks its run from the start, so one run per unbroken line made a long
+/// line of sentences quadratic (3 MB: 120 s).
+const RUN_BYTES: usize = 256;
+
 /// Prose stream: normalised text plus, per *run*, where it came from.
 ///
 /// Normalised and display text advance char for char (folding maps one char
@@ -149,6 +154,9 @@ impl Prose {
             // bulk of the prose) is copied as one slice.
             let start = i;
             while let Some(&b) = bytes.get(i) {
+                if i - start >= RUN_BYTES {
+                    break; // see RUN_BYTES
+                }
                 match b {
                     b'\t'..=b'\r' | b' ' => break,
                     0x00..=0x7F => i += 1,
@@ -186,7 +194,12 @@ impl Prose {
                 }
                 pending_space = false;
             }
-            if new_run {
+            if new_run
+                || self
+                    .runs
+                    .last()
+                    .is_some_and(|r| self.norm.len() - r.0 as usize >= RUN_BYTES)
+            {
                 self.runs
                     .push((self.norm.len() as u32, self.display.len() as u32, line));
                 new_run = false;
@@ -730,6 +743,21 @@ mod tests {
                     "{prefix:?} + {t:?}"
                 );
             }
+        }
+    }
+
+    /// A long unbroken line is cut into runs of at most [`RUN_BYTES`]
+    /// (mapping an offset back stays short), and every normalised offset
+    /// still maps to the display offset of the same char.
+    #[test]
+    fn long_lines_map_back_through_short_runs() {
+        let line = "共发布信息Ａ１２条，".repeat(300);
+        let mut p = Prose::new();
+        p.push_text(&line, 1);
+        assert!(p.runs.len() > line.len() / RUN_BYTES / 2);
+        let shown: Vec<usize> = p.display.char_indices().map(|(i, _)| i).collect();
+        for (k, (at, _)) in p.norm.char_indices().enumerate() {
+            assert_eq!(p.display_offset(at), shown[k], "char {k}");
         }
     }
 

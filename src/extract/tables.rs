@@ -537,10 +537,11 @@ impl Mode {
 /// Whether a markdown document's tables put a row's values right after its
 /// label: every row that shows a label, then one unbroken run of values,
 /// then only empty cells, starts that run in the cell after the label —
-/// and at least three rows show it. (A converter that expands merged label
-/// cells into empty ones shows a gap instead.)
+/// at least three rows, and at most one in ten showing a gap. (A converter
+/// that expands merged label cells into empty ones shows gaps throughout.)
 fn values_follow_labels(rows: &[RawRow<'_>]) -> bool {
     let mut seen = 0;
+    let mut gaps = 0;
     for row in rows.iter().filter(|r| r.kind == RowKind::Physical) {
         let Some(last_text) = row
             .cells
@@ -558,12 +559,15 @@ fn values_follow_labels(rows: &[RawRow<'_>]) -> bool {
         if rest[first + run..].iter().any(written) {
             continue; // blanks inside: says nothing
         }
-        if first != 0 {
-            return false;
+        // A gap may be padding, or a blank first value (2019 收费's empty
+        // 上一年项目数量): gaps must be rare, not absent.
+        if first == 0 {
+            seen += 1;
+        } else {
+            gaps += 1;
         }
-        seen += 1;
     }
-    seen >= 3
+    seen >= 3 && gaps * 10 <= seen
 }
 
 /// The column grid of a table whose empty cells are written (tabs, pipes):

@@ -274,8 +274,15 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
         });
     };
 
+    // A tag ends at a `>`: past the last one no tag can be complete, and
+    // looking for one from every `<` there made a page of `<a` without a
+    // `>` quadratic (32 MB ≈ 40 min).
+    let last_gt = memchr::memrchr(b'>', bytes);
     while let Some(p) = memchr::memchr(b'<', &bytes[i..]) {
         let start = i + p;
+        if last_gt.is_none_or(|g| g < start) {
+            break;
+        }
         if s[start..].starts_with("<!--") {
             let end = s[start..].find("-->").map_or(s.len(), |e| start + e + 3);
             i = end;

@@ -1,11 +1,12 @@
 //! Partitioned Parquet, staged and published atomically.
 //!
-//! * [`Output`] owns the output directory for the run: a lock next to it
+//! * [`Output`] owns the output directory for the run: a kernel lock on it
 //!   (a second run over the same `OUT` exits at once), a staging directory
-//!   next to it on the same filesystem, and [`Output::publish`], which swaps
-//!   staging and `OUT` in one `renameat2(RENAME_EXCHANGE)` so readers see the
-//!   old complete tree or the new complete tree, never a mix — also when the
-//!   process is killed at any moment.
+//!   unique to the run inside it, and [`Output::publish`], which renames the
+//!   verified staging directory to an immutable version and switches the
+//!   `current` pointer to it in one `rename(2)`, keeping the previous
+//!   version for readers still on it — also when the process is killed at
+//!   any moment.
 //! * [`Sink`] keeps one Parquet writer per (table, `report_year` partition)
 //!   open for the run and appends each chunk's batches, so memory stays flat
 //!   however many files the corpus has.
@@ -289,131 +290,393 @@ fn close(
     Ok(())
 }
 
-/// The output directory of a run: lock, staging directory, publication.
+/// Where published versions live inside `OUT`.
+pub const VERSIONS_DIR: &str = ".versions";
+
+/// The pointer to the published version: `OUT/current → .versions/<run id>`.
+pub const CURRENT: &str = "current";
+
+/// A run's staging directory inside `OUT` is `.staging-<run id>`.
+const STAGING_PREFIX: &str = ".staging-";
+
+/// The output directory of a run: lock, staging directory, versioned
+/// publication.
+///
+/// ```text
+/// OUT/                          locked (flock) for the whole run
+///   current -> .versions/20261207T112501.123Z-4242      the pointer, switched atomically
+///   applications -> current/applications                  one link per table, stats, _run.json
+///   reports -> current/reports
+///   _run.json -> current/_run.json
+///   .versions/20261207T112501.123Z-4242/…                 this version, immutable once published
+///   .versions/20261206T021500.017Z-3131/…                 the previous one, kept until the next run
+///   .staging-<run id>/                                    a run in progress (removed if it stops)
+/// ```
+///
+/// The lock is an `flock` on the `OUT` directory itself (its real path, so
+/// a symlink to it and the real path lock the same thing): the kernel drops
+/// it when the process dies, and there is no lock file a cleaner can delete.
 #[derive(Debug)]
 pub struct Output {
+    /// `--out` with symlinks resolved: what is locked and written.
     out: PathBuf,
+    run_id: String,
     staging: PathBuf,
     _lock: File,
 }
 
-fn sibling(out: &Path, what: &str) -> Result<PathBuf> {
+/// `out` with symlinks resolved; a path that does not exist yet is resolved
+/// through its parent (created).
+fn resolve_out(out: &Path) -> Result<PathBuf> {
+    if let Ok(real) = fs::canonicalize(out) {
+        return Ok(real);
+    }
+    if fs::symlink_metadata(out).is_ok() {
+        return Err(Usage(format!(
+            "--out {} is a symlink to a missing directory",
+            out.display()
+        ))
+        .into());
+    }
     let name = out
         .file_name()
         .with_context(|| format!("output path {} has no directory name", out.display()))?;
-    let parent = out.parent().unwrap_or(Path::new("."));
-    Ok(parent.join(format!(".{}.{what}", name.to_string_lossy())))
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    let parent =
+        fs::canonicalize(parent).with_context(|| format!("resolving {}", parent.display()))?;
+    Ok(parent.join(name))
+}
+
+/// A sibling of `out` named `.<name>.<what>` (the layout before versions).
+fn sibling(out: &Path, what: &str) -> Option<PathBuf> {
+    let name = out.file_name()?;
+    let parent = out.parent()?;
+    Some(parent.join(format!(".{}.{what}", name.to_string_lossy())))
+}
+
+/// True when `dir` is empty or looks like a govreports output.
+fn is_output(dir: &Path) -> bool {
+    [VERSIONS_DIR, CURRENT, "_run.json"]
+        .iter()
+        .any(|name| fs::symlink_metadata(dir.join(name)).is_ok())
+        || fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
+}
+
+#[cfg(unix)]
+fn same_file(a: &fs::Metadata, b: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    (a.dev(), a.ino()) == (b.dev(), b.ino())
+}
+
+#[cfg(not(unix))]
+fn same_file(_a: &fs::Metadata, _b: &fs::Metadata) -> bool {
+    true
+}
+
+/// A name for this run: UTC time to the millisecond and the process id,
+/// so versions sort by time and two runs never share one.
+fn new_run_id() -> String {
+    format!(
+        "{}-{}",
+        chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ"),
+        std::process::id()
+    )
 }
 
 impl Output {
-    /// Locks `out`, cleans what a killed run left behind and creates an empty
-    /// staging directory.
+    /// Resolves and locks `out`, cleans what a killed run left behind and
+    /// creates this run's staging directory.
     ///
     /// # Errors
-    /// [`Usage`] when `out` exists but is not a govreports output; an error
-    /// when another run holds the lock or the directory cannot be created.
+    /// [`Usage`] when `out` exists but is not a govreports output (or is a
+    /// dangling symlink); an error when another run holds the lock or the
+    /// directories cannot be created.
     pub fn prepare(out: &Path) -> Result<Self> {
-        let parent = out
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-        let lock_path = sibling(out, "lock")?;
-        let lock = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .with_context(|| format!("opening lock file {}", lock_path.display()))?;
+        let out = resolve_out(out)?;
+        // A run of the layout before versions, killed between its two
+        // renames, left the previous output at `.OUT.old`: put it back.
+        if let Some(old) = sibling(&out, "old")
+            && !out.exists()
+            && old.is_dir()
+        {
+            fs::rename(&old, &out)
+                .with_context(|| format!("restoring {} from {}", out.display(), old.display()))?;
+        }
+        if out.exists() && (!out.is_dir() || !is_output(&out)) {
+            return Err(Usage(format!(
+                "refusing to write into {}: it exists and is not a govreports output (no _run.json); choose another --out",
+                out.display()
+            ))
+            .into());
+        }
+        match fs::create_dir(&out) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e).with_context(|| format!("creating {}", out.display())),
+        }
+        let lock = File::open(&out).with_context(|| format!("opening {}", out.display()))?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
                 bail!(
-                    "another govreports run is writing {} (lock {} is held); exiting without changes",
-                    out.display(),
-                    lock_path.display()
+                    "another govreports run is writing {} (it holds the lock on that directory); exiting without changes",
+                    out.display()
                 )
             }
             Err(TryLockError::Error(e)) => {
-                return Err(e).with_context(|| format!("locking {}", lock_path.display()));
+                return Err(e).with_context(|| format!("locking {}", out.display()));
             }
         }
-        let staging = sibling(out, "staging")?;
-        let old = sibling(out, "old")?;
-        // A run killed between the two renames of the fallback publish left
-        // the previous output at `old`: put it back.
-        if !out.exists() && old.exists() {
-            fs::rename(&old, out)
-                .with_context(|| format!("restoring {} from {}", out.display(), old.display()))?;
+        // The directory locked is still the one at `out` (not renamed or
+        // replaced between the open and the lock).
+        let locked = lock.metadata().context("reading the locked directory")?;
+        if !fs::metadata(&out).is_ok_and(|now| same_file(&now, &locked)) {
+            bail!(
+                "{} was moved or replaced while it was being locked; exiting without changes",
+                out.display()
+            );
         }
-        for stale in [&staging, &old] {
-            if stale.exists() {
-                fs::remove_dir_all(stale).with_context(|| {
-                    format!("removing {} left by an interrupted run", stale.display())
-                })?;
+        // Left by runs that were killed (we hold the lock: none is running).
+        let mut stale: Vec<PathBuf> = fs::read_dir(&out)
+            .with_context(|| format!("listing {}", out.display()))?
+            .flatten()
+            .filter(|e| {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                name.starts_with(STAGING_PREFIX) || name.starts_with(".current-")
+            })
+            .map(|e| e.path())
+            .collect();
+        stale.extend(sibling(&out, "staging").filter(|p| p.exists()));
+        for path in stale {
+            let removed = if path.is_dir() && !path.is_symlink() {
+                fs::remove_dir_all(&path)
+            } else {
+                fs::remove_file(&path)
+            };
+            removed.with_context(|| {
+                format!("removing {} left by an interrupted run", path.display())
+            })?;
+        }
+        let versions = out.join(VERSIONS_DIR);
+        fs::create_dir_all(&versions)
+            .with_context(|| format!("creating {}", versions.display()))?;
+        // Two runs of one process within a millisecond (tests) get the
+        // same id: the second waits for the next one.
+        let (run_id, staging) = loop {
+            let id = new_run_id();
+            let staging = out.join(format!("{STAGING_PREFIX}{id}"));
+            if versions.join(&id).exists() {
+                std::thread::sleep(std::time::Duration::from_millis(2));
+                continue;
             }
-        }
-        if out.exists() {
-            let is_ours = out.join("_run.json").exists()
-                || fs::read_dir(out)
-                    .map(|mut d| d.next().is_none())
-                    .unwrap_or(false);
-            if !out.is_dir() || !is_ours {
-                return Err(Usage(format!(
-                    "refusing to replace {}: it exists and is not a govreports output (no _run.json); choose another --out",
-                    out.display()
-                ))
-                .into());
+            match fs::create_dir(&staging) {
+                Ok(()) => break (id, staging),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+                Err(e) => {
+                    return Err(e).with_context(|| {
+                        format!("creating staging directory {}", staging.display())
+                    });
+                }
             }
-        }
-        fs::create_dir_all(&staging)
-            .with_context(|| format!("creating staging directory {}", staging.display()))?;
+        };
         Ok(Self {
-            out: out.to_owned(),
+            out,
+            run_id,
             staging,
             _lock: lock,
         })
     }
 
-    /// Where this run writes before publishing.
+    /// Where this run writes before publishing (inside `OUT`, unique to the run).
     #[must_use]
     pub fn staging(&self) -> &Path {
         &self.staging
     }
 
-    /// The published output directory.
+    /// The output directory, symlinks resolved.
     #[must_use]
     pub fn out(&self) -> &Path {
         &self.out
     }
 
-    /// Makes the staged tree the output, atomically, and removes the old tree.
+    /// The directory this run's version has once published.
+    #[must_use]
+    pub fn version_dir(&self) -> PathBuf {
+        self.out.join(VERSIONS_DIR).join(&self.run_id)
+    }
+
+    /// Files of the published output (`files_seen` of its `_run.json`), if
+    /// there is one: what the shrink guard compares against.
+    #[must_use]
+    pub fn previous_files(&self) -> Option<u64> {
+        let json = fs::read(self.out.join("_run.json")).ok()?;
+        let value: serde_json::Value = serde_json::from_slice(&json).ok()?;
+        value.get("files_seen")?.as_u64()
+    }
+
+    /// Publishes the staged tree as a new version and switches `current` to it.
+    ///
+    /// Why readers never see a mix: the version directory is complete
+    /// (verified by [`verify_staged`]) before anything points to it;
+    /// `current` is replaced by `rename(2)` of a new symlink over it, which
+    /// is atomic; every top-level name (`OUT/applications`, …) is a link
+    /// through `current`, so all tables switch in that one rename. A reader
+    /// that resolves `current` once reads one version to the end: the
+    /// previous version stays until the next run publishes. A reader that
+    /// opens files through `OUT/<table>` resolves `current` at each open,
+    /// so a query that lists files before the switch and opens them after
+    /// can still combine versions; the README says how to read
+    /// consistently. A process killed at any moment leaves either the old
+    /// pointer or the new one, each to a complete version.
     ///
     /// # Errors
-    /// When the directories cannot be renamed.
+    /// When the directories or links cannot be renamed or created.
     pub fn publish(&self) -> Result<()> {
-        if self.out.exists() {
-            if exchange(&self.staging, &self.out).is_err() {
-                // No atomic exchange on this platform/filesystem: two renames;
-                // `prepare` restores `old` if we die in between.
-                let old = sibling(&self.out, "old")?;
-                fs::rename(&self.out, &old)
-                    .with_context(|| format!("moving {} aside", self.out.display()))?;
-                fs::rename(&self.staging, &self.out)
-                    .with_context(|| format!("publishing {}", self.out.display()))?;
-                fs::remove_dir_all(&old)
-                    .with_context(|| format!("removing previous output {}", old.display()))?;
-                return Ok(());
-            }
-            // `staging` now holds the previous output.
-            fs::remove_dir_all(&self.staging)
-                .with_context(|| format!("removing previous output {}", self.staging.display()))?;
-        } else {
-            fs::rename(&self.staging, &self.out)
-                .with_context(|| format!("publishing {}", self.out.display()))?;
+        let version = self.version_dir();
+        fs::rename(&self.staging, &version).with_context(|| {
+            format!(
+                "moving {} to {}",
+                self.staging.display(),
+                version.display()
+            )
+        })?;
+        let previous = fs::read_link(self.out.join(CURRENT))
+            .ok()
+            .and_then(|target| target.file_name().map(ToOwned::to_owned));
+        let mut names: Vec<std::ffi::OsString> = fs::read_dir(&version)
+            .with_context(|| format!("listing {}", version.display()))?
+            .flatten()
+            .map(|e| e.file_name())
+            .filter(|n| !n.to_string_lossy().starts_with('.'))
+            .collect();
+        names.sort();
+        let legacy = self.migrate_legacy_layout(&names)?;
+        for name in &names {
+            self.link_through_current(name)?;
         }
+        self.point_current_to(&self.run_id)?;
+        self.remove_stale_links(&names);
+        let keep = [Some(self.run_id.clone().into()), previous, legacy];
+        self.remove_old_versions(&keep);
         Ok(())
     }
+
+    /// Points `current` at `.versions/<id>`: a new symlink renamed over the
+    /// old one, so the switch is one atomic `rename(2)`.
+    fn point_current_to(&self, id: &str) -> Result<()> {
+        let tmp = self.out.join(format!(".current-{}", self.run_id));
+        let _ = fs::remove_file(&tmp);
+        symlink(&Path::new(VERSIONS_DIR).join(id), &tmp)?;
+        fs::rename(&tmp, self.out.join(CURRENT))
+            .with_context(|| format!("switching {}/{CURRENT}", self.out.display()))
+    }
+
+    /// Makes `OUT/<name>` a link to `current/<name>` unless it is one.
+    fn link_through_current(&self, name: &std::ffi::OsStr) -> Result<()> {
+        let path = self.out.join(name);
+        let target = Path::new(CURRENT).join(name);
+        if fs::read_link(&path).is_ok_and(|t| t == target) {
+            return Ok(());
+        }
+        let tmp = self.out.join(format!(".current-{}-link", self.run_id));
+        let _ = fs::remove_file(&tmp);
+        symlink(&target, &tmp)?;
+        fs::rename(&tmp, &path).with_context(|| format!("linking {}", path.display()))
+    }
+
+    /// An output written before versions has its tables as real
+    /// directories in `OUT`: they move into `.versions/legacy`, which
+    /// `current` points to meanwhile (each table is briefly missing while
+    /// it moves; this happens once). Returns the version name to keep.
+    fn migrate_legacy_layout(
+        &self,
+        names: &[std::ffi::OsString],
+    ) -> Result<Option<std::ffi::OsString>> {
+        let mut legacy_entries = Vec::new();
+        for entry in fs::read_dir(&self.out)
+            .with_context(|| format!("listing {}", self.out.display()))?
+            .flatten()
+        {
+            let name = entry.file_name();
+            let is_link = entry.file_type().is_ok_and(|t| t.is_symlink());
+            if !is_link && !name.to_string_lossy().starts_with('.') && name != CURRENT {
+                legacy_entries.push(name);
+            }
+        }
+        if legacy_entries.is_empty() {
+            return Ok(None);
+        }
+        let legacy_id = format!("legacy-{}", self.run_id);
+        let legacy = self.out.join(VERSIONS_DIR).join(&legacy_id);
+        fs::create_dir(&legacy).with_context(|| format!("creating {}", legacy.display()))?;
+        self.point_current_to(&legacy_id)?;
+        for name in legacy_entries {
+            fs::rename(self.out.join(&name), legacy.join(&name)).with_context(|| {
+                format!("moving {} into {}", name.to_string_lossy(), legacy.display())
+            })?;
+            if names.contains(&name) {
+                self.link_through_current(&name)?;
+            }
+        }
+        Ok(Some(legacy_id.into()))
+    }
+
+    /// Removes top-level links into `current` whose entry the new version
+    /// no longer has (a statistic dropped from the pipeline).
+    fn remove_stale_links(&self, names: &[std::ffi::OsString]) {
+        let Ok(entries) = fs::read_dir(&self.out) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            if name == CURRENT || names.contains(&name) {
+                continue;
+            }
+            if fs::read_link(entry.path()).is_ok_and(|t| t.starts_with(CURRENT)) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    /// Removes every version but the ones in `keep` (this run's and the one
+    /// `current` pointed to before, which readers may still be reading).
+    /// A version that cannot be removed stays, with a warning.
+    fn remove_old_versions(&self, keep: &[Option<std::ffi::OsString>]) {
+        let versions = self.out.join(VERSIONS_DIR);
+        let Ok(entries) = fs::read_dir(&versions) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = Some(entry.file_name());
+            if keep.contains(&name) {
+                continue;
+            }
+            if let Err(e) = fs::remove_dir_all(entry.path()) {
+                tracing::warn!("could not remove old version {}: {e}", entry.path().display());
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+fn symlink(target: &Path, link: &Path) -> Result<()> {
+    std::os::unix::fs::symlink(target, link)
+        .with_context(|| format!("creating link {}", link.display()))
+}
+
+#[cfg(not(unix))]
+fn symlink(_target: &Path, link: &Path) -> Result<()> {
+    bail!(
+        "creating link {}: versioned publishing needs symlinks (Unix)",
+        link.display()
+    )
 }
 
 impl Drop for Output {
@@ -426,15 +689,53 @@ impl Drop for Output {
     }
 }
 
-#[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
-    use rustix::fs::{CWD, RenameFlags, renameat_with};
-    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
-}
-
-#[cfg(not(target_os = "linux"))]
-fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
-    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+/// Checks that `staging` holds this run's complete output before it is
+/// published: every table's Parquet footers add up to the rows the run
+/// wrote (`expected`), and the staged `_run.json` says the same.
+///
+/// # Errors
+/// When a count differs or a footer or `_run.json` cannot be read.
+pub fn verify_staged(staging: &Path, expected: &BTreeMap<&'static str, u64>) -> Result<()> {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    for table in TABLES {
+        let mut rows = 0i64;
+        let mut stack = vec![staging.join(table.name())];
+        while let Some(dir) = stack.pop() {
+            for entry in fs::read_dir(&dir).with_context(|| format!("listing {}", dir.display()))? {
+                let path = entry?.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "parquet") {
+                    let file =
+                        File::open(&path).with_context(|| format!("opening {}", path.display()))?;
+                    let reader = SerializedFileReader::new(file)
+                        .with_context(|| format!("reading the footer of {}", path.display()))?;
+                    rows += reader.metadata().file_metadata().num_rows();
+                }
+            }
+        }
+        let want = expected.get(table.name()).copied().unwrap_or(0);
+        if u64::try_from(rows).ok() != Some(want) {
+            bail!(
+                "refusing to publish: the staged {} holds {rows} rows, the run wrote {want}",
+                table.name()
+            );
+        }
+    }
+    let path = staging.join("_run.json");
+    let json: serde_json::Value = serde_json::from_slice(
+        &fs::read(&path).with_context(|| format!("reading {}", path.display()))?,
+    )
+    .with_context(|| format!("parsing {}", path.display()))?;
+    for (table, want) in expected {
+        if json["rows"][table].as_u64() != Some(*want) {
+            bail!(
+                "refusing to publish: the staged _run.json gives {} rows for {table}, the run wrote {want}",
+                json["rows"][table]
+            );
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -595,28 +896,113 @@ mod tests {
         let first = Output::prepare(&out).unwrap();
         let err = Output::prepare(&out).unwrap_err().to_string();
         assert!(err.contains("another govreports run"), "{err}");
+        // Through a symlink to it: the same directory, the same lock.
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link");
+            std::os::unix::fs::symlink(&out, &link).unwrap();
+            let err = Output::prepare(&link).unwrap_err().to_string();
+            assert!(err.contains("another govreports run"), "{err}");
+        }
         drop(first);
         Output::prepare(&out).unwrap();
     }
 
+    fn stage(o: &Output, generation: &str) {
+        fs::create_dir_all(o.staging().join("reports/report_year=2021")).unwrap();
+        fs::write(o.staging().join("reports/report_year=2021/x"), generation).unwrap();
+        fs::write(o.staging().join("_run.json"), generation).unwrap();
+    }
+
     #[test]
-    fn publish_swaps_and_refuses_foreign_directories() {
+    fn publish_switches_versions_and_keeps_the_previous_one() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        for generation in ["one", "two"] {
+        let mut versions = Vec::new();
+        for generation in ["one", "two", "three"] {
             let o = Output::prepare(&out).unwrap();
-            fs::write(o.staging().join("_run.json"), generation).unwrap();
+            stage(&o, generation);
             o.publish().unwrap();
+            versions.push(o.version_dir());
             assert_eq!(
                 fs::read_to_string(out.join("_run.json")).unwrap(),
                 generation
             );
-            assert!(!sibling(&out, "staging").unwrap().exists());
+            assert_eq!(
+                fs::read_to_string(out.join("reports/report_year=2021/x")).unwrap(),
+                generation
+            );
+            assert_eq!(
+                fs::canonicalize(out.join(CURRENT)).unwrap(),
+                fs::canonicalize(o.version_dir()).unwrap()
+            );
+            assert!(!o.staging().exists());
         }
+        // The previous version stays for readers on it; older ones go.
+        assert!(!versions[0].exists());
+        assert!(versions[1].join("_run.json").exists());
+        assert!(versions[2].join("_run.json").exists());
+
         let foreign = dir.path().join("home");
         fs::create_dir(&foreign).unwrap();
         fs::write(foreign.join("thesis.docx"), "x").unwrap();
         let err = Output::prepare(&foreign).unwrap_err();
         assert!(err.downcast_ref::<Usage>().is_some());
+    }
+
+    #[test]
+    fn an_output_of_the_layout_before_versions_is_migrated() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        fs::create_dir_all(out.join("reports/report_year=2021")).unwrap();
+        fs::create_dir_all(out.join("stats/gone")).unwrap();
+        fs::write(out.join("reports/report_year=2021/x"), "old").unwrap();
+        fs::write(out.join("_run.json"), "old").unwrap();
+        let o = Output::prepare(&out).unwrap();
+        stage(&o, "new");
+        o.publish().unwrap();
+        assert_eq!(fs::read_to_string(out.join("_run.json")).unwrap(), "new");
+        assert!(fs::symlink_metadata(out.join("reports")).unwrap().is_symlink());
+        assert!(!out.join("stats").exists(), "dropped with the old layout");
+        // The old tree is kept as the previous version.
+        let kept: Vec<_> = fs::read_dir(out.join(VERSIONS_DIR))
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(kept.len(), 2, "{kept:?}");
+    }
+
+    #[test]
+    fn a_staged_output_that_lost_rows_is_not_published() {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = dir.path();
+        let mut sink = Sink::new(staging);
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample");
+        let reports: Vec<_> = walk(&root)
+            .iter()
+            .map(|p| crate::parse::parse_bytes(&p.display().to_string(), &fs::read(p).unwrap()))
+            .collect();
+        let refs: Vec<_> = reports.iter().collect();
+        sink.write(Some(2021), crate::batch::build_batches(&refs).unwrap())
+            .unwrap();
+        let rows: BTreeMap<&'static str, u64> = sink
+            .finish()
+            .unwrap()
+            .into_iter()
+            .map(|(t, n)| (t.name(), n))
+            .collect();
+        let json = serde_json::json!({ "rows": rows });
+        fs::write(staging.join("_run.json"), json.to_string()).unwrap();
+        verify_staged(staging, &rows).unwrap();
+        fs::remove_file(
+            staging
+                .join("applications")
+                .join(partition_dir(Some(2021)))
+                .join(PART_FILE),
+        )
+        .unwrap();
+        let err = verify_staged(staging, &rows).unwrap_err().to_string();
+        assert!(err.contains("applications"), "{err}");
     }
 }

@@ -2,6 +2,7 @@
 //! cell by cell, the batch pipeline end to end with a real DuckDB, and
 //! robustness properties.
 
+mod hostile;
 mod pipeline;
 mod readers;
 mod real_corpus;
