@@ -157,8 +157,11 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
     }
     let mut entries: Vec<_> = index.into_iter().collect();
     entries.sort_unstable();
+    // A full DFA: built once per process, and the search runs over the head
+    // and tail of every report (an NFA's search cost ~15% of parsing).
     let automaton = AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .build(entries.iter().map(|((name, _), _)| *name))
         .expect("division names build an automaton");
     let patterns = entries
