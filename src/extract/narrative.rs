@@ -529,7 +529,15 @@ fn count_parts(text: &str, start: usize) -> (usize, &str, bool) {
     (start + prefix, num, approximate)
 }
 
+/// Counts kept per report. Reports state dozens; each count carries its
+/// sentence (up to [`MAX_SENTENCE`] bytes), so a line of tens of thousands
+/// of count sentences cost ~125x its size in memory before this bound.
+const MAX_COUNTS: usize = 1000;
+
 fn read_sentence(prose: &Prose, range: Range<usize>, out: &mut Vec<Counted>) {
+    if out.len() >= MAX_COUNTS {
+        return;
+    }
     let sentence = &prose.norm[range.clone()];
     if !sentence.bytes().any(|b| b.is_ascii_digit()) || !COUNT.is_match(sentence) {
         return;
