@@ -59,7 +59,7 @@ import duckdb, json
 v = {str(version)!r}
 out = {{}}
 for t in ['reports','active_disclosure','applications','reviews_litigation','narrative_counts','checks','diagnostics']:
-    out[t] = duckdb.sql(f"SELECT count(*) FROM read_parquet('{{v}}/{{t}}/**/*.parquet', hive_partitioning=true)").fetchone()[0]
+    out[t] = duckdb.sql(f"SELECT count(*) FROM read_parquet('{{v}}/{{t}}/**/*.parquet', hive_partitioning=true)").fetchall()[0][0]
 print(json.dumps(out))
 """
     return json.loads(subprocess.run([str(py), "-c", code], check=True, capture_output=True).stdout)
@@ -119,7 +119,7 @@ while not os.path.exists(stop):
     root = os.path.realpath(out + '/current') if mode == 'version' else out
     q = f"SELECT (SELECT count(*) FROM read_parquet('{{root}}/reports/**/*.parquet', hive_partitioning=true)), (SELECT count(*) FROM read_parquet('{{root}}/applications/**/*.parquet', hive_partitioning=true))"
     try:
-        r = con.sql(q).fetchone()
+        r = con.sql(q).fetchall()[0]
         key = f"{{r[0]}},{{r[1]}}"
     except Exception as e:
         key = 'error: ' + str(e).splitlines()[0][:80]
