@@ -130,11 +130,19 @@ pub fn check_tables(applications: &[ApplicationFact], reviews: &[ReviewFact]) ->
 #[must_use]
 pub fn check_narrative(counts: &[Counted]) -> Vec<Check> {
     let mut out = Vec::new();
+    // The parts of each total, gathered in one pass: scanning every count
+    // for every total was quadratic (a line of 60k count sentences: minutes).
+    let mut parts_of: Vec<Vec<&Counted>> = vec![Vec::new(); counts.len()];
+    for c in counts {
+        if let Some(t) = c.part_of.filter(|&t| t < counts.len()) {
+            parts_of[t].push(c);
+        }
+    }
     for (i, total) in counts.iter().enumerate() {
         if !total.fact.is_total || total.fact.approximate {
             continue;
         }
-        let parts: Vec<&Counted> = counts.iter().filter(|c| c.part_of == Some(i)).collect();
+        let parts = &parts_of[i];
         if parts.len() < 2 || parts.iter().any(|c| c.fact.approximate) {
             continue;
         }

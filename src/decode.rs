@@ -107,6 +107,13 @@ pub const DEFAULT_MAX_BYTES: u64 = 32 * 1024 * 1024;
 /// At this bound a file's rows stay under ~60 MB.
 pub const MAX_LINES: usize = 200_000;
 
+/// Largest text, HTML or Markdown file parsed. Reports are under 1 MB;
+/// the layout readers keep structures per line and per cell, which on
+/// hostile files (a row of millions of `|1` cells) reach ~50x the file's
+/// size, so this bound keeps one file under ~200 MB. Containers (PDF,
+/// Office) are not text and are not bounded by it.
+pub const MAX_TEXT_BYTES: usize = 4 << 20;
+
 /// Decodes one file's bytes.
 ///
 /// # Errors
@@ -118,6 +125,12 @@ pub fn decode(bytes: &[u8]) -> Result<Text, FileError> {
     }
     if let Some(kind) = sniff_container(bytes) {
         return Err(FileError::Unsupported(kind));
+    }
+    if bytes.len() > MAX_TEXT_BYTES {
+        return Err(FileError::TextTooLarge {
+            size: bytes.len(),
+            limit: MAX_TEXT_BYTES,
+        });
     }
     let (encoding, bom_len) = match Encoding::for_bom(bytes) {
         Some((enc, len)) => (Some(enc), len),

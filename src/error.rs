@@ -51,6 +51,15 @@ pub enum FileError {
         /// The limit ([`crate::decode::MAX_LINES`]).
         limit: usize,
     },
+    /// A text, HTML or Markdown file larger than any report
+    /// ([`crate::decode::MAX_TEXT_BYTES`]).
+    #[error("text too large for a report: {size} bytes (limit {limit} bytes for text and HTML); not parsed")]
+    TextTooLarge {
+        /// Size of the file in bytes.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// The file could not be opened or read.
     #[error("unreadable: {0}")]
     Unreadable(String),
@@ -102,7 +111,9 @@ impl FileError {
         match self {
             Self::Empty => "empty_file",
             Self::Blank => "blank_file",
-            Self::TooLarge { .. } | Self::TooManyLines { .. } => "file_too_large",
+            Self::TooLarge { .. } | Self::TooManyLines { .. } | Self::TextTooLarge { .. } => {
+                "file_too_large"
+            }
             Self::Unreadable(_) => "unreadable_file",
             Self::Unsupported(_) => "unsupported_format",
             Self::Binary(_) => "binary_file",

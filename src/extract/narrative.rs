@@ -536,6 +536,11 @@ fn count_parts(text: &str, start: usize) -> (usize, &str, bool) {
     (start + prefix, num, approximate)
 }
 
+/// Counts kept per report. Reports state dozens; each count carries its
+/// sentence (up to [`MAX_SENTENCE`] bytes), so a line of tens of thousands
+/// of count sentences cost ~125x its size in memory before this bound.
+const MAX_COUNTS: usize = 1000;
+
 /// Reads one sentence's counts into `out`; returns the total it states, if
 /// any. `before`, the total the previous sentence stated, is the total of
 /// a breakdown that opens this one (`…共17条。其中，工作动态6条…`).
@@ -546,6 +551,9 @@ fn read_sentence(
     continues: bool,
     out: &mut Vec<Counted>,
 ) -> (Option<usize>, bool) {
+    if out.len() >= MAX_COUNTS {
+        return (None, false);
+    }
     let sentence = &prose.norm[range.clone()];
     if !sentence.bytes().any(|b| b.is_ascii_digit()) || !COUNT.is_match(sentence) {
         return (None, false);

@@ -392,8 +392,9 @@ fn killed_run_leaves_previous_output_complete_and_next_run_recovers() {
         let n = duckdb(&format!("SELECT count(*) FROM {}", table(&out, "reports")))[0][0].clone();
         assert_eq!(n, n_before);
     }
-    // The next run cleans the staging directory and publishes.
-    assert!(run(&corpus, &out, &[]).status.success());
+    // The next run cleans the staging directory and publishes (a killed
+    // run may have finished first: from 3,000 files the corpus shrinks).
+    assert!(run(&corpus, &out, &["--allow-shrink"]).status.success());
     let left: Vec<_> = fs::read_dir(&out)
         .unwrap()
         .flatten()
