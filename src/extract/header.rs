@@ -76,7 +76,7 @@ fn row_text(row: &RawRow<'_>) -> String {
 /// the same kind of body.
 const GOVERNMENT_SUFFIXES: [&str; 4] = ["人民政府", "办事处", "管委会", "政府"];
 
-/// The signature names the title's body in full: the title's name (without
+/// The signature (or the page's 来源) names the title's body in full: the title's name (without
 /// its government suffix) with the places above it (`红塘乡人民政府` signed
 /// `罗田县红塘乡人民政府`; `泉集街道人民政府` signed `叙州区泉集街道办事处`),
 /// the government suffix kept — not an office of it (`…人民政府办公室`).
@@ -91,8 +91,22 @@ fn fuller_name_of(signature: &str, title_org: &str) -> bool {
         return false;
     };
     title_stem.chars().count() >= 2
-        && sig_stem.len() > title_stem.len()
-        && sig_stem.ends_with(title_stem.as_str())
+        && ((sig_stem.len() > title_stem.len() && sig_stem.ends_with(title_stem.as_str()))
+            // A 街道's body is its 办事处 (`石溪街道人民政府` signed `石溪街道办事处`).
+            || (sig_stem == title_stem
+                && title_stem.ends_with("街道")
+                && signature.ends_with("办事处")
+                && title_org.ends_with("人民政府")))
+}
+
+/// The title names the body by its places only (`峨山彝族自治县兴坊镇`) and
+/// the signature by its name (`兴坊镇人民政府`): the signature's name, the
+/// last of those places, is the body.
+fn signed_name_of(signature: &str, title_org: &str) -> bool {
+    GOVERNMENT_SUFFIXES
+        .iter()
+        .find_map(|suf| signature.strip_suffix(suf))
+        .is_some_and(|stem| stem.chars().count() >= 2 && title_org.ends_with(stem))
 }
 
 fn ends_with_org_suffix(s: &str) -> bool {
@@ -201,14 +215,16 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &RowNorms) -> Metadata {
     meta.organization = match title_org {
         Some(org) if ends_with_org_suffix(&org) => Some(
             signature
-                .filter(|sig| fuller_name_of(sig, &org))
+                .into_iter()
+                .chain(source.as_deref())
+                .find(|named| fuller_name_of(named, &org))
                 .map_or(org, str::to_owned),
         ),
         Some(org) => Some(
-            candidates
-                .iter()
-                .find(|c| c.contains(org.as_str()))
-                .map_or(org, |c| (*c).to_owned()),
+            signature
+                .filter(|sig| signed_name_of(sig, &org))
+                .or_else(|| candidates.iter().copied().find(|c| c.contains(org.as_str())))
+                .map_or(org, str::to_owned),
         ),
         None => candidates.first().map(|c| (*c).to_owned()).or_else(|| {
             // No title and no signature: the body names itself where the
