@@ -481,6 +481,11 @@ fn a_statistic_added_in_sql_without_recompiling() {
 /// Generates `n` reports with the project's generator under `dir/gen`
 /// (`corpus/` and `truth.jsonl`); returns `dir/gen`.
 fn generated_corpus(dir: &Path, n: usize, seed: u64) -> std::path::PathBuf {
+    generate(dir, n, seed, &[])
+}
+
+/// [`generated_corpus`] with more generator options (`--families all`).
+fn generate(dir: &Path, n: usize, seed: u64, options: &[&str]) -> std::path::PathBuf {
     let gen_dir = dir.join("gen");
     let status = std::process::Command::new("python3")
         .arg(repo().join("data/generator/genreports.py"))
@@ -490,13 +495,38 @@ fn generated_corpus(dir: &Path, n: usize, seed: u64) -> std::path::PathBuf {
             "--seed",
             &seed.to_string(),
             "-q",
-            "--out",
         ])
+        .args(options)
+        .arg("--out")
         .arg(&gen_dir)
         .status()
         .unwrap();
     assert!(status.success(), "generator failed");
     gen_dir
+}
+
+/// Runs the binary over a generated corpus and scores the output with the
+/// accuracy harness (`options` for its bars); returns its report, after
+/// asserting that it passed.
+fn run_and_score(gen_dir: &Path, out: &Path, options: &[&str]) -> String {
+    let o = run(&gen_dir.join("corpus"), out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = std::process::Command::new(crate::support::python())
+        .arg(repo().join("tests/accuracy/score.py"))
+        .arg("--truth")
+        .arg(gen_dir.join("truth.jsonl"))
+        .arg("--out")
+        .arg(out)
+        .args(options)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        o.status.success(),
+        "accuracy below target:\n{report}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    report
 }
 
 /// The generator and the accuracy harness, end to end: every value output on
@@ -506,23 +536,7 @@ fn generated_corpus(dir: &Path, n: usize, seed: u64) -> std::path::PathBuf {
 fn generated_corpus_scores_full_precision_with_the_accuracy_harness() {
     let dir = tempfile::tempdir().unwrap();
     let gen_dir = generated_corpus(dir.path(), 400, 20_261_123);
-    let out = dir.path().join("out");
-    let o = run(&gen_dir.join("corpus"), &out, &[]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = std::process::Command::new(crate::support::python())
-        .arg(repo().join("tests/accuracy/score.py"))
-        .arg("--truth")
-        .arg(gen_dir.join("truth.jsonl"))
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    let report = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        o.status.success(),
-        "accuracy below target:\n{report}\n{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let report = run_and_score(&gen_dir, &dir.path().join("out"), &[]);
     assert!(report.contains("PASS"), "{report}");
     assert!(
         report.contains("Narrative source lines:"),
@@ -539,32 +553,13 @@ fn generated_corpus_scores_full_precision_with_the_accuracy_harness() {
 #[test]
 fn generated_families_score_full_precision() {
     let dir = tempfile::tempdir().unwrap();
-    let gen_dir = dir.path().join("fam");
-    let status = std::process::Command::new("python3")
-        .arg(repo().join("data/generator/genreports.py"))
-        .args(["--n", "270", "--seed", "26", "--families", "all", "-q", "--out"])
-        .arg(&gen_dir)
-        .status()
-        .unwrap();
-    assert!(status.success(), "generator failed");
-    let out = dir.path().join("out");
-    let o = run(&gen_dir.join("corpus"), &out, &[]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = std::process::Command::new(crate::support::python())
-        .arg(repo().join("tests/accuracy/score.py"))
-        .arg("--truth")
-        .arg(gen_dir.join("truth.jsonl"))
-        .arg("--out")
-        .arg(&out)
-        .args(["--min-precision", "100", "--min-recall", "85"])
-        .output()
-        .unwrap();
-    let report = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        o.status.success(),
-        "families below target:\n{report}\n{}",
-        String::from_utf8_lossy(&o.stderr)
+    let gen_dir = generate(dir.path(), 270, 26, &["--families", "all"]);
+    let report = run_and_score(
+        &gen_dir,
+        &dir.path().join("out"),
+        &["--min-precision", "100", "--min-recall", "85"],
     );
+    assert!(report.contains("PASS"), "{report}");
     assert!(report.contains("glued_text"), "{report}");
 }
 
