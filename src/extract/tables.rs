@@ -1149,19 +1149,7 @@ fn explain(result: &RowResult<'_, '_>, table: &str, code: &str, width: usize, re
 /// the outcome rows) fails with it — a cell of the row was lost, and the
 /// row is withdrawn.
 fn withdraw_contradicted(template: &Template, results: &mut [Option<RowResult<'_, '_>>]) {
-    let number = |v: CellValue| match v {
-        CellValue::Number(n) => Some(n.value),
-        _ => None,
-    };
-    let rows: Vec<Option<Vec<Option<f64>>>> = results
-        .iter()
-        .map(|r| match r {
-            Some(RowResult::Aligned { cells, .. }) if cells.len() == APPLICANTS.len() => {
-                Some(cells.iter().map(|c| number(c.value())).collect())
-            }
-            _ => None,
-        })
-        .collect();
+    let rows = read_values(results);
     let placed: Vec<usize> = (0..results.len())
         .filter(|&i| match &results[i] {
             Some(RowResult::Aligned { cells, .. }) => {
@@ -1171,7 +1159,9 @@ fn withdraw_contradicted(template: &Template, results: &mut [Option<RowResult<'_
             _ => false,
         })
         .collect();
-    let checks = ColumnChecks::new(template, results);
+    let Some(checks) = ColumnChecks::new(template, results) else {
+        return;
+    };
     for &i in &placed {
         let Some(values) = &rows[i] else { continue };
         let exceeds = values[6]
@@ -1180,7 +1170,7 @@ fn withdraw_contradicted(template: &Template, results: &mut [Option<RowResult<'_
         // with this row as placed and every other row as read.
         let breaks = (0..APPLICANTS.len())
             .filter(|&c| values[c].is_some())
-            .any(|c| ColumnChecks::fails(&checks, &rows, c, i));
+            .any(|c| checks.fails(&rows, c, i));
         if exceeds || breaks {
             let line = results[i].as_ref().map_or(0, RowResult::line);
             results[i] = Some(RowResult::Withdrawn { line });
@@ -1233,22 +1223,53 @@ impl ColumnChecks {
 
     /// Whether an identity of column `c` that involves row `row` is
     /// checkable (every cell it needs is a number) and fails.
-    fn fails(this: &Option<Self>, rows: &[Option<Vec<Option<f64>>>], c: usize, row: usize) -> bool {
-        let Some(k) = this else { return false };
+    fn fails(&self, rows: &[Option<Vec<Option<f64>>>], c: usize, row: usize) -> bool {
         let cell = |r: usize| rows[r].as_ref().and_then(|v| v[c]);
-        let balance_rows = [k.new, k.carried, k.total, k.forward];
-        let balance = balance_rows.contains(&row)
-            && match (cell(k.new), cell(k.carried), cell(k.total), cell(k.forward)) {
-                (Some(a), Some(b), Some(t), Some(f)) => a + b != t + f,
-                _ => false,
-            };
-        let outcome = (row == k.total || k.outcomes.contains(&row))
-            && match (cell(k.total), k.outcomes.iter().map(|&r| cell(r)).sum::<Option<f64>>()) {
-                (Some(t), Some(sum)) => t != sum,
-                _ => false,
-            };
-        balance || outcome
+        ([self.new, self.carried, self.total, self.forward].contains(&row)
+            && self.balance_fails(cell))
+            || ((row == self.total || self.outcomes.contains(&row)) && self.outcome_fails(cell))
     }
+
+    /// 新收 + 上年结转 ≠ 总计 + 结转下年度 in one column (`cell`: a row's value
+    /// there); false when a cell is not a number.
+    fn balance_fails(&self, cell: impl Fn(usize) -> Option<f64>) -> bool {
+        match (cell(self.new), cell(self.carried), cell(self.total), cell(self.forward)) {
+            (Some(a), Some(b), Some(t), Some(f)) => a + b != t + f,
+            _ => false,
+        }
+    }
+
+    /// 总计 ≠ the outcome rows in one column; false when a cell is not a number.
+    fn outcome_fails(&self, cell: impl Fn(usize) -> Option<f64>) -> bool {
+        let sum: Option<f64> = self.outcomes.iter().map(|&r| cell(r)).sum();
+        match (cell(self.total), sum) {
+            (Some(t), Some(sum)) => t != sum,
+            _ => false,
+        }
+    }
+}
+
+/// The numbers of cells, `None` for a blank or text cell.
+fn numbers<'c, 'a: 'c>(cells: impl Iterator<Item = &'c Cell<'a>>) -> Vec<Option<f64>> {
+    cells
+        .map(|c| match c.value() {
+            CellValue::Number(n) => Some(n.value),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Per row, the numbers of a row read whole (`None` for any other row).
+fn read_values(results: &[Option<RowResult<'_, '_>>]) -> Vec<Option<Vec<Option<f64>>>> {
+    results
+        .iter()
+        .map(|r| match r {
+            Some(RowResult::Aligned { cells, .. }) if cells.len() == APPLICANTS.len() => {
+                Some(numbers(cells.iter().map(|c| &**c)))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// Decides glued table 三 rows that split several ways by themselves with
@@ -1271,66 +1292,21 @@ fn resolve_glued(template: &Template, results: &mut [Option<RowResult<'_, '_>>])
     if combos.is_none_or(|n| n > 4096) {
         return;
     }
-    let values = |cells: &[Cell<'_>]| -> Vec<Option<f64>> {
-        cells
-            .iter()
-            .map(|c| match c.value() {
-                CellValue::Number(n) => Some(n.value),
-                _ => None,
-            })
-            .collect()
-    };
     let width = APPLICANTS.len();
-    // Per row: its values when known, per glued row its candidates' values.
-    let known: Vec<Option<Vec<Option<f64>>>> = results
-        .iter()
-        .map(|r| match r {
-            Some(RowResult::Aligned { cells, .. }) => Some(
-                cells
-                    .iter()
-                    .map(|c| match c.value() {
-                        CellValue::Number(n) => Some(n.value),
-                        _ => None,
-                    })
-                    .collect(),
-            ),
-            _ => None,
-        })
-        .collect();
+    // Per row: its values when read whole, per glued row its candidates'.
+    let known = read_values(results);
     let options: Vec<Vec<Vec<Option<f64>>>> = glued
         .iter()
         .map(|&i| match &results[i] {
             Some(RowResult::Glued { candidates, .. }) => {
-                candidates.iter().map(|c| values(c)).collect()
+                candidates.iter().map(|c| numbers(c.iter())).collect()
             }
             _ => Vec::new(),
         })
         .collect();
-    let index = |code: &str| template.applications.iter().position(|r| r.row_code == code);
-    let (Some(new), Some(carried), Some(total), Some(forward)) = (
-        index("new_received"),
-        index("carried_over"),
-        index("total_handled"),
-        index("carried_forward"),
-    ) else {
+    let Some(checks) = ColumnChecks::new(template, results) else {
         return;
     };
-    let alt_found = template
-        .applications
-        .iter()
-        .zip(results.iter())
-        .any(|(r, res)| r.alternative && res.is_some());
-    let outcomes: Vec<usize> = (0..template.applications.len())
-        .filter(|&i| ![new, carried, total, forward].contains(&i))
-        .filter(|&i| {
-            let r = &template.applications[i];
-            if alt_found {
-                r.alternative || !r.row_code.starts_with("other_")
-            } else {
-                !r.alternative
-            }
-        })
-        .collect();
     let mut chosen: Vec<Option<Option<usize>>> = vec![None; glued.len()];
     let mut pick = vec![0usize; glued.len()];
     let mut any_consistent = false;
@@ -1342,16 +1318,7 @@ fn resolve_glued(template: &Template, results: &mut [Option<RowResult<'_, '_>>])
             }
         };
         let consistent = (0..width).all(|c| {
-            let balance = match (cell(new, c), cell(carried, c), cell(total, c), cell(forward, c)) {
-                (Some(a), Some(b), Some(t), Some(f)) => a + b == t + f,
-                _ => true,
-            };
-            let sum: Option<f64> = outcomes.iter().map(|&r| cell(r, c)).sum();
-            let outcome = match (cell(total, c), sum) {
-                (Some(t), Some(s)) => t == s,
-                _ => true,
-            };
-            balance && outcome
+            !checks.balance_fails(|r| cell(r, c)) && !checks.outcome_fails(|r| cell(r, c))
         });
         if consistent {
             any_consistent = true;

@@ -353,7 +353,9 @@ fn trimmed_cell<'a>(
     make_cell(line, line_no, base, s, s + inner.len())
 }
 
-/// Splits `a | b | c |` (a pipe row without its leading pipe) into cells.
+/// Splits `a | b | c |` (a pipe row without its leading pipe, or a
+/// markdown row after it) into cells; a last cell left empty by the
+/// closing pipe is dropped.
 fn split_pipes<'a>(line: &'a str, content: &'a str, base: usize, line_no: u32) -> RawRow<'a> {
     let content_start = content.as_ptr() as usize - line.as_ptr() as usize;
     let end_limit = content_start + content.len();
@@ -380,27 +382,7 @@ fn split_pipes<'a>(line: &'a str, content: &'a str, base: usize, line_no: u32) -
 
 /// Splits `| a | b |` into cells, dropping the outer pipes.
 fn split_markdown<'a>(line: &'a str, content: &'a str, base: usize, line_no: u32) -> RawRow<'a> {
-    let content_start = content.as_ptr() as usize - line.as_ptr() as usize;
-    let mut cells = Vec::with_capacity(12);
-    let mut start = content_start + 1;
-    let end_limit = content_start + content.len();
-    for i in memchr::memchr_iter(b'|', &line.as_bytes()[content_start + 1..end_limit]) {
-        let abs = content_start + 1 + i;
-        cells.push(trimmed_cell(line, line_no, base, start, abs));
-        start = abs + 1;
-    }
-    if start < end_limit {
-        let rest = trimmed_cell(line, line_no, base, start, end_limit);
-        if !rest.raw.is_empty() {
-            cells.push(rest);
-        }
-    }
-    RawRow {
-        line: line_no,
-        kind: RowKind::Physical,
-        cells,
-        gap_before: false,
-    }
+    split_pipes(line, &content[1..], base, line_no)
 }
 
 /// Splits on runs of two or more blanks; a chunk made only of numbers
