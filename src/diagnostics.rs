@@ -59,7 +59,8 @@ pub enum DiagCode {
     UnsupportedTemplate,
     /// A money value was converted to 万元 from the unit written in the cell.
     UnitConverted,
-    /// A money value has no unit anywhere and could be 元 or 万元.
+    /// A money value has no unit anywhere and is too large (≥ 1 亿 in 万元) to
+    /// be taken in the table's usual 万元: it could be 元.
     UnitUnknown,
     /// 2021-format table 三 printed （六）其他处理 as a single row.
     OtherHandlingCollapsed,

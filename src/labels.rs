@@ -267,7 +267,7 @@ pub const METRIC_CODES: &[Label] = &[
             g("procurement_amount", "第二十条第（九）项", "采购总金额"),
             "2019",
         ),
-        "converted to 万元 when the cell says 元",
+        "converted to 万元 when the cell or header says 元; a bare amount is in 万元",
     ),
 ];
 
@@ -392,7 +392,7 @@ pub const DIAGNOSTIC_CODES: &[Label] = &[
     ),
     n(
         l("unit_unknown", "单位不明"),
-        "a money value has no unit anywhere and could be 元 or 万元",
+        "a money value has no unit anywhere and is too large (≥ 1 亿 in 万元) to be taken in the usual 万元",
     ),
     n(
         l("other_handling_collapsed", "其他处理未分项"),

@@ -195,7 +195,8 @@ def render_tabbed_var(d, rng):
 def fam_blank_cells(rng, idx, args):
     gl = "tabbed" if rng.random() < 0.55 else "markdown_table"
     level = rng.choice(("township", "township", "county", "department"))
-    d = new_doc(rng, idx, gl, level=level)
+    # a fifth break an identity: the blanks of a row that breaks one are still its own
+    d = new_doc(rng, idx, gl, level=level, violations=True, p_violation=0.2)
     pat = rng.choice(BLANK_PATTERNS)
     phs = ("", "", "", " ", NBSP, IDSP) if gl == "tabbed" else ("", "", " ", NBSP)
     style = rng.choice(("empty", "mixed"))
@@ -214,7 +215,7 @@ def fam_blank_cells(rng, idx, args):
     ext = G.EXT.get(gl, ".txt")
     rel = "%s/%06d%s" % (gl, idx, ext)
     tr = truth_of(d, rel, enc, "ok")
-    feats = ["blank:" + pat, "blank_ph:" + style] if nb else ["blank:none"]
+    feats = (["blank:" + pat, "blank_ph:" + style] if nb else ["blank:none"]) + violations(d)
     if var:
         feats.append("tabbed:var_labels")
     return gl, rel, data, finish(tr, "blank_cells", feats), "ok"

@@ -720,7 +720,7 @@ def make_doc(rng, idx, gl, ctl):
     t2 = gen_t2(rng, o["level"], d.tpl)
     t3 = gen_t3(rng, o["level"], d.variant)
     t4 = gen_t4(rng, o["level"])
-    if not ctl.get("clean") and r() < ctl.get("p_violation", 0.05):
+    if (not ctl.get("clean") or ctl.get("violations")) and r() < ctl.get("p_violation", 0.05):
         x = r()
         if x < 0.6:
             rr = rng.randrange(len(t3))
@@ -748,7 +748,8 @@ def make_doc(rng, idx, gl, ctl):
                 d.t2[len(t2raw)] = float(raw.replace(",", ""))
         elif m == "procurement_amount":
             if d.proc_style is None:
-                d.proc_style = ctl.get("proc") or rng.choice(("yuan", "yuan", "hdr", "dec4", "dec4", "cell"))
+                # "bare": an amount with no unit anywhere, in 万元 as most reports write it
+                d.proc_style = ctl.get("proc") or rng.choice(("yuan", "yuan", "hdr", "dec4", "dec4", "cell", "bare"))
             if v == 0:
                 raw = "0"
                 if d.proc_style == "dec4":
@@ -762,9 +763,12 @@ def make_doc(rng, idx, gl, ctl):
                 if raw.endswith("0"):
                     raw = raw[:-1] + "7"
                 d.t2[len(t2raw)] = float(raw)
-            elif d.proc_style == "cell":
+            elif d.proc_style == "cell" or (d.proc_style == "bare" and v >= 10000):
                 raw = "%.2f万元" % v
                 d.t2[len(t2raw)] = float(raw[:-2])
+            elif d.proc_style == "bare":
+                raw = str(int(v)) if v == int(v) else "%.2f" % v
+                d.t2[len(t2raw)] = float(raw)
             else:
                 raw = "%.2f" % v
                 d.t2[len(t2raw)] = float(raw)

@@ -143,14 +143,16 @@ impl Grid {
     }
 
     /// The cells of `cells` that hold the row's `width` values, by the rules
-    /// of the module doc, or `None` when no rule places them.
+    /// of the module doc, or `None` when no rule places them; with whether
+    /// they are exactly the cells after the label (rule 1), not a window
+    /// that other rows or the header had to show.
     #[must_use]
     pub fn place<'r, 'a>(
         &self,
         cells: &'r [Cell<'a>],
         values_from: usize,
         width: usize,
-    ) -> Option<&'r [Cell<'a>]> {
+    ) -> Option<(&'r [Cell<'a>], bool)> {
         let values = &cells[values_from..];
         if values.len() < width {
             return None;
@@ -170,7 +172,7 @@ impl Grid {
             && !(pads && values.last().is_some_and(is_empty))
             && !self.learned.iter().any(|(s, _)| *s == shape);
         if exact {
-            return Some(values);
+            return Some((values, true));
         }
         let window = |start: usize| -> Option<&'r [Cell<'a>]> {
             let end = start.checked_add(width)?;
@@ -180,7 +182,7 @@ impl Grid {
             .then(|| &values[start..end])
         };
         if let Some((_, learned)) = self.learned.iter().find(|(s, _)| *s == shape) {
-            return learned.and_then(window);
+            return learned.and_then(window).map(|w| (w, false));
         }
         // A row with a cell more or less than the header's (a lost field)
         // is not laid out on the header's columns.
@@ -192,11 +194,13 @@ impl Grid {
         // a table whose rows end in padding (that cell may be the padding).
         // (With empty cells after the window, its last cell is inside the
         // row: a blank value, not the padding.)
-        by_header.or_else(|| {
-            let w = self.values_follow_label.then(|| window(0)).flatten()?;
-            let at_row_end = w.len() == values.len();
-            (!(pads && at_row_end && w.last().is_some_and(is_empty))).then_some(w)
-        })
+        by_header
+            .or_else(|| {
+                let w = self.values_follow_label.then(|| window(0)).flatten()?;
+                let at_row_end = w.len() == values.len();
+                (!(pads && at_row_end && w.last().is_some_and(is_empty))).then_some(w)
+            })
+            .map(|w| (w, false))
     }
 }
 
@@ -216,7 +220,7 @@ mod tests {
         let doc = layout::read(&text);
         let cells = &doc.rows[0].cells;
         grid.place(cells, values_from, width)
-            .map(|v| v.iter().map(|c| c.raw.to_owned()).collect())
+            .map(|(v, _)| v.iter().map(|c| c.raw.to_owned()).collect())
     }
 
     fn learn(grid: &mut Grid, line: &str, values_from: usize, width: usize) {

@@ -238,6 +238,9 @@ enum RowResult<'r, 'a> {
     Aligned {
         line: u32,
         cells: Vec<Cow<'r, Cell<'a>>>,
+        /// The cells are the row's values by position alone: each value
+        /// had its own cell and no padding had to be told apart.
+        certain: bool,
     },
     Mismatch {
         line: u32,
@@ -306,6 +309,7 @@ fn split_glued<'r, 'a>(cells: &'r [Cell<'a>], spec: &RowSpec, line: u32) -> RowR
         return RowResult::Aligned {
             line,
             cells: to_cells(&splits.found[0]).into_iter().map(Cow::Owned).collect(),
+            certain: true,
         };
     }
     // Cells every split agrees on are read all the same; when no split
@@ -374,6 +378,45 @@ struct TableRead<'r, 'a> {
     duplicates: Vec<(usize, u32)>,
 }
 
+/// A row's value cells as placed on its columns.
+struct Placed<'r, 'a> {
+    cells: Vec<&'r Cell<'a>>,
+    /// Each value had its own cell and no padding had to be told apart:
+    /// a row total or column identity the row breaks is the source's, not a
+    /// misplacement. Never said of markdown, whose converters lose cells.
+    certain: bool,
+}
+
+impl<'r, 'a> Placed<'r, 'a> {
+    fn new(cells: impl IntoIterator<Item = &'r Cell<'a>>, certain: bool) -> Self {
+        Self {
+            cells: cells.into_iter().collect(),
+            certain,
+        }
+    }
+
+    /// The row's result: its placed cells, or a mismatch naming how many
+    /// cells `values` carries.
+    fn or_mismatch(
+        placed: Option<Self>,
+        line: u32,
+        values: &[Cell<'_>],
+        layout: Layout,
+    ) -> RowResult<'r, 'a> {
+        match placed {
+            Some(p) => RowResult::Aligned {
+                line,
+                cells: borrowed(p.cells),
+                certain: p.certain,
+            },
+            None => RowResult::Mismatch {
+                line,
+                found: written(values, layout),
+            },
+        }
+    }
+}
+
 /// Aligns a row's value cells (`cells`, the tail of `row.cells`) with
 /// `width` columns, or says it cannot.
 fn align<'r, 'a>(
@@ -382,8 +425,9 @@ fn align<'r, 'a>(
     width: usize,
     layout: Layout,
     grid: &Grid,
-) -> Option<Vec<&'r Cell<'a>>> {
+) -> Option<Placed<'r, 'a>> {
     let kind = row.kind;
+    let lossy = layout == Layout::MarkdownTable;
     if kind == RowKind::Physical && layout == Layout::HtmlTable {
         // HTML cells are explicit: the last `width` cells are the value columns.
         // Trailing empty cells beyond the row's width are padding of a wider table.
@@ -391,7 +435,8 @@ fn align<'r, 'a>(
         while end > width && cells[end - 1].text.trim().is_empty() {
             end -= 1;
         }
-        return (end >= width).then(|| cells[end - width..end].iter().collect());
+        return (end >= width)
+            .then(|| Placed::new(&cells[end - width..end], cells.len() == width));
     }
     if kind == RowKind::Physical
         && matches!(
@@ -403,19 +448,19 @@ fn align<'r, 'a>(
         let first = cells.iter().position(|c| !is_empty(c));
         let Some(first) = first else {
             // Every cell empty: every value is blank, wherever the padding is.
-            return (cells.len() >= width).then(|| cells[..width].iter().collect());
+            return (cells.len() >= width).then(|| Placed::new(&cells[..width], false));
         };
         let values_from = row.cells.len() - cells.len();
-        if let Some(placed) = grid.place(&row.cells, values_from, width) {
-            return Some(placed.iter().collect());
+        if let Some((placed, exact)) = grid.place(&row.cells, values_from, width) {
+            return Some(Placed::new(placed, exact && !lossy));
         }
         let last = cells.iter().rposition(|c| !is_empty(c)).unwrap_or(first);
         let core = &cells[first..=last];
         // Leading/trailing empty cells may be merged-cell padding; only the
         // run between the first and last written cell is certain.
-        return (core.len() == width).then(|| core.iter().collect());
+        return (core.len() == width).then(|| Placed::new(core, !lossy));
     }
-    (cells.len() == width).then(|| cells.iter().collect())
+    (cells.len() == width).then(|| Placed::new(cells, !lossy))
 }
 
 /// Cells a row actually carries, for messages: in tabbed and markdown rows,
@@ -649,16 +694,19 @@ fn read_labelled<'r, 'a>(
                 return; // a label with no values: the row stays missing
             }
             let width = specs[p.row].width;
+            let mut certain = true;
             if padded_rows
                 && p.cells.len() > width
                 && p.cells[width..].iter().all(|c| c.text.trim().is_empty())
             {
                 p.cells.truncate(width); // merged-cell padding after the values
+                certain = false;
             }
             out.results[p.row] = Some(if p.cells.len() == width {
                 RowResult::Aligned {
                     line: p.line,
                     cells: borrowed(p.cells),
+                    certain,
                 }
             } else {
                 RowResult::Mismatch {
@@ -734,20 +782,11 @@ fn read_labelled<'r, 'a>(
                     text_rows: 0,
                 });
             } else {
-                out.results[idx] = Some(
-                    match align(row, parts.values, specs[idx].width, layout, &grid)
-                        .or_else(|| grid.cut_at_edge(row, parts.values, specs[idx].width))
-                    {
-                        Some(cells) => RowResult::Aligned {
-                            line: row.line,
-                            cells: borrowed(cells),
-                        },
-                        None => RowResult::Mismatch {
-                            line: row.line,
-                            found: written(parts.values, layout),
-                        },
-                    },
-                );
+                let placed = align(row, parts.values, specs[idx].width, layout, &grid).or_else(|| {
+                    grid.cut_at_edge(row, parts.values, specs[idx].width)
+                        .map(|cells| Placed::new(cells, false))
+                });
+                out.results[idx] = Some(Placed::or_mismatch(placed, row.line, parts.values, layout));
             }
             continue;
         }
@@ -810,18 +849,9 @@ fn read_labelled<'r, 'a>(
                 let labelled = std::mem::take(&mut waiting);
                 if block == labelled.len() {
                     for (&(idx, _), vrow) in labelled.iter().zip(&rows[next - 1..]) {
-                        out.results[idx] = Some(
-                            match align(vrow, &vrow.cells, specs[idx].width, layout, &grid) {
-                                Some(cells) => RowResult::Aligned {
-                                    line: vrow.line,
-                                    cells: borrowed(cells),
-                                },
-                                None => RowResult::Mismatch {
-                                    line: vrow.line,
-                                    found: written(&vrow.cells, layout),
-                                },
-                            },
-                        );
+                        let placed = align(vrow, &vrow.cells, specs[idx].width, layout, &grid);
+                        out.results[idx] =
+                            Some(Placed::or_mismatch(placed, vrow.line, &vrow.cells, layout));
                     }
                 } else {
                     for &(idx, line) in &labelled {
@@ -841,16 +871,13 @@ fn read_labelled<'r, 'a>(
                         out.results[idx] = Some(split_glued(parts.values, &specs[idx], row.line));
                         continue;
                     }
-                    out.results[idx] = Some(match align(row, parts.values, width, layout, &grid) {
-                        Some(cells) => RowResult::Aligned {
-                            line: row.line.max(line),
-                            cells: borrowed(cells),
-                        },
-                        None => RowResult::Mismatch {
-                            line: row.line,
-                            found: written(parts.values, layout),
-                        },
-                    });
+                    let placed = align(row, parts.values, width, layout, &grid);
+                    out.results[idx] = Some(Placed::or_mismatch(
+                        placed,
+                        row.line.max(line),
+                        parts.values,
+                        layout,
+                    ));
                 } else {
                     finish(&mut pending, specs, &mut out);
                     orphan(&mut out, values_count, row.line);
@@ -920,16 +947,8 @@ fn fill_gaps<'r, 'a>(
         if gap.len() == run.len() && to >= from {
             for (&k, &r) in gap.iter().zip(run) {
                 let vrow = &rows[r];
-                out.results[k] = Some(match align(vrow, &vrow.cells, specs[k].width, layout, grid) {
-                    Some(cells) => RowResult::Aligned {
-                        line: vrow.line,
-                        cells: borrowed(cells),
-                    },
-                    None => RowResult::Mismatch {
-                        line: vrow.line,
-                        found: written(&vrow.cells, layout),
-                    },
-                });
+                let placed = align(vrow, &vrow.cells, specs[k].width, layout, grid);
+                out.results[k] = Some(Placed::or_mismatch(placed, vrow.line, &vrow.cells, layout));
             }
         } else {
             let n: usize = run
@@ -1142,7 +1161,8 @@ fn explain(result: &RowResult<'_, '_>, table: &str, code: &str, width: usize, re
 }
 
 /// Guards placements by position. A table 三 row with blank cells was
-/// placed by the table's grid; if that placement contradicts what the
+/// placed by the table's grid (not cell for cell: see [`Placed`]); if that
+/// placement contradicts what the
 /// source cannot have got wrong by a lost cell — its known applicant values
 /// add up to more than its 总计 (counts are never negative), or a column
 /// identity that holds without it (新收 + 结转 = 总计 + 结转下年度; 总计 =
@@ -1152,7 +1172,11 @@ fn withdraw_contradicted(template: &Template, results: &mut [Option<RowResult<'_
     let rows = read_values(results);
     let placed: Vec<usize> = (0..results.len())
         .filter(|&i| match &results[i] {
-            Some(RowResult::Aligned { cells, .. }) => {
+            Some(RowResult::Aligned {
+                cells,
+                certain: false,
+                ..
+            }) => {
                 cells.len() == APPLICANTS.len()
                     && cells.iter().any(|c| matches!(c.value(), CellValue::Blank))
             }
@@ -1355,6 +1379,7 @@ fn resolve_glued(template: &Template, results: &mut [Option<RowResult<'_, '_>>])
             results[row] = Some(RowResult::Aligned {
                 line,
                 cells: cells.into_iter().map(Cow::Owned).collect(),
+                certain: true,
             });
         }
     }
@@ -1552,7 +1577,13 @@ fn proactive_value(
                 Some(n.value)
             }
             None if yuan_stated && !wan_stated => Some(n.value / 10_000.0),
+            // Reports that write 元 say so (`251000元`, `采购总金额（元）`); a
+            // bare amount is in the 万元 the table's other money column uses
+            // (template.md: "other reports write 万元") — unless it is a
+            // number so large that in 万元 it would be over 1 亿元: then it
+            // may as well be 元.
             None if !n.is_integer && decimals(n.value) > 2 => Some(n.value),
+            None if n.value < BARE_WAN_YUAN_LIMIT => Some(n.value),
             None => {
                 report.diag(
                     Severity::Warning,
@@ -1581,6 +1612,10 @@ fn proactive_value(
     }
     Some(n.value)
 }
+
+/// A bare (unitless) amount at or above this many 万元 (1 亿元) may as well
+/// be written in 元: left NULL with `unit_unknown`.
+const BARE_WAN_YUAN_LIMIT: f64 = 10_000.0;
 
 /// Decimal places of a parsed value (at most 12 are ever parsed).
 fn decimals(v: f64) -> usize {
@@ -1831,7 +1866,7 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, blocks: bool, report: &m
             {
                 Some(parts.values.iter().collect())
             } else {
-                align(row, parts.values, width, layout, &Grid::default())
+                align(row, parts.values, width, layout, &Grid::default()).map(|p| p.cells)
             };
             run_line = row.line;
             result = Some(aligned.map(borrowed).ok_or(parts.values.len()));
