@@ -51,6 +51,40 @@ pub struct Grid {
     /// no other rule places starts its values there, when the cells after
     /// them are empty.
     pub values_follow_label: bool,
+    /// What this table's rows with padding say of where values start:
+    /// see [`Grid::observe`].
+    after_label: AfterLabel,
+}
+
+/// Evidence, from rows with more cells than values, that a table writes a
+/// row's values right after its label and pads the row at its end (a
+/// converter that drops merged label cells), rather than padding after the
+/// label and ending the values at the table's edge.
+#[derive(Debug, Default)]
+struct AfterLabel {
+    /// Rows with a value where edge alignment puts padding.
+    for_label: usize,
+    /// Rows with a value beyond the window that starts at the label.
+    against: usize,
+    /// Per row: where its label ends and where its last value sits
+    /// relative to that; `None` once two rows of the same depth disagree.
+    last_values: Vec<(usize, Option<usize>)>,
+}
+
+impl AfterLabel {
+    /// The values follow the label: no row contradicts it, and either rows
+    /// show values where edge alignment has padding, or rows whose labels
+    /// end in different columns all end their values at the same distance
+    /// from the label (edge alignment would end them in the same column).
+    fn holds(&self) -> bool {
+        if self.against > 0 {
+            return false;
+        }
+        let depths: Vec<Option<usize>> = self.last_values.iter().map(|&(_, k)| k).collect();
+        let aligned = depths.len() >= 2
+            && depths.iter().all(|k| k.is_some() && *k == depths[0]);
+        self.for_label >= 2 || aligned
+    }
 }
 
 fn is_empty(c: &Cell<'_>) -> bool {
@@ -62,6 +96,7 @@ impl Grid {
     /// contiguous cells: its shape and where those cells start.
     pub fn learn(&mut self, cells: &[Cell<'_>], values_from: usize, width: usize) {
         self.max_cells = self.max_cells.max(cells.len());
+        self.observe(cells, values_from, width);
         let values = &cells[values_from..];
         if values.len() == width && values.last().is_some_and(|c| !is_empty(c)) {
             self.full_rows.push((values_from, cells.len()));
@@ -84,6 +119,32 @@ impl Grid {
             Some((_, offset)) if *offset != Some(first) => *offset = None,
             Some(_) => {}
             None => self.learned.push((shape, Some(first))),
+        }
+    }
+
+    /// Weighs a row with more cells after its label than values: do its
+    /// written cells sit right after the label, or at the row's end?
+    fn observe(&mut self, cells: &[Cell<'_>], values_from: usize, width: usize) {
+        let values = &cells[values_from..];
+        if values.len() <= width {
+            return;
+        }
+        let Some(last) = values.iter().rposition(|c| !is_empty(c)) else {
+            return;
+        };
+        let first = values.iter().position(|c| !is_empty(c)).unwrap_or(last);
+        let ev = &mut self.after_label;
+        if last >= width {
+            ev.against += 1;
+            return;
+        }
+        if first < values.len() - width {
+            ev.for_label += 1;
+        }
+        match ev.last_values.iter_mut().find(|(from, _)| *from == values_from) {
+            Some((_, k)) if *k != Some(last) => *k = None,
+            Some(_) => {}
+            None => ev.last_values.push((values_from, Some(last))),
         }
     }
 
@@ -163,10 +224,12 @@ impl Grid {
             width,
         };
         // Exactly the row's width after its label — unless its last cell is
-        // empty in a table whose complete rows end in padding: then that
-        // cell may be the padding and a value lost (seed 001's 2-level rows).
+        // empty in a table whose complete rows of that width end in
+        // padding: then that cell may be the padding and a value lost (seed
+        // 001's 2-level rows). (Narrower rows padded to the table's width
+        // say nothing of it.)
         let pads = self.learned.iter().any(|(s, offset)| {
-            offset.is_some_and(|o| o + s.width < s.cells - s.values_from)
+            s.width == width && offset.is_some_and(|o| o + s.width < s.cells - s.values_from)
         });
         let exact = values.len() == width
             && !(pads && values.last().is_some_and(is_empty))
@@ -196,7 +259,8 @@ impl Grid {
         // row: a blank value, not the padding.)
         by_header
             .or_else(|| {
-                let w = self.values_follow_label.then(|| window(0)).flatten()?;
+                let follows = self.values_follow_label || self.after_label.holds();
+                let w = follows.then(|| window(0)).flatten()?;
                 let at_row_end = w.len() == values.len();
                 (!(pads && at_row_end && w.last().is_some_and(is_empty))).then_some(w)
             })
@@ -251,6 +315,38 @@ mod tests {
         );
         // More cells than values and nothing known: not read.
         assert_eq!(place(&g, "一、本年新收\t\t\t\t\t\t\t\t0\t", 1, 7), None);
+    }
+
+    /// A converter that drops merged label cells writes the values right
+    /// after the label and pads the row at its end. With every applicant
+    /// column blank but 总计, no row is complete; rows whose labels end in
+    /// different columns ending their values at the same distance from the
+    /// label show it (edge alignment would end them in the same column).
+    #[test]
+    fn rows_of_different_depths_agreeing_after_their_labels_place_a_row() {
+        let mut g = Grid::default();
+        learn(&mut g, "一、本年新收							0		", 1, 7);
+        learn(&mut g, "三、本年度办理结果	（一）予以公开							0	", 2, 7);
+        assert_eq!(
+            place(&g, "二、上年结转							3		", 1, 7),
+            Some(row_cells("						3"))
+        );
+        // Ending in the same column instead says nothing of it.
+        let mut g = Grid::default();
+        learn(&mut g, "一、本年新收									0", 1, 7);
+        learn(&mut g, "三、本年度办理结果	（一）予以公开								0", 2, 7);
+        assert_eq!(place(&g, "二、上年结转							3		", 1, 7), None);
+    }
+
+    /// Padding after narrower rows (a one-value row in a four-column table)
+    /// does not make a three-value row's empty last cell padding.
+    #[test]
+    fn padding_of_narrower_rows_leaves_an_exact_row_alone() {
+        let mut g = Grid::default();
+        learn(&mut g, "行政许可	78		", 1, 1);
+        assert_eq!(place(&g, "行政规范性文件		1	", 1, 3), Some(row_cells("	1	")));
+        learn(&mut g, "规章	1	2	3	", 1, 3);
+        assert_eq!(place(&g, "行政规范性文件		1	", 1, 3), None);
     }
 
     #[test]
