@@ -193,12 +193,14 @@ def render_tabbed_var(d, rng):
 
 
 def fam_blank_cells(rng, idx, args):
-    gl = "tabbed" if rng.random() < 0.55 else "markdown_table"
+    x = rng.random()
+    # cell_per_line: a blank cell is a line of spaces (mostly blank tables leave few numbers to vote for the layout)
+    gl = "tabbed" if x < 0.45 else ("markdown_table" if x < 0.8 else "cell_per_line")
     level = rng.choice(("township", "township", "county", "department"))
     # a fifth break an identity: the blanks of a row that breaks one are still its own
     d = new_doc(rng, idx, gl, level=level, violations=True, p_violation=0.2)
     pat = rng.choice(BLANK_PATTERNS)
-    phs = ("", "", "", " ", NBSP, IDSP) if gl == "tabbed" else ("", "", " ", NBSP)
+    phs = {"tabbed": ("", "", "", " ", NBSP, IDSP), "markdown_table": ("", "", " ", NBSP)}.get(gl, ("",))
     style = rng.choice(("empty", "mixed"))
     if style == "empty":
         ph = lambda: ""  # noqa: E731

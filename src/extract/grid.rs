@@ -18,6 +18,36 @@
 use crate::layout::Cell;
 use crate::normalize::normalize;
 
+/// Which rule of the module doc placed a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Exactly the row's width after the label (1). Padding can make up for
+    /// a lost cell, so in layouts whose converters lose cells it is not
+    /// proof.
+    Exact,
+    /// Complete rows of the same shape (2). A row that lost a cell has
+    /// another shape.
+    Shape,
+    /// The header's columns, for a row as wide as the header row (3).
+    Header,
+    /// The values follow the label, by the document's or the table's habit.
+    AfterLabel,
+}
+
+impl Rule {
+    /// Whether the placement stands even if the row lost a cell in a
+    /// converter (`lossy`): then the row's total or a column identity it
+    /// breaks is the source's, not a misplacement.
+    #[must_use]
+    pub fn certain(self, lossy: bool) -> bool {
+        match self {
+            Self::Shape | Self::Header => true,
+            Self::Exact => !lossy,
+            Self::AfterLabel => false,
+        }
+    }
+}
+
 /// A row's shape: where its label ends and how many cells it has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shape {
@@ -204,16 +234,15 @@ impl Grid {
     }
 
     /// The cells of `cells` that hold the row's `width` values, by the rules
-    /// of the module doc, or `None` when no rule places them; with whether
-    /// they are exactly the cells after the label (rule 1), not a window
-    /// that other rows or the header had to show.
+    /// of the module doc, or `None` when no rule places them; with the rule
+    /// that placed them.
     #[must_use]
     pub fn place<'r, 'a>(
         &self,
         cells: &'r [Cell<'a>],
         values_from: usize,
         width: usize,
-    ) -> Option<(&'r [Cell<'a>], bool)> {
+    ) -> Option<(&'r [Cell<'a>], Rule)> {
         let values = &cells[values_from..];
         if values.len() < width {
             return None;
@@ -234,8 +263,12 @@ impl Grid {
         let exact = values.len() == width
             && !(pads && values.last().is_some_and(is_empty))
             && !self.learned.iter().any(|(s, _)| *s == shape);
+        // As wide as the header row, starting at its first value column: the
+        // header places the row as well.
+        let on_header = cells.len() == self.header_row_cells
+            && self.header(width) == Some(values_from);
         if exact {
-            return Some((values, true));
+            return Some((values, if on_header { Rule::Header } else { Rule::Exact }));
         }
         let window = |start: usize| -> Option<&'r [Cell<'a>]> {
             let end = start.checked_add(width)?;
@@ -245,7 +278,7 @@ impl Grid {
             .then(|| &values[start..end])
         };
         if let Some((_, learned)) = self.learned.iter().find(|(s, _)| *s == shape) {
-            return learned.and_then(window).map(|w| (w, false));
+            return learned.and_then(window).map(|w| (w, Rule::Shape));
         }
         // A row with a cell more or less than the header's (a lost field)
         // is not laid out on the header's columns.
@@ -257,14 +290,13 @@ impl Grid {
         // a table whose rows end in padding (that cell may be the padding).
         // (With empty cells after the window, its last cell is inside the
         // row: a blank value, not the padding.)
-        by_header
-            .or_else(|| {
-                let follows = self.values_follow_label || self.after_label.holds();
-                let w = follows.then(|| window(0)).flatten()?;
-                let at_row_end = w.len() == values.len();
-                (!(pads && at_row_end && w.last().is_some_and(is_empty))).then_some(w)
-            })
-            .map(|w| (w, false))
+        if let Some(w) = by_header {
+            return Some((w, Rule::Header));
+        }
+        let follows = self.values_follow_label || self.after_label.holds();
+        let w = follows.then(|| window(0)).flatten()?;
+        let at_row_end = w.len() == values.len();
+        (!(pads && at_row_end && w.last().is_some_and(is_empty))).then_some((w, Rule::AfterLabel))
     }
 }
 

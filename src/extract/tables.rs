@@ -451,8 +451,8 @@ fn align<'r, 'a>(
             return (cells.len() >= width).then(|| Placed::new(&cells[..width], false));
         };
         let values_from = row.cells.len() - cells.len();
-        if let Some((placed, exact)) = grid.place(&row.cells, values_from, width) {
-            return Some(Placed::new(placed, exact && !lossy));
+        if let Some((placed, rule)) = grid.place(&row.cells, values_from, width) {
+            return Some(Placed::new(placed, rule.certain(lossy)));
         }
         let last = cells.iter().rposition(|c| !is_empty(c)).unwrap_or(first);
         let core = &cells[first..=last];

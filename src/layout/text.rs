@@ -13,6 +13,10 @@ struct Votes {
     markdown: usize,
     spaced: usize,
     single_values: usize,
+    /// Lines of ASCII spaces only: a blank cell where a table of zeros is
+    /// written one cell per line, or stray whitespace in prose — half a
+    /// vote each.
+    space_lines: usize,
 }
 
 pub(super) fn read(text: &Text, format: Format) -> Document<'_> {
@@ -116,7 +120,7 @@ fn choose_layout(v: &Votes) -> Layout {
         (v.tabbed, Layout::Tabbed),
         (v.spaced, Layout::SpaceAligned),
         // A cell-per-line table has ~7 single-value lines per row.
-        (v.single_values / 4, Layout::CellPerLine),
+        ((v.single_values + v.space_lines / 2) / 4, Layout::CellPerLine),
     ];
     let (best, layout) = candidates
         .iter()
@@ -204,6 +208,8 @@ fn tokenize_line<'a>(
         // One written with NBSP or U+3000 (Word's empty cell) says so.
         if trimmed.contains(['\u{a0}', '\u{3000}']) {
             votes.single_values += 1;
+        } else {
+            votes.space_lines += 1;
         }
         let offset = (base + (trimmed.as_ptr() as usize - line.as_ptr() as usize)) as u32;
         let cell = Cell {
