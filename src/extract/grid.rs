@@ -21,14 +21,17 @@ use crate::normalize::normalize;
 /// Which rule of the module doc placed a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rule {
-    /// Exactly the row's width after the label (1). Padding can make up for
-    /// a lost cell, so in layouts whose converters lose cells it is not
-    /// proof.
+    /// Exactly the row's width after the label (1), in a table whose
+    /// complete rows of that width have no padding; in layouts whose
+    /// converters lose cells it is still not proof.
     Exact,
-    /// Complete rows of the same shape (2). A row that lost a cell has
-    /// another shape.
+    /// Complete rows of the same shape (2), or the exact count where the
+    /// table pads rows. Not proof: a row that lost a value and one that
+    /// lost its padding have the same shape, and padding can make up for a
+    /// lost value.
     Shape,
-    /// The header's columns, for a row as wide as the header row (3).
+    /// The header's columns, for a row as wide as the header row (3): a
+    /// row that lost a cell is narrower.
     Header,
     /// The values follow the label, by the document's or the table's habit.
     AfterLabel,
@@ -41,9 +44,9 @@ impl Rule {
     #[must_use]
     pub fn certain(self, lossy: bool) -> bool {
         match self {
-            Self::Shape | Self::Header => true,
+            Self::Header => true,
             Self::Exact => !lossy,
-            Self::AfterLabel => false,
+            Self::Shape | Self::AfterLabel => false,
         }
     }
 }
@@ -268,7 +271,21 @@ impl Grid {
         let on_header = cells.len() == self.header_row_cells
             && self.header(width) == Some(values_from);
         if exact {
-            return Some((values, if on_header { Rule::Header } else { Rule::Exact }));
+            // Complete rows of this width that all have exactly their values
+            // after the label: the table writes no padding that could make
+            // up for a lost cell.
+            let unpadded = self.learned.iter().any(|(s, _)| s.width == width)
+                && self.learned.iter().all(|(s, offset)| {
+                    s.width != width || (*offset == Some(0) && s.cells - s.values_from == width)
+                });
+            let rule = if on_header {
+                Rule::Header
+            } else if unpadded {
+                Rule::Exact
+            } else {
+                Rule::Shape
+            };
+            return Some((values, rule));
         }
         let window = |start: usize| -> Option<&'r [Cell<'a>]> {
             let end = start.checked_add(width)?;
