@@ -258,11 +258,12 @@ impl Grid {
         // Exactly the row's width after its label — unless its last cell is
         // empty in a table whose complete rows of that width end in
         // padding: then that cell may be the padding and a value lost (seed
-        // 001's 2-level rows). (Narrower rows padded to the table's width
-        // say nothing of it.)
+        // 001's 2-level rows). Narrower rows padded to the table's width say
+        // nothing of it, and where rows of this very shape write a value in
+        // their last cell, that cell is a column, not padding.
         let pads = self.learned.iter().any(|(s, offset)| {
             s.width == width && offset.is_some_and(|o| o + s.width < s.cells - s.values_from)
-        });
+        }) && !self.full_rows.contains(&(values_from, cells.len()));
         let exact = values.len() == width
             && !(pads && values.last().is_some_and(is_empty))
             && !self.learned.iter().any(|(s, _)| *s == shape);
