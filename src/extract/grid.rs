@@ -216,6 +216,7 @@ impl Grid {
         width: usize,
     ) -> Option<Vec<&'r Cell<'a>>> {
         let follows_label = self.values_follow_label
+            || self.after_label.holds()
             || (!self.learned.is_empty()
                 && self.learned.iter().all(|(_, offset)| *offset == Some(0)));
         // The cap shows: a row with fewer label columns fills the table to
