@@ -87,6 +87,18 @@ pub struct Grid {
     /// What this table's rows with padding say of where values start:
     /// see [`Grid::observe`].
     after_label: AfterLabel,
+    /// Table 二's section headers (`信息内容 | 上一年项目数量 | 本年增/减 |`):
+    /// their line, how many cells they have, and where their named columns
+    /// start and end.
+    sections: Vec<SectionHeader>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct SectionHeader {
+    line: u32,
+    cells: usize,
+    first: usize,
+    last: usize,
 }
 
 /// Evidence, from rows with more cells than values, that a table writes a
@@ -181,6 +193,26 @@ impl Grid {
         }
     }
 
+    /// Records a section header of table 二: a row whose first written cell
+    /// is 信息内容 and whose other written cells name the section's columns,
+    /// one after another.
+    pub fn learn_section(&mut self, cells: &[Cell<'_>]) {
+        let written: Vec<usize> = (0..cells.len()).filter(|&i| !is_empty(&cells[i])).collect();
+        let (Some(&head), Some(&first), Some(&last)) = (written.first(), written.get(1), written.last())
+        else {
+            return;
+        };
+        if normalize(&cells[head].text) != "信息内容" || last + 1 - first != written.len() - 1 {
+            return;
+        }
+        self.sections.push(SectionHeader {
+            line: cells[head].line,
+            cells: cells.len(),
+            first,
+            last,
+        });
+    }
+
     /// Takes the header's value columns from a header row: the cells whose
     /// text is `first` and `last` (e.g. 自然人 and 总计). Header rows come
     /// one by one, so each column is kept from the row that names it.
@@ -235,6 +267,22 @@ impl Grid {
             && values.len() < width
             && values.iter().any(|c| !is_empty(c)))
         .then(|| values.iter().collect())
+    }
+
+    /// The row's values under the columns its section header names, for a
+    /// row with as many cells as that header.
+    fn by_section<'r, 'a>(
+        &self,
+        cells: &'r [Cell<'a>],
+        values_from: usize,
+        width: usize,
+        window: impl Fn(usize) -> Option<&'r [Cell<'a>]>,
+    ) -> Option<&'r [Cell<'a>]> {
+        let line = cells.first()?.line;
+        let header = self.sections.iter().rev().find(|h| h.line < line)?;
+        (header.cells == cells.len() && header.last + 1 - header.first == width)
+            .then(|| window(header.first.checked_sub(values_from)?))
+            .flatten()
     }
 
     /// The cells of `cells` that hold the row's `width` values, by the rules
@@ -309,7 +357,7 @@ impl Grid {
         // a table whose rows end in padding (that cell may be the padding).
         // (With empty cells after the window, its last cell is inside the
         // row: a blank value, not the padding.)
-        if let Some(w) = by_header {
+        if let Some(w) = by_header.or_else(|| self.by_section(cells, values_from, width, window)) {
             return Some((w, Rule::Header));
         }
         let follows = self.values_follow_label || self.after_label.holds();
@@ -398,6 +446,22 @@ mod tests {
         assert_eq!(place(&g, "行政规范性文件		1	", 1, 3), Some(row_cells("	1	")));
         learn(&mut g, "规章	1	2	3	", 1, 3);
         assert_eq!(place(&g, "行政规范性文件		1	", 1, 3), None);
+    }
+
+    /// Table 二's sections name their columns in a `信息内容` row: a row as
+    /// wide as it has its values under those names.
+    #[test]
+    fn a_section_header_places_the_rows_below_it() {
+        let text = Text::from_utf8_text(
+            "信息内容\t上一年项目数量\t本年增/减\t\n行政事业性收费\t\t+6\t\n",
+        );
+        let doc = layout::read(&text);
+        let mut g = Grid::default();
+        g.learn_section(&doc.rows[0].cells);
+        let placed = g.place(&doc.rows[1].cells, 1, 2).map(|(v, rule)| {
+            (v.iter().map(|c| c.raw.to_owned()).collect::<Vec<_>>(), rule)
+        });
+        assert_eq!(placed, Some((row_cells("\t+6"), Rule::Header)));
     }
 
     #[test]

@@ -654,6 +654,7 @@ fn learn_grid(
                 if let (true, Some((first, last))) = (in_header, header) {
                     grid.learn_header(&row.cells, first, last);
                 }
+                grid.learn_section(&row.cells);
             }
         }
     }
