@@ -136,6 +136,9 @@ pub struct Sink {
     parts: BTreeMap<(Table, Option<i32>), u32>,
     rows: BTreeMap<Table, u64>,
     budget: usize,
+    /// The first part number of a partition whose earlier parts are
+    /// carried from the previous output (incremental runs).
+    first_parts: BTreeMap<(Table, Option<i32>), u32>,
     /// One zstd context for every page the code columns write.
     zstd: zstd::bulk::Compressor<'static>,
 }
@@ -159,6 +162,7 @@ impl Sink {
             parts: BTreeMap::new(),
             rows: TABLES.iter().map(|&t| (t, 0)).collect(),
             budget,
+            first_parts: BTreeMap::new(),
             zstd: zstd::bulk::Compressor::new(dictionary::ZSTD_LEVEL)
                 .expect("a zstd context at level 1"),
         }
@@ -171,9 +175,16 @@ impl Sink {
             return Ok(());
         }
         for table in TABLES {
-            self.open_writer(table, year, 0)?;
+            let first = self.first_parts.get(&(table, year)).copied().unwrap_or(0);
+            self.open_writer(table, year, first)?;
         }
         Ok(())
+    }
+
+    /// Rows written to a partition of `table` go to parts numbered from
+    /// `first` on: the parts before are carried from the previous output.
+    pub fn start_parts_at(&mut self, table: Table, year: Option<i32>, first: u32) {
+        self.first_parts.insert((table, year), first);
     }
 
     /// Opens part `part` of a table's partition.
@@ -269,7 +280,7 @@ impl Sink {
     /// # Errors
     /// When a footer cannot be written.
     pub fn finish(mut self) -> Result<BTreeMap<Table, u64>> {
-        if self.writers.is_empty() {
+        if self.writers.is_empty() && self.first_parts.is_empty() {
             // An empty corpus still gives readable (empty) tables.
             self.open_partition(None)?;
         }
