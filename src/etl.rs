@@ -337,7 +337,7 @@ pub fn run(config: &Config) -> Result<RunSummary> {
     }
     let t = Instant::now();
     let carried = match &previous {
-        Some(previous) => carry(previous, &plan, output.staging(), &mut sink)?,
+        Some(previous) => carry(previous, &plan, output.staging(), &mut sink, &pool)?,
         None => BTreeMap::new(),
     };
     stages.carry = t.elapsed().as_secs_f64();
@@ -527,25 +527,22 @@ fn carry(
     plan: &Plan,
     staging: &Path,
     sink: &mut Sink,
+    pool: &rayon::ThreadPool,
 ) -> Result<BTreeMap<Table, u64>> {
-    let mut linked = BTreeMap::new();
+    use rayon::prelude::*;
+    let mut carried = BTreeMap::new();
     for table in TABLES {
         for (year, dir) in crate::incremental::partitions(&previous.dir.join(table.name()))? {
-            let parts = crate::incremental::part_files(&dir)?;
             if plan.dirty_years.contains(&year) {
-                for part in &parts {
-                    rewrite_part(part, table, year, &plan.dirty, sink)
-                        .with_context(|| format!("carrying the rows of {}", part.display()))?;
-                }
                 continue;
             }
             let to = staging.join(table.name()).join(partition_dir(year));
             std::fs::create_dir_all(&to).with_context(|| format!("creating {}", to.display()))?;
             let mut next = 0;
-            for part in &parts {
+            for part in crate::incremental::part_files(&dir)? {
                 let name = part.file_name().context("a part file has a name")?;
-                link_or_copy(part, &to.join(name))?;
-                *linked.entry(table).or_default() += footer_rows(part)?;
+                link_or_copy(&part, &to.join(name))?;
+                *carried.entry(table).or_default() += footer_rows(&part)?;
                 if let Some(n) = part_number(&name.to_string_lossy()) {
                     next = next.max(n + 1);
                 }
@@ -553,7 +550,45 @@ fn carry(
             sink.start_parts_at(table, year, next);
         }
     }
-    Ok(linked)
+    // The partitions to rewrite, one sink each, in parallel.
+    let rewritten = pool.install(|| {
+        plan.dirty_years
+            .par_iter()
+            .map(|&year| rewrite_partition(previous, year, &plan.dirty, staging))
+            .collect::<Result<Vec<_>>>()
+    })?;
+    for (rows, next_parts) in rewritten {
+        for (table, n) in rows {
+            *carried.entry(table).or_default() += n;
+        }
+        for ((table, year), next) in next_parts {
+            sink.start_parts_at(table, year, next);
+        }
+    }
+    Ok(carried)
+}
+
+/// Rewrites a partition of every table without the rows of `dirty` ids;
+/// returns rows written per table and the next part number per table.
+#[allow(clippy::type_complexity)]
+fn rewrite_partition(
+    previous: &Previous,
+    year: Option<i32>,
+    dirty: &std::collections::HashSet<String>,
+    staging: &Path,
+) -> Result<(BTreeMap<Table, u64>, BTreeMap<(Table, Option<i32>), u32>)> {
+    let mut sink = Sink::new(staging);
+    for table in TABLES {
+        let dir = previous.dir.join(table.name()).join(partition_dir(year));
+        if !dir.is_dir() {
+            continue;
+        }
+        for part in crate::incremental::part_files(&dir)? {
+            rewrite_part(&part, table, year, dirty, &mut sink)
+                .with_context(|| format!("carrying the rows of {}", part.display()))?;
+        }
+    }
+    sink.finish_parts()
 }
 
 /// `part-00012.zstd.parquet` → 12.

@@ -284,13 +284,25 @@ impl Sink {
             // An empty corpus still gives readable (empty) tables.
             self.open_partition(None)?;
         }
+        Ok(self.finish_parts()?.0)
+    }
+
+    /// Closes every writer (and opens no empty partition); returns rows
+    /// written per table and, per partition written, the number the next
+    /// part written there must have.
+    ///
+    /// # Errors
+    /// When a footer cannot be written.
+    #[allow(clippy::type_complexity)]
+    pub fn finish_parts(self) -> Result<(BTreeMap<Table, u64>, BTreeMap<(Table, Option<i32>), u32>)> {
+        let mut zstd = self.zstd;
         for ((table, year), writer) in self.writers {
-            close(writer, &mut self.zstd)
+            close(writer, &mut zstd)
                 .with_context(|| format!("finishing {}/{}", table.name(), partition_dir(year)))?;
         }
-        Ok(self.rows)
-    }
-}
+        let next = self.parts.into_iter().map(|(k, p)| (k, p + 1)).collect();
+        Ok((self.rows, next))
+    }}
 
 /// Writes a file's last row group and footer, and flushes it.
 fn close(
