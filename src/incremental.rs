@@ -215,8 +215,10 @@ impl Previous {
         if let Some(what) = key.difference(&previous_key) {
             return Err(format!("the {what} differs from the previous run's"));
         }
+        let t = std::time::Instant::now();
         let files = read_manifest(&dir.join("reports"))
             .map_err(|e| format!("the previous reports table cannot be read: {e:#}"))?;
+        tracing::debug!("previous output's file list: {} files in {:.3}s", files.len(), t.elapsed().as_secs_f64());
         Ok(Some(Self { dir, run, files }))
     }
 
@@ -337,6 +339,7 @@ pub fn plan(
     doc_id: impl Fn(usize) -> String + Sync,
 ) -> Result<Plan> {
     use rayon::prelude::*;
+    let t = std::time::Instant::now();
     // Step 1: the previous file each corpus file may reuse.
     let matched: Vec<Option<u32>> = (0..files.len())
         .into_par_iter()
@@ -354,6 +357,7 @@ pub fn plan(
             Ok(same.then_some(p as u32))
         })
         .collect::<Result<_>>()?;
+    tracing::debug!("plan: files compared in {:.3}s", t.elapsed().as_secs_f64());
     let mut reused_prev = vec![false; previous.files.len()];
     for p in matched.iter().flatten() {
         reused_prev[*p as usize] = true;
@@ -406,6 +410,7 @@ pub fn plan(
         }
         parse.extend(&fresh);
     }
+    tracing::debug!("plan: done in {:.3}s", t.elapsed().as_secs_f64());
     parse.sort_unstable();
     let mut plan = Plan {
         parse,
