@@ -550,11 +550,13 @@ fn carry(
             sink.start_parts_at(table, year, next);
         }
     }
-    // The partitions to rewrite, one sink each, in parallel.
+    // The partitions to rewrite, one sink each, in parallel; the sinks
+    // share the writers' memory budget.
+    let budget = crate::sink::WRITER_BUDGET_BYTES / pool.current_num_threads().max(1);
     let rewritten = pool.install(|| {
         plan.dirty_years
             .par_iter()
-            .map(|&year| rewrite_partition(previous, year, &plan.dirty, staging))
+            .map(|&year| rewrite_partition(previous, year, &plan.dirty, staging, budget))
             .collect::<Result<Vec<_>>>()
     })?;
     for (rows, next_parts) in rewritten {
@@ -576,8 +578,9 @@ fn rewrite_partition(
     year: Option<i32>,
     dirty: &std::collections::HashSet<String>,
     staging: &Path,
+    budget: usize,
 ) -> Result<(BTreeMap<Table, u64>, BTreeMap<(Table, Option<i32>), u32>)> {
-    let mut sink = Sink::new(staging);
+    let mut sink = Sink::with_budget(staging, budget);
     for table in TABLES {
         let dir = previous.dir.join(table.name()).join(partition_dir(year));
         if !dir.is_dir() {
@@ -590,6 +593,9 @@ fn rewrite_partition(
     }
     sink.finish_parts()
 }
+
+/// Rows per batch read back from a previous part file.
+const CARRY_BATCH_ROWS: usize = 32_768;
 
 /// `part-00012.zstd.parquet` → 12.
 fn part_number(name: &str) -> Option<u32> {
@@ -619,7 +625,7 @@ fn rewrite_part(
     let file = std::fs::File::open(part).with_context(|| format!("opening {}", part.display()))?;
     let options = ArrowReaderOptions::new().with_schema(table.batch_schema());
     let reader = ParquetRecordBatchReaderBuilder::try_new_with_options(file, options)?
-        .with_batch_size(crate::sink::ROW_GROUP_ROWS)
+        .with_batch_size(CARRY_BATCH_ROWS)
         .build()?;
     for batch in reader {
         let batch = batch?;
