@@ -311,3 +311,26 @@ fn other_options_or_statistics_invalidate_what_they_must() {
     assert!(json["stats"]["files_per_status"].as_u64().unwrap() > 0, "{json}");
     assert!(out.join("stats/files_per_status").is_dir());
 }
+
+/// A new file whose bytes no earlier file has: nothing is dropped, the
+/// previous parts are linked as they are and its rows go to a new part
+/// of its partition.
+#[test]
+fn a_new_file_adds_a_part_and_links_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus(dir.path(), 16, 17);
+    let out = dir.path().join("out");
+    run_ok(&corpus, &out, &[]);
+    let source = corpus.join(&files(&corpus)[6]);
+    let added = corpus.join("added.txt");
+    fs::copy(&source, &added).unwrap();
+    change_one_digit(&added);
+    let json = incremental_equals_full(&corpus, &out);
+    assert_eq!((json["files_parsed"].as_u64(), json["files_reused"].as_u64()), (Some(1), Some(16)));
+    let reports = fs::canonicalize(out.join("reports")).unwrap();
+    let parts: Vec<_> = parquet_files(&reports)
+        .into_iter()
+        .filter(|p| p.ends_with("part-00001.zstd.parquet"))
+        .collect();
+    assert_eq!(parts.len(), 1, "one new part, in the new file's partition");
+}
