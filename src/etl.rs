@@ -530,10 +530,21 @@ fn carry(
     pool: &rayon::ThreadPool,
 ) -> Result<BTreeMap<Table, u64>> {
     use rayon::prelude::*;
+    // Partitions to rewrite: those with rows to drop, and those that
+    // nights of new files left in more than MAX_CARRIED_PARTS parts
+    // (rewritten into as few as a full run writes).
+    let mut rewrite = plan.dirty_years.clone();
+    for table in TABLES {
+        for (year, dir) in crate::incremental::partitions(&previous.dir.join(table.name()))? {
+            if crate::incremental::part_files(&dir)?.len() > MAX_CARRIED_PARTS {
+                rewrite.insert(year);
+            }
+        }
+    }
     let mut carried = BTreeMap::new();
     for table in TABLES {
         for (year, dir) in crate::incremental::partitions(&previous.dir.join(table.name()))? {
-            if plan.dirty_years.contains(&year) {
+            if rewrite.contains(&year) {
                 continue;
             }
             let to = staging.join(table.name()).join(partition_dir(year));
@@ -554,7 +565,7 @@ fn carry(
     // share the writers' memory budget.
     let budget = crate::sink::WRITER_BUDGET_BYTES / pool.current_num_threads().max(1);
     let rewritten = pool.install(|| {
-        plan.dirty_years
+        rewrite
             .par_iter()
             .map(|&year| rewrite_partition(previous, year, &plan.dirty, staging, budget))
             .collect::<Result<Vec<_>>>()
@@ -593,6 +604,11 @@ fn rewrite_partition(
     }
     sink.finish_parts()
 }
+
+/// A partition carried with more part files than this is rewritten: each
+/// incremental run that adds files writes new parts next to the carried
+/// ones, and readers should not meet hundreds of small files.
+pub const MAX_CARRIED_PARTS: usize = 8;
 
 /// Rows per batch read back from a previous part file.
 const CARRY_BATCH_ROWS: usize = 32_768;

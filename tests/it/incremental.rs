@@ -334,3 +334,37 @@ fn a_new_file_adds_a_part_and_links_the_others() {
         .collect();
     assert_eq!(parts.len(), 1, "one new part, in the new file's partition");
 }
+
+/// Night after night of new files: the parts they add are consolidated
+/// once a partition has more than `MAX_CARRIED_PARTS` (8), and the output
+/// still equals a full run's.
+#[test]
+fn parts_added_night_after_night_are_consolidated() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus(dir.path(), 8, 18);
+    let out = dir.path().join("out");
+    run_ok(&corpus, &out, &[]);
+    let source = fs::read(corpus.join(&files(&corpus)[2])).unwrap();
+    let most_parts = |out: &Path| {
+        let reports = fs::canonicalize(out.join("reports")).unwrap();
+        fs::read_dir(&reports)
+            .unwrap()
+            .flatten()
+            .map(|d| fs::read_dir(d.path()).unwrap().count())
+            .max()
+            .unwrap()
+    };
+    let mut seen = 0;
+    for night in 0..11 {
+        let mut bytes = source.clone();
+        bytes.extend_from_slice(format!("\n\n{night}\n").as_bytes());
+        fs::write(corpus.join(format!("night-{night:02}.txt")), bytes).unwrap();
+        let json = run_ok(&corpus, &out, &[]);
+        assert_eq!(json["files_parsed"], 1);
+        let parts = most_parts(&out);
+        assert!(parts <= 9, "{parts} parts after night {night}");
+        seen = seen.max(parts);
+    }
+    assert!(seen >= 8, "the parts did accumulate before ({seen})");
+    incremental_equals_full(&corpus, &out);
+}
