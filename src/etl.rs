@@ -146,6 +146,9 @@ struct Chunk {
     bytes: u64,
     /// The batches of every table, per report year (partition), in year order.
     partitions: Vec<(Option<i32>, TableBatches)>,
+    /// Incremental runs: `doc_id`s of parsed files that the plan did not
+    /// see (the file changed since it was hashed).
+    unplanned: Vec<String>,
 }
 
 /// Parses files `range` on the current rayon pool, marks duplicates (in
@@ -164,6 +167,7 @@ fn prepare_chunk(
     indices: &[usize],
     max_bytes: u64,
     dedup: &mut Dedup,
+    planned: Option<&std::collections::HashSet<String>>,
 ) -> Result<Chunk> {
     use rayon::prelude::*;
     let start = indices.first().copied().unwrap_or(0);
@@ -171,6 +175,13 @@ fn prepare_chunk(
         .par_iter()
         .map(|&i| parse_source(files, i, max_bytes))
         .collect::<Result<_>>()?;
+    let unplanned = planned.map_or_else(Vec::new, |planned| {
+        reports
+            .iter()
+            .filter(|r| !planned.contains(&r.doc_id))
+            .map(|r| r.doc_id.clone())
+            .collect()
+    });
     let mut statuses = BTreeMap::new();
     let mut bytes = 0;
     for (r, &i) in reports.iter_mut().zip(indices) {
@@ -197,6 +208,7 @@ fn prepare_chunk(
         statuses,
         bytes,
         partitions,
+        unplanned,
     })
 }
 
@@ -342,11 +354,13 @@ pub fn run(config: &Config) -> Result<RunSummary> {
     };
     stages.carry = t.elapsed().as_secs_f64();
     let mut write_secs = 0.0;
+    let mut unplanned: Vec<String> = Vec::new();
     let parse_secs = std::thread::scope(|scope| -> Result<f64> {
         let (tx, rx) = sync_channel::<Result<Chunk>>(CHUNKS_IN_FLIGHT);
         let files_ref = &files;
         let pool_ref = &pool;
         let to_parse = &plan.parse;
+        let planned = previous.as_ref().map(|_| &plan.dirty);
         let max_bytes = config.max_bytes;
         let producer = scope.spawn(move || {
             let mut dedup = Dedup::with_capacity(files_ref.len());
@@ -354,7 +368,9 @@ pub fn run(config: &Config) -> Result<RunSummary> {
             for indices in to_parse.chunks(CHUNK_FILES) {
                 let t = Instant::now();
                 let chunk = pool_ref
-                    .install(|| prepare_chunk(files_ref, indices, max_bytes, &mut dedup));
+                    .install(|| {
+                        prepare_chunk(files_ref, indices, max_bytes, &mut dedup, planned)
+                    });
                 secs += t.elapsed().as_secs_f64();
                 if tx.send(chunk).is_err() {
                     break; // the writer stopped on an error
@@ -369,6 +385,7 @@ pub fn run(config: &Config) -> Result<RunSummary> {
                 *statuses.entry(status.code()).or_default() += n;
             }
             bytes_seen += chunk.bytes;
+            unplanned.extend(chunk.unplanned);
             for (year, batches) in chunk.partitions {
                 sink.write(year, batches)?;
             }
@@ -393,6 +410,20 @@ pub fn run(config: &Config) -> Result<RunSummary> {
     // statistics stage allocates its own.
     drop(pool);
     let t = Instant::now();
+    // A file that changed between the plan and its parse to the bytes of
+    // a reused file would be a duplicate the plan did not arrange for.
+    if let Some(previous) = &previous
+        && !unplanned.is_empty()
+        && let Some(f) = previous
+            .files
+            .iter()
+            .find(|f| unplanned.contains(&f.doc_id))
+    {
+        anyhow::bail!(
+            "files changed while the run read them (one now has the bytes of {}); nothing published, run again",
+            f.path
+        );
+    }
     let mut rows = sink.finish()?;
     for (table, n) in carried {
         *rows.entry(table).or_default() += n;
