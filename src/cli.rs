@@ -75,6 +75,11 @@ pub struct RunArgs {
     /// Files larger than this many bytes are reported `failed` without being parsed.
     #[arg(long, default_value_t = crate::decode::DEFAULT_MAX_BYTES)]
     pub max_file_size: u64,
+    /// Parse every file. By default a run over an existing output parses
+    /// only the files that are new or whose size or modification time
+    /// changed, and carries the other files' rows over.
+    #[arg(long)]
+    pub full: bool,
     /// Publish even when the corpus has fewer than half the files of the
     /// published output (an empty corpus is always refused).
     #[arg(long)]

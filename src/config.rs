@@ -29,6 +29,8 @@ pub struct Config {
     pub walk: WalkOptions,
     /// Publish a corpus with fewer than half the previous files.
     pub allow_shrink: bool,
+    /// Parse every file, even where a previous output could be built on.
+    pub full: bool,
     /// Show a progress bar (stderr is a terminal and not quiet).
     pub progress: bool,
     /// Called between the parse and statistics stages to hand memory the
@@ -98,6 +100,7 @@ impl TryFrom<&RunArgs> for Config {
             max_bytes: args.max_file_size,
             walk: WalkOptions::new(args.hidden, args.follow, &args.include, &args.exclude)?,
             allow_shrink: args.allow_shrink,
+            full: args.full,
             progress: !args.quiet && std::io::stderr().is_terminal(),
             release_memory: None,
         })

@@ -18,14 +18,15 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use tracing::{debug, info};
 
-use crate::batch::{TABLES, TableBatches, build_batches};
+use crate::batch::{TABLES, Table, TableBatches, build_batches};
 use crate::config::Config;
 use crate::corpus::{Corpus, discover};
 use crate::dedup::Dedup;
+use crate::incremental::{Key, Plan, Previous};
 use crate::error::Usage;
 use crate::parse::{open_regular, parse_file, stream_doc_id, unreadable};
 use crate::report::{Report, Status};
-use crate::sink::{Output, Sink, verify_staged};
+use crate::sink::{Output, Sink, partition_dir, verify_staged};
 use crate::stats::{Pipeline, compute_stats};
 use crate::summary::{RunSummary, Stages, current_rss_bytes, peak_rss_bytes};
 
@@ -58,6 +59,28 @@ pub fn exit_code_for(err: &anyhow::Error) -> u8 {
 
 fn now_utc() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// The `doc_id` file `i` gets when parsed, from its bytes alone (see
+/// [`crate::parse::file_doc_id`]).
+fn doc_id_of(files: &Corpus, i: usize, max_bytes: u64) -> String {
+    let Ok((rel, path)) = files.entry(i) else {
+        return String::new(); // its parse fails the run the same way
+    };
+    match files.problem(i) {
+        None => crate::parse::file_doc_id(&path, &rel, max_bytes),
+        Some(problem) => unreadable(&rel, problem.to_owned()).doc_id,
+    }
+}
+
+/// Size and modification time (ns) of file `i`, symlinks followed as the
+/// parser opens them.
+fn stat_file(files: &Corpus, i: usize) -> Option<(i64, i64)> {
+    let meta = std::fs::metadata(files.path(i).ok()?).ok()?;
+    Some((
+        i64::try_from(meta.len()).ok()?,
+        crate::parse::mtime_ns(&meta)?,
+    ))
 }
 
 fn parse_source(files: &Corpus, i: usize, max_bytes: u64) -> Result<Report> {
@@ -123,6 +146,9 @@ struct Chunk {
     bytes: u64,
     /// The batches of every table, per report year (partition), in year order.
     partitions: Vec<(Option<i32>, TableBatches)>,
+    /// Incremental runs: `doc_id`s of parsed files that the plan did not
+    /// see (the file changed since it was hashed).
+    unplanned: Vec<String>,
 }
 
 /// Parses files `range` on the current rayon pool, marks duplicates (in
@@ -138,20 +164,28 @@ struct Chunk {
 /// whole text) wait in the channel.
 fn prepare_chunk(
     files: &Corpus,
-    range: std::ops::Range<usize>,
+    indices: &[usize],
     max_bytes: u64,
     dedup: &mut Dedup,
+    planned: Option<&std::collections::HashSet<String>>,
 ) -> Result<Chunk> {
     use rayon::prelude::*;
-    let start = range.start;
-    let mut reports: Vec<Report> = range
-        .into_par_iter()
-        .map(|i| parse_source(files, i, max_bytes))
+    let start = indices.first().copied().unwrap_or(0);
+    let mut reports: Vec<Report> = indices
+        .par_iter()
+        .map(|&i| parse_source(files, i, max_bytes))
         .collect::<Result<_>>()?;
+    let unplanned = planned.map_or_else(Vec::new, |planned| {
+        reports
+            .iter()
+            .filter(|r| !planned.contains(&r.doc_id))
+            .map(|r| r.doc_id.clone())
+            .collect()
+    });
     let mut statuses = BTreeMap::new();
     let mut bytes = 0;
-    for (i, r) in reports.iter_mut().enumerate() {
-        mark_duplicate(dedup, (start + i) as u32, r, files)?;
+    for (r, &i) in reports.iter_mut().zip(indices) {
+        mark_duplicate(dedup, i as u32, r, files)?;
         *statuses.entry(r.status).or_default() += 1;
         bytes += r.source_bytes as u64;
     }
@@ -174,6 +208,7 @@ fn prepare_chunk(
         statuses,
         bytes,
         partitions,
+        unplanned,
     })
 }
 
@@ -245,8 +280,49 @@ pub fn run(config: &Config) -> Result<RunSummary> {
         .num_threads(config.jobs)
         .build()
         .context("starting parser threads")?;
+
+    // Incremental: what the published output already holds.
+    let t = Instant::now();
+    let key = Key::new(&config.corpus, config.max_bytes, config.walk.follow);
+    let pipeline_hash = crate::incremental::pipeline_hash(&config.pipeline);
+    let (previous, full_reason) = if config.full {
+        (None, Some("--full".to_owned()))
+    } else {
+        match Previous::load(output.out(), &key) {
+            Ok(Some(previous)) => (Some(previous), None),
+            Ok(None) => (None, Some("no previous output".to_owned())),
+            Err(reason) => (None, Some(reason)),
+        }
+    };
+    let plan = match &previous {
+        Some(previous) => pool.install(|| {
+            crate::incremental::plan(
+                &files,
+                previous,
+                |i| stat_file(&files, i),
+                |i| doc_id_of(&files, i, config.max_bytes),
+            )
+        })?,
+        None => Plan {
+            parse: (0..files.len()).collect(),
+            ..Plan::default()
+        },
+    };
+    stages.plan = t.elapsed().as_secs_f64();
+    match &full_reason {
+        Some(reason) => info!("full run: {reason}"),
+        None => info!(
+            "incremental run: {} files reused, {} to parse, {} gone, {} partitions to rewrite ({:.2}s)",
+            plan.reused,
+            plan.parse.len(),
+            plan.dropped,
+            plan.dirty_years.len(),
+            stages.plan
+        ),
+    }
+
     let progress = if config.progress {
-        let bar = ProgressBar::new(files.len() as u64);
+        let bar = ProgressBar::new(plan.parse.len() as u64);
         bar.set_style(
             ProgressStyle::with_template(
                 "{spinner} {elapsed_precise} [{bar:40}] {pos}/{len} files {per_sec} eta {eta}",
@@ -262,21 +338,39 @@ pub fn run(config: &Config) -> Result<RunSummary> {
     let mut sink = Sink::new(output.staging());
     let mut statuses: BTreeMap<&'static str, u64> =
         Status::ALL.iter().map(|s| (s.code(), 0)).collect();
-    let mut bytes_seen = 0u64;
+    let mut bytes_seen = plan.reused_bytes;
+    for (status, n) in &plan.reused_statuses {
+        let code = Status::ALL
+            .iter()
+            .map(|s| s.code())
+            .find(|c| c == status)
+            .with_context(|| format!("the previous output has a status {status}"))?;
+        *statuses.entry(code).or_default() += n;
+    }
+    let t = Instant::now();
+    let carried = match &previous {
+        Some(previous) => carry(previous, &plan, output.staging(), &mut sink, &pool)?,
+        None => BTreeMap::new(),
+    };
+    stages.carry = t.elapsed().as_secs_f64();
     let mut write_secs = 0.0;
+    let mut unplanned: Vec<String> = Vec::new();
     let parse_secs = std::thread::scope(|scope| -> Result<f64> {
         let (tx, rx) = sync_channel::<Result<Chunk>>(CHUNKS_IN_FLIGHT);
         let files_ref = &files;
         let pool_ref = &pool;
+        let to_parse = &plan.parse;
+        let planned = previous.as_ref().map(|_| &plan.dirty);
         let max_bytes = config.max_bytes;
         let producer = scope.spawn(move || {
             let mut dedup = Dedup::with_capacity(files_ref.len());
             let mut secs = 0.0;
-            for start in (0..files_ref.len()).step_by(CHUNK_FILES) {
+            for indices in to_parse.chunks(CHUNK_FILES) {
                 let t = Instant::now();
-                let end = (start + CHUNK_FILES).min(files_ref.len());
                 let chunk = pool_ref
-                    .install(|| prepare_chunk(files_ref, start..end, max_bytes, &mut dedup));
+                    .install(|| {
+                        prepare_chunk(files_ref, indices, max_bytes, &mut dedup, planned)
+                    });
                 secs += t.elapsed().as_secs_f64();
                 if tx.send(chunk).is_err() {
                     break; // the writer stopped on an error
@@ -291,6 +385,7 @@ pub fn run(config: &Config) -> Result<RunSummary> {
                 *statuses.entry(status.code()).or_default() += n;
             }
             bytes_seen += chunk.bytes;
+            unplanned.extend(chunk.unplanned);
             for (year, batches) in chunk.partitions {
                 sink.write(year, batches)?;
             }
@@ -315,7 +410,24 @@ pub fn run(config: &Config) -> Result<RunSummary> {
     // statistics stage allocates its own.
     drop(pool);
     let t = Instant::now();
-    let rows = sink.finish()?;
+    // A file that changed between the plan and its parse to the bytes of
+    // a reused file would be a duplicate the plan did not arrange for.
+    if let Some(previous) = &previous
+        && !unplanned.is_empty()
+        && let Some(f) = previous
+            .files
+            .iter()
+            .find(|f| unplanned.contains(&f.doc_id))
+    {
+        anyhow::bail!(
+            "files changed while the run read them (one now has the bytes of {}); nothing published, run again",
+            f.path
+        );
+    }
+    let mut rows = sink.finish()?;
+    for (table, n) in carried {
+        *rows.entry(table).or_default() += n;
+    }
     stages.parse = parse_secs;
     stages.write = write_secs + t.elapsed().as_secs_f64();
     // The file list and the duplicate index (dropped with the parser's
@@ -352,7 +464,18 @@ pub fn run(config: &Config) -> Result<RunSummary> {
     );
 
     let t = Instant::now();
-    let stats = compute_stats(output.staging(), &config.pipeline)?;
+    // Nothing changed in the tables and the statistics are defined as
+    // before: the previous statistics are this run's.
+    let unchanged = previous.as_ref().filter(|p| {
+        plan.parse.is_empty()
+            && plan.dirty.is_empty()
+            && p.run.get("pipeline_hash").and_then(|h| h.as_str()) == Some(pipeline_hash.as_str())
+            && p.dir.join("stats").is_dir()
+    });
+    let stats = match unchanged {
+        Some(previous) => reuse_stats(previous, &config.pipeline, output.staging())?,
+        None => compute_stats(output.staging(), &config.pipeline)?,
+    };
     stages.stats = t.elapsed().as_secs_f64();
     info!(
         "stats: {} statistics from {} in {:.2}s (peak RSS so far {} MB)",
@@ -383,6 +506,13 @@ pub fn run(config: &Config) -> Result<RunSummary> {
         finished_at: String::new(),
         wall_seconds: 0.0,
         files_seen: files_seen as u64,
+        mode: if previous.is_some() { "incremental" } else { "full" },
+        full_reason,
+        files_reused: plan.reused,
+        files_parsed: plan.parse.len() as u64,
+        files_dropped: plan.dropped,
+        incremental_key: key,
+        pipeline_hash,
         bytes_seen,
         statuses,
         rows: TABLES
@@ -416,6 +546,206 @@ pub fn run(config: &Config) -> Result<RunSummary> {
         summary.exit_status
     );
     Ok(summary)
+}
+
+/// Carries the previous output's rows into the staging directory: a
+/// partition without rows of a dirty `doc_id` has its part files linked
+/// as they are (the sink writes that partition's new rows to parts
+/// numbered after them); a partition with some is rewritten through the
+/// sink without them. Returns the rows linked per table.
+fn carry(
+    previous: &Previous,
+    plan: &Plan,
+    staging: &Path,
+    sink: &mut Sink,
+    pool: &rayon::ThreadPool,
+) -> Result<BTreeMap<Table, u64>> {
+    use rayon::prelude::*;
+    // Partitions to rewrite: those with rows to drop, and those that
+    // nights of new files left in more than MAX_CARRIED_PARTS parts
+    // (rewritten into as few as a full run writes).
+    let mut rewrite = plan.dirty_years.clone();
+    for table in TABLES {
+        for (year, dir) in crate::incremental::partitions(&previous.dir.join(table.name()))? {
+            if crate::incremental::part_files(&dir)?.len() > MAX_CARRIED_PARTS {
+                rewrite.insert(year);
+            }
+        }
+    }
+    let mut carried = BTreeMap::new();
+    for table in TABLES {
+        for (year, dir) in crate::incremental::partitions(&previous.dir.join(table.name()))? {
+            if rewrite.contains(&year) {
+                continue;
+            }
+            let to = staging.join(table.name()).join(partition_dir(year));
+            std::fs::create_dir_all(&to).with_context(|| format!("creating {}", to.display()))?;
+            let mut next = 0;
+            for part in crate::incremental::part_files(&dir)? {
+                let name = part.file_name().context("a part file has a name")?;
+                link_or_copy(&part, &to.join(name))?;
+                *carried.entry(table).or_default() += footer_rows(&part)?;
+                if let Some(n) = part_number(&name.to_string_lossy()) {
+                    next = next.max(n + 1);
+                }
+            }
+            sink.start_parts_at(table, year, next);
+        }
+    }
+    // The partitions to rewrite, one sink each, in parallel; the sinks
+    // share the writers' memory budget.
+    let budget = crate::sink::WRITER_BUDGET_BYTES / pool.current_num_threads().max(1);
+    let rewritten = pool.install(|| {
+        rewrite
+            .par_iter()
+            .map(|&year| rewrite_partition(previous, year, &plan.dirty, staging, budget))
+            .collect::<Result<Vec<_>>>()
+    })?;
+    for (rows, next_parts) in rewritten {
+        for (table, n) in rows {
+            *carried.entry(table).or_default() += n;
+        }
+        for ((table, year), next) in next_parts {
+            sink.start_parts_at(table, year, next);
+        }
+    }
+    Ok(carried)
+}
+
+/// Rewrites a partition of every table without the rows of `dirty` ids;
+/// returns rows written per table and the next part number per table.
+#[allow(clippy::type_complexity)]
+fn rewrite_partition(
+    previous: &Previous,
+    year: Option<i32>,
+    dirty: &std::collections::HashSet<String>,
+    staging: &Path,
+    budget: usize,
+) -> Result<(BTreeMap<Table, u64>, BTreeMap<(Table, Option<i32>), u32>)> {
+    let mut sink = Sink::with_budget(staging, budget);
+    for table in TABLES {
+        let dir = previous.dir.join(table.name()).join(partition_dir(year));
+        if !dir.is_dir() {
+            continue;
+        }
+        for part in crate::incremental::part_files(&dir)? {
+            rewrite_part(&part, table, year, dirty, &mut sink)
+                .with_context(|| format!("carrying the rows of {}", part.display()))?;
+        }
+    }
+    sink.finish_parts()
+}
+
+/// A partition carried with more part files than this is rewritten: each
+/// incremental run that adds files writes new parts next to the carried
+/// ones, and readers should not meet hundreds of small files.
+pub const MAX_CARRIED_PARTS: usize = 8;
+
+/// Rows per batch read back from a previous part file.
+const CARRY_BATCH_ROWS: usize = 32_768;
+
+/// `part-00012.zstd.parquet` → 12.
+fn part_number(name: &str) -> Option<u32> {
+    name.strip_prefix("part-")?.split('.').next()?.parse().ok()
+}
+
+/// Rows in a Parquet file, from its footer.
+fn footer_rows(path: &Path) -> Result<u64> {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let reader = SerializedFileReader::new(file)
+        .with_context(|| format!("reading the footer of {}", path.display()))?;
+    Ok(u64::try_from(reader.metadata().file_metadata().num_rows()).unwrap_or(0))
+}
+
+/// Writes the rows of a previous part file whose `doc_id` is not dirty
+/// through the sink (the code columns read as dictionaries, as the sink
+/// takes them).
+fn rewrite_part(
+    part: &Path,
+    table: Table,
+    year: Option<i32>,
+    dirty: &std::collections::HashSet<String>,
+    sink: &mut Sink,
+) -> Result<()> {
+    use parquet::arrow::arrow_reader::{ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
+    let file = std::fs::File::open(part).with_context(|| format!("opening {}", part.display()))?;
+    let options = ArrowReaderOptions::new().with_schema(table.batch_schema());
+    let reader = ParquetRecordBatchReaderBuilder::try_new_with_options(file, options)?
+        .with_batch_size(CARRY_BATCH_ROWS)
+        .build()?;
+    for batch in reader {
+        let batch = batch?;
+        // `doc_id` is every table's first column.
+        let keep = keep_mask(batch.column(0).as_ref(), dirty)?;
+        let batch = if keep.true_count() == batch.num_rows() {
+            batch
+        } else {
+            arrow::compute::filter_record_batch(&batch, &keep)?
+        };
+        if batch.num_rows() > 0 {
+            sink.write(year, vec![(table, batch)])?;
+        }
+    }
+    Ok(())
+}
+
+/// True for the rows whose `doc_id` is not dirty.
+fn keep_mask(
+    doc_ids: &dyn arrow::array::Array,
+    dirty: &std::collections::HashSet<String>,
+) -> Result<arrow::array::BooleanArray> {
+    use arrow::array::{Array as _, AsArray as _};
+    if let Some(dict) = doc_ids.as_dictionary_opt::<arrow::datatypes::UInt32Type>() {
+        let values = dict.values().as_string::<i32>();
+        let keep: Vec<bool> = (0..values.len())
+            .map(|i| !dirty.contains(values.value(i)))
+            .collect();
+        return Ok(dict
+            .keys()
+            .iter()
+            .map(|k| Some(k.is_some_and(|k| keep[k as usize])))
+            .collect());
+    }
+    let ids = doc_ids
+        .as_string_opt::<i32>()
+        .with_context(|| format!("doc_id arrived as {}", doc_ids.data_type()))?;
+    Ok(ids
+        .iter()
+        .map(|id| Some(id.is_some_and(|id| !dirty.contains(id))))
+        .collect())
+}
+
+/// A hard link to `from` at `to`, or a copy where links fail (another
+/// filesystem): a published file is never rewritten, so sharing it is safe.
+fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
+    if std::fs::hard_link(from, to).is_err() {
+        std::fs::copy(from, to)
+            .with_context(|| format!("copying {} to {}", from.display(), to.display()))?;
+    }
+    Ok(())
+}
+
+/// The previous output's statistics, linked into `staging`, with their row
+/// counts from its `_run.json`.
+fn reuse_stats(
+    previous: &Previous,
+    pipeline: &Pipeline,
+    staging: &Path,
+) -> Result<crate::stats::StatsWritten> {
+    let to = staging.join("stats");
+    std::fs::create_dir_all(&to).with_context(|| format!("creating {}", to.display()))?;
+    link_tree(&previous.dir.join("stats"), &to, &[])?;
+    pipeline
+        .stats
+        .iter()
+        .map(|s| {
+            let rows = previous.run["stats"][&s.name]
+                .as_u64()
+                .with_context(|| format!("the previous _run.json has no rows for statistic {}", s.name))?;
+            Ok((s.name.clone(), usize::try_from(rows)?))
+        })
+        .collect()
 }
 
 /// Hard-links (or copies, where links fail) every file under `from` into
@@ -488,6 +818,10 @@ pub fn recompute_stats(out: &Path, pipeline: &Pipeline) -> Result<crate::stats::
             ),
         );
         obj.insert("stats_recomputed_at".into(), now_utc().into());
+        obj.insert(
+            "pipeline_hash".into(),
+            crate::incremental::pipeline_hash(pipeline).into(),
+        );
     }
     let staged = output.staging().join("_run.json");
     std::fs::write(&staged, serde_json::to_vec_pretty(&summary)?)

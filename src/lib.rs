@@ -27,6 +27,7 @@ pub mod diagnostics;
 pub mod error;
 pub mod etl;
 pub mod extract;
+pub mod incremental;
 pub mod inspect;
 pub mod labels;
 pub mod layout;
@@ -48,3 +49,9 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The data-contract version this build writes.
 pub const CONTRACT_VERSION: &str = "1";
+
+/// The parser's output revision: bumped with every change to what the
+/// parser writes for a file, so that an incremental run over an output of
+/// an earlier revision parses every file again (a new build does anyway:
+/// see [`incremental::Key`]).
+pub const PARSER_REVISION: u32 = 1;

@@ -47,22 +47,57 @@ pub fn open_regular(path: &Path) -> std::io::Result<(File, std::fs::Metadata)> {
 /// with a `doc_id` made from their path, size and modification time.
 #[must_use]
 pub fn parse_file(path: &Path, source_path: &str, max_bytes: u64) -> Report {
+    match read_file(path, source_path, max_bytes) {
+        Ok((bytes, mtime)) => {
+            let mut report = parse_bytes(source_path, &bytes);
+            report.source_mtime_ns = mtime;
+            report
+        }
+        Err(report) => report,
+    }
+}
+
+/// The `doc_id` [`parse_file`] gives the file at `path`, without parsing
+/// it (read and hashed; the same rules for files that cannot be read or
+/// are over the limit). Incremental runs use it to find which reused files
+/// share an id with a changed one.
+#[must_use]
+pub fn file_doc_id(path: &Path, source_path: &str, max_bytes: u64) -> String {
+    match read_file(path, source_path, max_bytes) {
+        Ok((bytes, _)) => doc_id(&bytes),
+        Err(report) => report.doc_id,
+    }
+}
+
+/// The bytes of the file at `path` and its modification time (taken from
+/// the open descriptor before reading), or the report of a file that is
+/// not read: unreadable, or over `max_bytes`.
+fn read_file(path: &Path, source_path: &str, max_bytes: u64) -> Result<(Vec<u8>, Option<i64>), Report> {
     let unreadable = |e: std::io::Error| unreadable(source_path, error_text(&e));
-    let (file, meta) = match open_regular(path) {
-        Ok(f) => f,
-        Err(e) => return unreadable(e),
-    };
+    let (file, meta) = open_regular(path).map_err(unreadable)?;
     let size = meta.len();
+    let mtime = mtime_ns(&meta);
     if size <= max_bytes {
-        let bytes = match read_measured(&file, size, max_bytes) {
-            Ok(b) => b,
-            Err(e) => return unreadable(e),
-        };
+        let bytes = read_measured(&file, size, max_bytes).map_err(unreadable)?;
         if bytes.len() as u64 <= max_bytes {
-            return parse_bytes(source_path, &bytes);
+            return Ok((bytes, mtime));
         }
     }
-    too_large(source_path, &file, size, max_bytes)
+    let mut report = too_large(source_path, &file, size, max_bytes);
+    report.source_mtime_ns = mtime;
+    Err(report)
+}
+
+/// A file's modification time in nanoseconds since the Unix epoch
+/// (`reports.source_mtime_ns`), when the OS gives one.
+#[must_use]
+pub fn mtime_ns(meta: &std::fs::Metadata) -> Option<i64> {
+    let t = meta.modified().ok()?;
+    let ns = match t.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => i128::try_from(d.as_nanos()).ok()?,
+        Err(before) => -i128::try_from(before.duration().as_nanos()).ok()?,
+    };
+    i64::try_from(ns).ok()
 }
 
 /// The report of a file over the size limit, not read: its id comes from

@@ -158,6 +158,10 @@ pub struct Report {
     pub source_path: String,
     /// File size in bytes.
     pub source_bytes: i64,
+    /// The file's modification time (ns since the Unix epoch) as it was
+    /// when opened for reading, before its bytes were read; `None` when the
+    /// file was not opened. What an incremental run compares.
+    pub source_mtime_ns: Option<i64>,
     /// Decoded text; facts' spans point into it. `None` when undecodable.
     pub text: Option<Text>,
     /// Contract encoding name.
@@ -204,6 +208,7 @@ impl Report {
             doc_id,
             source_path,
             source_bytes,
+            source_mtime_ns: None,
             text: None,
             encoding: None,
             format: None,

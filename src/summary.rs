@@ -13,6 +13,12 @@ use serde::Serialize;
 pub struct Stages {
     /// Walking the corpus.
     pub discover: f64,
+    /// Incremental runs: reading the previous output's file list, comparing
+    /// sizes and modification times, hashing the files that must be.
+    pub plan: f64,
+    /// Incremental runs: carrying the previous output's rows (links, and
+    /// the partitions rewritten without the dropped rows).
+    pub carry: f64,
     /// Reading, decoding, extracting and building the Arrow batches (summed
     /// over chunks, wall time of the parser side).
     pub parse: f64,
@@ -49,6 +55,22 @@ pub struct RunSummary {
     pub wall_seconds: f64,
     /// Files found under the corpus root (= rows in `reports`).
     pub files_seen: u64,
+    /// `incremental` (built on the previous output) or `full`.
+    pub mode: &'static str,
+    /// Why the run was full (`--full`, no previous output, another build…).
+    pub full_reason: Option<String>,
+    /// Files whose rows were carried from the previous output unread.
+    pub files_reused: u64,
+    /// Files read and parsed (all of them in a full run).
+    pub files_parsed: u64,
+    /// Files of the previous output no longer in the corpus (incremental
+    /// runs; 0 in a full run).
+    pub files_dropped: u64,
+    /// What the next run compares to decide whether it can build on this
+    /// output.
+    pub incremental_key: crate::incremental::Key,
+    /// Fingerprint of the statistics' definitions.
+    pub pipeline_hash: String,
     /// Bytes read.
     pub bytes_seen: u64,
     /// Reports per status.

@@ -39,6 +39,7 @@ fn build_reports(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
         .map(|_| StringBuilder::with_capacity(n, n * 16))
         .collect();
     let mut bytes = Int64Builder::with_capacity(n);
+    let mut mtimes = Int64Builder::with_capacity(n);
     let mut published = Date32Builder::with_capacity(n);
     let mut ints: Vec<Int32Builder> = (0..5).map(|_| Int32Builder::with_capacity(n)).collect();
     for r in reports {
@@ -66,6 +67,7 @@ fn build_reports(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
             b.append_option(t);
         }
         bytes.append_value(r.source_bytes);
+        mtimes.append_option(r.source_mtime_ns);
         published.append_option(m.published_on.and_then(days_since_epoch));
         let counts = [
             r.cells_expected,
@@ -116,6 +118,7 @@ fn build_reports(reports: &[&Report]) -> Result<RecordBatch, ArrowError> {
         next_i(),
         next_i(),
         Arc::new(version.finish()),
+        Arc::new(mtimes.finish()),
     ];
     finish(Table::Reports, columns)
 }

@@ -176,6 +176,8 @@ fn fields(table: Table) -> Vec<Field> {
             req("checks_failed", Int32),
             req("diagnostics", Int32),
             req("parser_version", Utf8),
+            // Contract addition (2026-12): what incremental runs compare.
+            Field::new("source_mtime_ns", Int64, true),
         ],
         Table::ActiveDisclosure => vec![
             req("doc_id", Utf8),

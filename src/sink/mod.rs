@@ -136,6 +136,9 @@ pub struct Sink {
     parts: BTreeMap<(Table, Option<i32>), u32>,
     rows: BTreeMap<Table, u64>,
     budget: usize,
+    /// The first part number of a partition whose earlier parts are
+    /// carried from the previous output (incremental runs).
+    first_parts: BTreeMap<(Table, Option<i32>), u32>,
     /// One zstd context for every page the code columns write.
     zstd: zstd::bulk::Compressor<'static>,
 }
@@ -159,6 +162,7 @@ impl Sink {
             parts: BTreeMap::new(),
             rows: TABLES.iter().map(|&t| (t, 0)).collect(),
             budget,
+            first_parts: BTreeMap::new(),
             zstd: zstd::bulk::Compressor::new(dictionary::ZSTD_LEVEL)
                 .expect("a zstd context at level 1"),
         }
@@ -171,9 +175,16 @@ impl Sink {
             return Ok(());
         }
         for table in TABLES {
-            self.open_writer(table, year, 0)?;
+            let first = self.first_parts.get(&(table, year)).copied().unwrap_or(0);
+            self.open_writer(table, year, first)?;
         }
         Ok(())
+    }
+
+    /// Rows written to a partition of `table` go to parts numbered from
+    /// `first` on: the parts before are carried from the previous output.
+    pub fn start_parts_at(&mut self, table: Table, year: Option<i32>, first: u32) {
+        self.first_parts.insert((table, year), first);
     }
 
     /// Opens part `part` of a table's partition.
@@ -269,17 +280,29 @@ impl Sink {
     /// # Errors
     /// When a footer cannot be written.
     pub fn finish(mut self) -> Result<BTreeMap<Table, u64>> {
-        if self.writers.is_empty() {
+        if self.writers.is_empty() && self.first_parts.is_empty() {
             // An empty corpus still gives readable (empty) tables.
             self.open_partition(None)?;
         }
+        Ok(self.finish_parts()?.0)
+    }
+
+    /// Closes every writer (and opens no empty partition); returns rows
+    /// written per table and, per partition written, the number the next
+    /// part written there must have.
+    ///
+    /// # Errors
+    /// When a footer cannot be written.
+    #[allow(clippy::type_complexity)]
+    pub fn finish_parts(self) -> Result<(BTreeMap<Table, u64>, BTreeMap<(Table, Option<i32>), u32>)> {
+        let mut zstd = self.zstd;
         for ((table, year), writer) in self.writers {
-            close(writer, &mut self.zstd)
+            close(writer, &mut zstd)
                 .with_context(|| format!("finishing {}/{}", table.name(), partition_dir(year)))?;
         }
-        Ok(self.rows)
-    }
-}
+        let next = self.parts.into_iter().map(|(k, p)| (k, p + 1)).collect();
+        Ok((self.rows, next))
+    }}
 
 /// Writes a file's last row group and footer, and flushes it.
 fn close(

@@ -3,6 +3,7 @@
 //! robustness properties.
 
 mod hostile;
+mod incremental;
 mod pipeline;
 mod readers;
 mod real_corpus;

@@ -485,7 +485,7 @@ fn generated_corpus(dir: &Path, n: usize, seed: u64) -> std::path::PathBuf {
 }
 
 /// [`generated_corpus`] with more generator options (`--families all`).
-fn generate(dir: &Path, n: usize, seed: u64, options: &[&str]) -> std::path::PathBuf {
+pub(crate) fn generate(dir: &Path, n: usize, seed: u64, options: &[&str]) -> std::path::PathBuf {
     let gen_dir = dir.join("gen");
     let status = std::process::Command::new("python3")
         .arg(repo().join("data/generator/genreports.py"))
