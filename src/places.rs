@@ -18,8 +18,6 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
-
 use crate::report::Metadata;
 
 /// The table: `code,name`, one division a line (province, prefecture and
@@ -117,10 +115,161 @@ const SHORT_SUFFIXES: &[&str] = &[
 struct Table {
     divisions: Vec<Division>,
     by_code: HashMap<u32, usize>,
-    /// Pattern i of the automaton: the divisions it can name and whether
+    /// Pattern i of the matcher: the divisions it can name and whether
     /// it is a short form.
     patterns: Vec<(Vec<usize>, bool)>,
-    automaton: AhoCorasick,
+    matcher: Matcher,
+}
+
+/// Finds division names in text, leftmost-longest and without overlaps
+/// (as an Aho–Corasick automaton with that match kind would, but with no
+/// automaton: a DFA of ~6,000 CJK names cost ~70 MB and a tenth of a
+/// report's instructions).
+///
+/// Every name has at least two characters, so a name can start only where
+/// the text's first two characters are those of some name: a bitset over
+/// the first character and one over a hash of the pair reject nearly every
+/// position; the pair's names (longest first) are then compared in place.
+struct Matcher {
+    /// Bit `c`: some name begins with the BMP character `c`.
+    first: Vec<u64>,
+    /// Bit `pair_slot(a, b)`: some name may begin with `a` `b`.
+    pairs_seen: Vec<u64>,
+    /// The first two characters → the range of `names` beginning with them.
+    pairs: HashMap<u64, (u32, u32), foldhash::fast::FixedState>,
+    /// (name, pattern), grouped by first two characters, each group
+    /// longest first (equal lengths in pattern order).
+    names: Vec<(&'static str, u32)>,
+}
+
+const PAIR_BITS: usize = 1 << 16;
+
+fn pair_key(a: char, b: char) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
+}
+
+fn pair_slot(a: char, b: char) -> usize {
+    ((u32::from(a).wrapping_mul(0x9E37_79B1) ^ u32::from(b)) as usize) & (PAIR_BITS - 1)
+}
+
+fn test_bit(bits: &[u64], i: usize) -> bool {
+    bits[i >> 6] & (1 << (i & 63)) != 0
+}
+
+fn set_bit(bits: &mut [u64], i: usize) {
+    bits[i >> 6] |= 1 << (i & 63);
+}
+
+/// One name found: byte range in the text and its pattern.
+#[derive(Debug, Clone, Copy)]
+struct Found {
+    start: usize,
+    end: usize,
+    pattern: u32,
+}
+
+impl Matcher {
+    fn new(names: &[&'static str]) -> Matcher {
+        let mut first = vec![0u64; 0x1_0000 / 64];
+        let mut pairs_seen = vec![0u64; PAIR_BITS / 64];
+        let mut grouped: Vec<(u64, usize, u32, &'static str)> = Vec::with_capacity(names.len());
+        for (i, name) in names.iter().enumerate() {
+            let mut chars = name.chars();
+            let (Some(a), Some(b)) = (chars.next(), chars.next()) else {
+                continue;
+            };
+            // Names are found only where their first two characters are
+            // three-byte ones (every name of the table: tested).
+            if a.len_utf8() != 3 || b.len_utf8() != 3 {
+                continue;
+            }
+            set_bit(&mut first, u32::from(a) as usize);
+            set_bit(&mut pairs_seen, pair_slot(a, b));
+            let i = u32::try_from(i).expect("fewer than 2^32 names");
+            grouped.push((pair_key(a, b), usize::MAX - name.len(), i, name));
+        }
+        grouped.sort_unstable();
+        let mut pairs = HashMap::default();
+        let mut start = 0;
+        while start < grouped.len() {
+            let key = grouped[start].0;
+            let end = start + grouped[start..].iter().take_while(|g| g.0 == key).count();
+            pairs.insert(key, (start as u32, end as u32));
+            start = end;
+        }
+        Matcher {
+            first,
+            pairs_seen,
+            pairs,
+            names: grouped.into_iter().map(|(_, _, i, n)| (n, i)).collect(),
+        }
+    }
+
+    /// The names in `text`, leftmost-longest, not overlapping, into `out`
+    /// (cleared first).
+    fn find_all(&self, text: &str, out: &mut Vec<Found>) {
+        out.clear();
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // Markup and ASCII eight bytes at a time.
+            while let Some(word) = bytes.get(i..i + 8) {
+                if u64::from_le_bytes(word.try_into().expect("8 bytes")) & 0x8080_8080_8080_8080
+                    != 0
+                {
+                    break;
+                }
+                i += 8;
+            }
+            // Every name is of CJK characters, three bytes each.
+            let Some(a) = cjk_at(bytes, i) else {
+                i += 1;
+                continue;
+            };
+            if !test_bit(&self.first, a as usize) {
+                i += 3;
+                continue;
+            }
+            let Some(c) = cjk_at(bytes, i + 3) else {
+                i += 3;
+                continue;
+            };
+            let (a, c) = (
+                char::from_u32(a).unwrap_or_default(),
+                char::from_u32(c).unwrap_or_default(),
+            );
+            if !test_bit(&self.pairs_seen, pair_slot(a, c)) {
+                i += 3;
+                continue;
+            }
+            let hit = self.pairs.get(&pair_key(a, c)).and_then(|&(from, to)| {
+                self.names[from as usize..to as usize]
+                    .iter()
+                    .find(|(name, _)| bytes[i..].starts_with(name.as_bytes()))
+            });
+            if let Some(&(name, pattern)) = hit {
+                out.push(Found {
+                    start: i,
+                    end: i + name.len(),
+                    pattern,
+                });
+                i += name.len();
+            } else {
+                i += 3;
+            }
+        }
+    }
+}
+
+/// The code point of the three-byte character at `i` (valid UTF-8 assumed,
+/// as `bytes` comes from a `str`), if one starts there.
+fn cjk_at(bytes: &[u8], i: usize) -> Option<u32> {
+    match bytes.get(i..i + 3)? {
+        &[b0 @ 0xE0..=0xEF, b1, b2] => {
+            Some((u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F))
+        }
+        _ => None,
+    }
 }
 
 static TABLE: LazyLock<Table> = LazyLock::new(|| {
@@ -157,13 +306,8 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
     }
     let mut entries: Vec<_> = index.into_iter().collect();
     entries.sort_unstable();
-    // A full DFA: built once per process, and the search runs over the head
-    // and tail of every report (an NFA's search cost ~15% of parsing).
-    let automaton = AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-        .build(entries.iter().map(|((name, _), _)| *name))
-        .expect("division names build an automaton");
+    let names: Vec<&'static str> = entries.iter().map(|((name, _), _)| *name).collect();
+    let matcher = Matcher::new(&names);
     let patterns = entries
         .into_iter()
         .map(|((_, short), ids)| (ids, short))
@@ -172,15 +316,26 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         divisions,
         by_code,
         patterns,
-        automaton,
+        matcher,
     }
 });
 
-/// One name found: the divisions it can mean and how much it counts.
+/// One name found: the divisions it can mean (a pattern of the matcher)
+/// and how much it counts.
 struct Vote {
-    codes: Vec<u32>,
+    pattern: u32,
     weight: u32,
     from_body: bool,
+}
+
+impl Vote {
+    fn codes(&self) -> impl Iterator<Item = u32> + '_ {
+        let table = &*TABLE;
+        table.patterns[self.pattern as usize]
+            .0
+            .iter()
+            .map(|&i| table.divisions[i].code)
+    }
 }
 
 /// Prefixes a crawler or a markdown converter puts before a name.
@@ -201,6 +356,12 @@ const LABELS: &[&str] = &[
 /// trimmed.
 #[must_use]
 pub fn clean_name(name: &str) -> String {
+    clean_str(name).to_owned()
+}
+
+/// [`clean_name`] without a copy: the cleaned name is a slice of `name`.
+#[must_use]
+pub fn clean_str(name: &str) -> &str {
     let mut s = name.trim();
     loop {
         let before = s;
@@ -219,31 +380,31 @@ pub fn clean_name(name: &str) -> String {
             break;
         }
     }
-    s.trim_end_matches(['#', '*', '|', ' ', '\u{3000}'])
-        .trim()
-        .to_owned()
+    s.trim_end_matches(['#', '*', '|', ' ', '\u{3000}']).trim()
 }
 
-/// The names of divisions in `text`, each a vote of `weight`.
-fn votes(text: &str, weight: u32, from_body: bool, out: &mut Vec<Vote>) {
+/// The names of divisions in `text`, each a vote of `weight`; `found` is
+/// scratch space.
+fn votes(text: &str, weight: u32, from_body: bool, found: &mut Vec<Found>, out: &mut Vec<Vote>) {
     let table = &*TABLE;
-    let found: Vec<_> = table.automaton.find_iter(text).collect();
+    table.matcher.find_all(text, found);
     for (k, m) in found.iter().enumerate() {
-        let (ids, short) = &table.patterns[m.pattern().as_usize()];
-        let name_len = m.end() - m.start();
+        let (ids, short) = &table.patterns[m.pattern as usize];
+        let name_len = m.end - m.start;
         if from_body && *short {
             continue;
         }
-        if from_body && text[m.start()..m.end()].chars().count() <= 2 {
+        if from_body && text[m.start..m.end].chars().count() <= 2 {
             // `和县` inside `市和县两级` is no place; `澧县金埠镇人民政府` in a
             // signature is: a two-character name counts in the body only
             // before a government or a township's name.
-            let next: String = text[m.end()..].chars().take(6).collect();
+            let next = &text[m.end..];
+            let next6 = &next[..next.char_indices().nth(6).map_or(next.len(), |(at, _)| at)];
             let governs = ["人民政府", "政府", "街道"]
                 .iter()
-                .any(|g| next.starts_with(g))
-                || next.chars().skip(1).any(|c| c == '镇' || c == '乡');
-            let starts_a_name = text[..m.start()]
+                .any(|g| next6.starts_with(g))
+                || next6.chars().skip(1).any(|c| c == '镇' || c == '乡');
+            let starts_a_name = text[..m.start]
                 .chars()
                 .next_back()
                 .is_none_or(|c| !('\u{4e00}'..='\u{9fff}').contains(&c));
@@ -256,16 +417,16 @@ fn votes(text: &str, weight: u32, from_body: bool, out: &mut Vec<Vote>) {
             // `安徽文旅厅`) when it means one division and does not begin a
             // township or street name (`解放街道`), or right before a
             // division it contains (`阜阳颍上县`).
-            let next = &text[m.end()..];
+            let next = &text[m.end..];
             let child_follows = found.get(k + 1).is_some_and(|n| {
-                n.start() == m.end()
-                    && table.patterns[n.pattern().as_usize()].0.iter().any(|&c| {
+                n.start == m.end
+                    && table.patterns[n.pattern as usize].0.iter().any(|&c| {
                         ids.iter().any(|&p| {
                             contains(table.divisions[p].code, table.divisions[c].code) && p != c
                         })
                     })
             });
-            let at_start = m.start() == 0
+            let at_start = m.start == 0
                 && ids.len() == 1
                 && !["镇", "乡", "街", "村", "社区", "路", "大道", "小区"]
                     .iter()
@@ -275,7 +436,7 @@ fn votes(text: &str, weight: u32, from_body: bool, out: &mut Vec<Vote>) {
             }
         }
         out.push(Vote {
-            codes: ids.iter().map(|&i| table.divisions[i].code).collect(),
+            pattern: m.pattern,
             weight,
             from_body,
         });
@@ -296,14 +457,14 @@ fn decide(votes: &[Vote]) -> u32 {
     let mut candidates: Vec<u32> = votes
         .iter()
         .filter(|v| v.from_body != named)
-        .flat_map(|v| v.codes.iter().copied())
+        .flat_map(Vote::codes)
         .collect();
     candidates.sort_unstable();
     candidates.dedup();
     let score = |c: u32| -> (u32, u32) {
         let (mut primary, mut body) = (0, 0);
         for v in votes {
-            if v.codes.iter().any(|&a| contains(a, c)) {
+            if v.codes().any(|a| contains(a, c)) {
                 if v.from_body {
                     body += v.weight;
                 }
@@ -360,20 +521,21 @@ fn clip_at_char(text: &str, mut at: usize) -> usize {
 #[must_use]
 pub fn locate(organization: Option<&str>, title: Option<&str>, body: &str) -> Place {
     let mut all = Vec::new();
+    let mut found = Vec::new();
     if let Some(org) = organization {
-        votes(&clean_name(org), 100, false, &mut all);
+        votes(clean_str(org), 100, false, &mut found, &mut all);
     }
     if let Some(title) = title {
-        votes(&clean_name(title), 10, false, &mut all);
+        votes(clean_str(title), 10, false, &mut found, &mut all);
     }
     let head_end = clip_at_char(body, BODY_HEAD_BYTES);
-    votes(&body[..head_end], 1, true, &mut all);
+    votes(&body[..head_end], 1, true, &mut found, &mut all);
     if body.len() > head_end {
         let tail_start = clip_at_char(
             body,
             body.len().saturating_sub(BODY_TAIL_BYTES).max(head_end),
         );
-        votes(&body[tail_start..], 1, true, &mut all);
+        votes(&body[tail_start..], 1, true, &mut found, &mut all);
     }
     let code = decide(&all);
     if code == 0 {
@@ -406,8 +568,12 @@ pub fn fill(meta: &mut Metadata, body: &str) {
         &mut meta.township,
     ] {
         if let Some(n) = name.as_deref() {
-            let cleaned = clean_name(n);
-            *name = (!cleaned.is_empty()).then_some(cleaned);
+            let cleaned = clean_str(n);
+            if cleaned.is_empty() {
+                *name = None;
+            } else if cleaned.len() != n.len() {
+                *name = Some(cleaned.to_owned());
+            }
         }
     }
     let place = locate(meta.organization.as_deref(), meta.title.as_deref(), body);
@@ -453,6 +619,12 @@ mod tests {
         assert_eq!(t.divisions.iter().filter(|d| d.level() == 1).count(), 34);
         assert!(t.divisions.len() > 3000);
         assert_eq!(t.by_code.len(), t.divisions.len());
+        assert!(
+            t.divisions
+                .iter()
+                .all(|d| d.name.chars().all(|c| c.len_utf8() == 3)),
+            "the matcher looks for names of three-byte characters only"
+        );
     }
 
     #[test]
@@ -608,6 +780,73 @@ mod tests {
             let got = at(org, title, body);
             let want = (want.0, want.1, want.2, want.3.map(ToOwned::to_owned));
             assert_eq!(got, want, "{org} / {title} / {body}");
+        }
+    }
+
+    /// The matcher finds what an Aho–Corasick automaton with leftmost-longest
+    /// matches finds, on text made of names, their pieces, overlaps and
+    /// other characters.
+    #[test]
+    fn the_matcher_is_leftmost_longest() {
+        let t = &*TABLE;
+        let mut names: Vec<&str> = vec![""; t.patterns.len()];
+        for (name, i) in &t.matcher.names {
+            names[*i as usize] = name;
+        }
+        let ac = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(&names)
+            .unwrap();
+        // Deterministic pseudo-random text: names, halves of names, ASCII
+        // and common characters, glued.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let fillers = [
+            "市",
+            "县",
+            "人民政府",
+            "和",
+            "a1 ",
+            "\n",
+            "区",
+            "省",
+            "阳",
+            "新",
+            "·",
+            "𠀀",
+        ];
+        let mut found = Vec::new();
+        for _ in 0..300 {
+            let mut text = String::new();
+            for _ in 0..40 {
+                match next(4) {
+                    0 => text.push_str(fillers[next(fillers.len())]),
+                    1 => {
+                        let n = names[next(names.len())];
+                        let cut = n
+                            .char_indices()
+                            .nth(1 + next(2))
+                            .map_or(n.len(), |(at, _)| at);
+                        text.push_str(&n[..cut]);
+                    }
+                    _ => text.push_str(names[next(names.len())]),
+                }
+            }
+            t.matcher.find_all(&text, &mut found);
+            let ours: Vec<_> = found
+                .iter()
+                .map(|f| (f.start, f.end, f.pattern as usize))
+                .collect();
+            let theirs: Vec<_> = ac
+                .find_iter(&text)
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .collect();
+            assert_eq!(ours, theirs, "{text}");
         }
     }
 
