@@ -119,6 +119,106 @@ struct Table {
     /// it is a short form.
     patterns: Vec<(Vec<usize>, bool)>,
     matcher: Matcher,
+    full_names: FullNames,
+}
+
+/// Finds the full names of divisions (no short forms: only they count in a
+/// report's body), leftmost-longest among full names, from the characters
+/// every full name ends with (省 市 区 县 旗 盟 州): those are found with a
+/// vectorised search, and at each the names ending there are looked up —
+/// a few dozen places per report instead of every character.
+struct FullNames {
+    /// The last characters of the names (a SIMD search of a few short
+    /// patterns).
+    ends: aho_corasick::packed::Searcher,
+    /// (character before the last, last character) → (shortest, longest)
+    /// name ending in them, in characters.
+    tails: HashMap<u64, (u8, u8), foldhash::fast::FixedState>,
+    /// A full name → its pattern in [`Table::patterns`].
+    names: HashMap<&'static str, u32, foldhash::fast::FixedState>,
+}
+
+impl FullNames {
+    fn new(names: &[(&'static str, u32)]) -> FullNames {
+        let mut ends: Vec<char> = Vec::new();
+        let mut tails: HashMap<u64, (u8, u8), foldhash::fast::FixedState> = HashMap::default();
+        let mut map = HashMap::default();
+        for &(name, pattern) in names {
+            let mut rev = name.chars().rev();
+            let (Some(last), Some(before)) = (rev.next(), rev.next()) else {
+                continue;
+            };
+            if !ends.contains(&last) {
+                ends.push(last);
+            }
+            let len = u8::try_from(name.chars().count()).expect("names are short");
+            let range = tails.entry(pair_key(before, last)).or_insert((len, len));
+            range.0 = range.0.min(len);
+            range.1 = range.1.max(len);
+            map.insert(name, pattern);
+        }
+        let ends = aho_corasick::packed::Config::new()
+            .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+            .builder()
+            .extend(ends.iter().map(|c| c.to_string()))
+            .build()
+            .expect("a few characters build a packed searcher");
+        FullNames {
+            ends,
+            tails,
+            names: map,
+        }
+    }
+
+    /// The full names in `text`, leftmost-longest among them, not
+    /// overlapping, into `out` (cleared first).
+    fn find_all(&self, text: &str, out: &mut Vec<Found>) {
+        out.clear();
+        let bytes = text.as_bytes();
+        // Every occurrence, by end: at most one per (start, end).
+        for m in self.ends.find_iter(text) {
+            let end = m.end();
+            let Some(last) = text[m.start()..].chars().next() else {
+                continue;
+            };
+            let Some(before) = text[..m.start()].chars().next_back() else {
+                continue;
+            };
+            let Some(&(shortest, longest)) = self.tails.get(&pair_key(before, last)) else {
+                continue;
+            };
+            // Names are of three-byte characters (tested with the table).
+            for len in (usize::from(shortest)..=usize::from(longest)).rev() {
+                let Some(start) = end.checked_sub(3 * len) else {
+                    continue;
+                };
+                if !text.is_char_boundary(start) || !(0xE0..=0xEF).contains(&bytes[start]) {
+                    continue;
+                }
+                if let Some(&pattern) = self.names.get(&text[start..end]) {
+                    out.push(Found {
+                        start,
+                        end,
+                        pattern,
+                    });
+                }
+            }
+        }
+        // Leftmost first, longest first at the same start; then the ones
+        // an earlier match overlaps are dropped.
+        out.sort_unstable_by_key(|f| (f.start, usize::MAX - f.end));
+        let mut kept = 0;
+        let mut covered = 0;
+        for k in 0..out.len() {
+            let f = out[k];
+            if f.start >= covered {
+                out[kept] = f;
+                kept += 1;
+                covered = f.end;
+            }
+        }
+        out.truncate(kept);
+    }
 }
 
 /// Finds division names in text, leftmost-longest and without overlaps
@@ -308,6 +408,13 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
     entries.sort_unstable();
     let names: Vec<&'static str> = entries.iter().map(|((name, _), _)| *name).collect();
     let matcher = Matcher::new(&names);
+    let full: Vec<(&'static str, u32)> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, ((_, short), _))| !short)
+        .map(|(i, ((name, _), _))| (*name, u32::try_from(i).expect("fewer than 2^32 names")))
+        .collect();
+    let full_names = FullNames::new(&full);
     let patterns = entries
         .into_iter()
         .map(|((_, short), ids)| (ids, short))
@@ -317,6 +424,7 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         by_code,
         patterns,
         matcher,
+        full_names,
     }
 });
 
@@ -387,7 +495,11 @@ pub fn clean_str(name: &str) -> &str {
 /// scratch space.
 fn votes(text: &str, weight: u32, from_body: bool, found: &mut Vec<Found>, out: &mut Vec<Vote>) {
     let table = &*TABLE;
-    table.matcher.find_all(text, found);
+    if from_body {
+        table.full_names.find_all(text, found);
+    } else {
+        table.matcher.find_all(text, found);
+    }
     for (k, m) in found.iter().enumerate() {
         let (ids, short) = &table.patterns[m.pattern as usize];
         let name_len = m.end - m.start;
@@ -797,6 +909,12 @@ mod tests {
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
             .build(&names)
             .unwrap();
+        // The body's finder: full names only.
+        let full: Vec<usize> = (0..names.len()).filter(|&i| !t.patterns[i].1).collect();
+        let ac_full = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(full.iter().map(|&i| names[i]))
+            .unwrap();
         // Deterministic pseudo-random text: names, halves of names, ASCII
         // and common characters, glued.
         let mut seed = 0x2545_f491_4f6c_dd1du64;
@@ -847,6 +965,16 @@ mod tests {
                 .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
                 .collect();
             assert_eq!(ours, theirs, "{text}");
+            t.full_names.find_all(&text, &mut found);
+            let ours: Vec<_> = found
+                .iter()
+                .map(|f| (f.start, f.end, f.pattern as usize))
+                .collect();
+            let theirs: Vec<_> = ac_full
+                .find_iter(&text)
+                .map(|m| (m.start(), m.end(), full[m.pattern().as_usize()]))
+                .collect();
+            assert_eq!(ours, theirs, "full names in {text}");
         }
     }
 
