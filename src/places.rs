@@ -112,6 +112,124 @@ const SHORT_SUFFIXES: &[&str] = &[
     "盟",
 ];
 
+/// The 56 nationalities as autonomous divisions name them (`土家` in
+/// `土家族`, `哈萨克` with or without `族`), and `各` (`龙胜各族自治县`);
+/// longer names first where one begins another.
+const NATIONALITIES: &[&str] = &[
+    "柯尔克孜",
+    "乌孜别克",
+    "维吾尔",
+    "哈萨克",
+    "达斡尔",
+    "塔吉克",
+    "俄罗斯",
+    "鄂温克",
+    "塔塔尔",
+    "鄂伦春",
+    "蒙古",
+    "布依",
+    "朝鲜",
+    "土家",
+    "哈尼",
+    "傈僳",
+    "高山",
+    "拉祜",
+    "东乡",
+    "纳西",
+    "景颇",
+    "仫佬",
+    "布朗",
+    "撒拉",
+    "毛南",
+    "仡佬",
+    "锡伯",
+    "阿昌",
+    "普米",
+    "德昂",
+    "保安",
+    "裕固",
+    "独龙",
+    "赫哲",
+    "门巴",
+    "珞巴",
+    "基诺",
+    "回",
+    "藏",
+    "苗",
+    "彝",
+    "壮",
+    "满",
+    "侗",
+    "瑶",
+    "白",
+    "傣",
+    "黎",
+    "佤",
+    "畲",
+    "水",
+    "土",
+    "羌",
+    "怒",
+    "京",
+    "各",
+];
+
+/// The names an autonomous county, prefecture or banner is usually called
+/// by, which the table does not give: the place name without the
+/// nationalities (`大理白族自治州` → `大理州`, `长阳土家族自治县` →
+/// `长阳县`, `莫力达瓦达斡尔族自治旗` → `莫力达瓦旗`), and a banner's or
+/// county's `左翼`/`右翼` shortened with the first character of the place
+/// (`科尔沁左翼中旗` → `科左中旗`, `喀喇沁左翼蒙古族自治县` → `喀左县`).
+fn usual_names(name: &str) -> Vec<String> {
+    // `head` made of nationalities only (`土家族苗族`, `哈萨克`), at least one.
+    let only_nationalities = |mut head: &str| {
+        let mut any = false;
+        while !head.is_empty() {
+            let Some(n) = NATIONALITIES.iter().find(|n| head.starts_with(*n)) else {
+                return false;
+            };
+            head = &head[n.len()..];
+            head = head.strip_prefix('族').unwrap_or(head);
+            any = true;
+        }
+        any
+    };
+    // `大理白族自治州` → (`大理`, `州`): the place is the shortest head of two
+    // characters or more followed by nationalities only (`长白朝鲜族`: 长白,
+    // not 长 + 白族).
+    let autonomous = |name: &str| -> Option<(usize, &'static str)> {
+        let (head, unit) = [("自治县", "县"), ("自治州", "州"), ("自治旗", "旗")]
+            .into_iter()
+            .find_map(|(suffix, unit)| name.strip_suffix(suffix).map(|h| (h, unit)))?;
+        let at = head
+            .char_indices()
+            .skip(2)
+            .map(|(at, _)| at)
+            .find(|&at| only_nationalities(&head[at..]))?;
+        Some((at, unit))
+    };
+    let mut out = Vec::new();
+    if let Some((at, unit)) = autonomous(name) {
+        out.push(format!("{}{unit}", &name[..at]));
+    }
+    for (wing, side) in [("左翼", "左"), ("右翼", "右")] {
+        if let Some((place, rest)) = name.split_once(wing) {
+            let first: String = place.chars().take(1).collect();
+            // `蒙古族自治县` after the wing is just `县`.
+            let rest = [("自治县", "县"), ("自治州", "州"), ("自治旗", "旗")]
+                .into_iter()
+                .find_map(|(suffix, unit)| {
+                    rest.strip_suffix(suffix)
+                        .filter(|h| only_nationalities(h))
+                        .map(|_| unit)
+                })
+                .unwrap_or(rest);
+            out.push(format!("{first}{side}{rest}"));
+        }
+    }
+    out
+}
+
 struct Table {
     divisions: Vec<Division>,
     by_code: HashMap<u32, usize>,
@@ -395,6 +513,10 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
             continue;
         }
         index.entry((d.name, false)).or_default().push(i);
+        for usual in usual_names(d.name) {
+            let usual: &'static str = Box::leak(usual.into_boxed_str());
+            index.entry((usual, false)).or_default().push(i);
+        }
         let autonomous = d.name.contains("自治") && d.level() > 1;
         if let Some(short) = SHORT_SUFFIXES
             .iter()
@@ -865,6 +987,47 @@ mod tests {
                 "颍上县、临泉县",
                 (s("安徽省"), s("阜阳市"), None, s("341200")),
             ),
+            // The usual names of autonomous divisions.
+            (
+                "喀左县发展和改革局",
+                "",
+                "",
+                (
+                    s("辽宁省"),
+                    s("朝阳市"),
+                    s("喀喇沁左翼蒙古族自治县"),
+                    s("211324"),
+                ),
+            ),
+            (
+                "大理州商务局",
+                "",
+                "",
+                (s("云南省"), s("大理白族自治州"), None, s("532900")),
+            ),
+            (
+                "科右前旗人民政府",
+                "",
+                "",
+                (
+                    s("内蒙古自治区"),
+                    s("兴安盟"),
+                    s("科尔沁右翼前旗"),
+                    s("152221"),
+                ),
+            ),
+            // ... in the body too (a township's signature).
+            (
+                "松集镇人民政府",
+                "",
+                "特此报告。\n喀左县松集镇人民政府\n2021年1月",
+                (
+                    s("辽宁省"),
+                    s("朝阳市"),
+                    s("喀喇沁左翼蒙古族自治县"),
+                    s("211324"),
+                ),
+            ),
             // A township alone: no guess.
             (
                 "七山镇人民政府",
@@ -975,6 +1138,28 @@ mod tests {
                 .map(|m| (m.start(), m.end(), full[m.pattern().as_usize()]))
                 .collect();
             assert_eq!(ours, theirs, "full names in {text}");
+        }
+    }
+
+    #[test]
+    fn usual_names_of_autonomous_divisions() {
+        for (name, usual) in [
+            ("大理白族自治州", vec!["大理州"]),
+            ("长阳土家族自治县", vec!["长阳县"]),
+            ("长白朝鲜族自治县", vec!["长白县"]),
+            ("融水苗族自治县", vec!["融水县"]),
+            ("双江拉祜族佤族布朗族傣族自治县", vec!["双江县"]),
+            ("莫力达瓦达斡尔族自治旗", vec!["莫力达瓦旗"]),
+            ("巴里坤哈萨克自治县", vec!["巴里坤县"]),
+            ("喀喇沁左翼蒙古族自治县", vec!["喀喇沁左翼县", "喀左县"]),
+            ("科尔沁左翼中旗", vec!["科左中旗"]),
+            ("察哈尔右翼后旗", vec!["察右后旗"]),
+            // Nothing is left of the place: no usual name by rule.
+            ("东乡族自治县", vec![]),
+            ("鄂伦春自治旗", vec![]),
+            ("颍上县", vec![]),
+        ] {
+            assert_eq!(usual_names(name), usual, "{name}");
         }
     }
 
