@@ -18,8 +18,6 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
-
 use crate::report::Metadata;
 
 /// The table: `code,name`, one division a line (province, prefecture and
@@ -114,13 +112,382 @@ const SHORT_SUFFIXES: &[&str] = &[
     "盟",
 ];
 
+/// The 56 nationalities as autonomous divisions name them (`土家` in
+/// `土家族`, `哈萨克` with or without `族`), and `各` (`龙胜各族自治县`);
+/// longer names first where one begins another.
+const NATIONALITIES: &[&str] = &[
+    "柯尔克孜",
+    "乌孜别克",
+    "维吾尔",
+    "哈萨克",
+    "达斡尔",
+    "塔吉克",
+    "俄罗斯",
+    "鄂温克",
+    "塔塔尔",
+    "鄂伦春",
+    "蒙古",
+    "布依",
+    "朝鲜",
+    "土家",
+    "哈尼",
+    "傈僳",
+    "高山",
+    "拉祜",
+    "东乡",
+    "纳西",
+    "景颇",
+    "仫佬",
+    "布朗",
+    "撒拉",
+    "毛南",
+    "仡佬",
+    "锡伯",
+    "阿昌",
+    "普米",
+    "德昂",
+    "保安",
+    "裕固",
+    "独龙",
+    "赫哲",
+    "门巴",
+    "珞巴",
+    "基诺",
+    "回",
+    "藏",
+    "苗",
+    "彝",
+    "壮",
+    "满",
+    "侗",
+    "瑶",
+    "白",
+    "傣",
+    "黎",
+    "佤",
+    "畲",
+    "水",
+    "土",
+    "羌",
+    "怒",
+    "京",
+    "各",
+];
+
+/// The names an autonomous county, prefecture or banner is usually called
+/// by, which the table does not give: the place name without the
+/// nationalities (`大理白族自治州` → `大理州`, `长阳土家族自治县` →
+/// `长阳县`, `莫力达瓦达斡尔族自治旗` → `莫力达瓦旗`), and a banner's or
+/// county's `左翼`/`右翼` shortened with the first character of the place
+/// (`科尔沁左翼中旗` → `科左中旗`, `喀喇沁左翼蒙古族自治县` → `喀左县`).
+fn usual_names(name: &str) -> Vec<String> {
+    // `head` made of nationalities only (`土家族苗族`, `哈萨克`), at least one.
+    let only_nationalities = |mut head: &str| {
+        let mut any = false;
+        while !head.is_empty() {
+            let Some(n) = NATIONALITIES.iter().find(|n| head.starts_with(*n)) else {
+                return false;
+            };
+            head = &head[n.len()..];
+            head = head.strip_prefix('族').unwrap_or(head);
+            any = true;
+        }
+        any
+    };
+    // `大理白族自治州` → (`大理`, `州`): the place is the shortest head of two
+    // characters or more followed by nationalities only (`长白朝鲜族`: 长白,
+    // not 长 + 白族).
+    let autonomous = |name: &str| -> Option<(usize, &'static str)> {
+        let (head, unit) = [("自治县", "县"), ("自治州", "州"), ("自治旗", "旗")]
+            .into_iter()
+            .find_map(|(suffix, unit)| name.strip_suffix(suffix).map(|h| (h, unit)))?;
+        let at = head
+            .char_indices()
+            .skip(2)
+            .map(|(at, _)| at)
+            .find(|&at| only_nationalities(&head[at..]))?;
+        Some((at, unit))
+    };
+    let mut out = Vec::new();
+    if let Some((at, unit)) = autonomous(name) {
+        out.push(format!("{}{unit}", &name[..at]));
+    }
+    for (wing, side) in [("左翼", "左"), ("右翼", "右")] {
+        if let Some((place, rest)) = name.split_once(wing) {
+            let first: String = place.chars().take(1).collect();
+            // `蒙古族自治县` after the wing is just `县`.
+            let rest = [("自治县", "县"), ("自治州", "州"), ("自治旗", "旗")]
+                .into_iter()
+                .find_map(|(suffix, unit)| {
+                    rest.strip_suffix(suffix)
+                        .filter(|h| only_nationalities(h))
+                        .map(|_| unit)
+                })
+                .unwrap_or(rest);
+            out.push(format!("{first}{side}{rest}"));
+        }
+    }
+    out
+}
+
 struct Table {
     divisions: Vec<Division>,
     by_code: HashMap<u32, usize>,
-    /// Pattern i of the automaton: the divisions it can name and whether
+    /// Pattern i of the matcher: the divisions it can name and whether
     /// it is a short form.
     patterns: Vec<(Vec<usize>, bool)>,
-    automaton: AhoCorasick,
+    matcher: Matcher,
+    full_names: FullNames,
+}
+
+/// Finds the full names of divisions (no short forms: only they count in a
+/// report's body), leftmost-longest among full names, from the characters
+/// every full name ends with (省 市 区 县 旗 盟 州): those are found with a
+/// vectorised search, and at each the names ending there are looked up —
+/// a few dozen places per report instead of every character.
+struct FullNames {
+    /// The last characters of the names (a SIMD search of a few short
+    /// patterns).
+    ends: aho_corasick::packed::Searcher,
+    /// (character before the last, last character) → (shortest, longest)
+    /// name ending in them, in characters.
+    tails: HashMap<u64, (u8, u8), foldhash::fast::FixedState>,
+    /// A full name → its pattern in [`Table::patterns`].
+    names: HashMap<&'static str, u32, foldhash::fast::FixedState>,
+}
+
+impl FullNames {
+    fn new(names: &[(&'static str, u32)]) -> FullNames {
+        let mut ends: Vec<char> = Vec::new();
+        let mut tails: HashMap<u64, (u8, u8), foldhash::fast::FixedState> = HashMap::default();
+        let mut map = HashMap::default();
+        for &(name, pattern) in names {
+            let mut rev = name.chars().rev();
+            let (Some(last), Some(before)) = (rev.next(), rev.next()) else {
+                continue;
+            };
+            if !ends.contains(&last) {
+                ends.push(last);
+            }
+            let len = u8::try_from(name.chars().count()).expect("names are short");
+            let range = tails.entry(pair_key(before, last)).or_insert((len, len));
+            range.0 = range.0.min(len);
+            range.1 = range.1.max(len);
+            map.insert(name, pattern);
+        }
+        let ends = aho_corasick::packed::Config::new()
+            .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+            .builder()
+            .extend(ends.iter().map(|c| c.to_string()))
+            .build()
+            .expect("a few characters build a packed searcher");
+        FullNames {
+            ends,
+            tails,
+            names: map,
+        }
+    }
+
+    /// The full names in `text`, leftmost-longest among them, not
+    /// overlapping, into `out` (cleared first).
+    fn find_all(&self, text: &str, out: &mut Vec<Found>) {
+        out.clear();
+        let bytes = text.as_bytes();
+        // Every occurrence, by end: at most one per (start, end).
+        for m in self.ends.find_iter(text) {
+            let end = m.end();
+            let Some(last) = text[m.start()..].chars().next() else {
+                continue;
+            };
+            let Some(before) = text[..m.start()].chars().next_back() else {
+                continue;
+            };
+            let Some(&(shortest, longest)) = self.tails.get(&pair_key(before, last)) else {
+                continue;
+            };
+            // Names are of three-byte characters (tested with the table).
+            for len in (usize::from(shortest)..=usize::from(longest)).rev() {
+                let Some(start) = end.checked_sub(3 * len) else {
+                    continue;
+                };
+                if !text.is_char_boundary(start) || !(0xE0..=0xEF).contains(&bytes[start]) {
+                    continue;
+                }
+                if let Some(&pattern) = self.names.get(&text[start..end]) {
+                    out.push(Found {
+                        start,
+                        end,
+                        pattern,
+                    });
+                }
+            }
+        }
+        // Leftmost first, longest first at the same start; then the ones
+        // an earlier match overlaps are dropped.
+        out.sort_unstable_by_key(|f| (f.start, usize::MAX - f.end));
+        let mut kept = 0;
+        let mut covered = 0;
+        for k in 0..out.len() {
+            let f = out[k];
+            if f.start >= covered {
+                out[kept] = f;
+                kept += 1;
+                covered = f.end;
+            }
+        }
+        out.truncate(kept);
+    }
+}
+
+/// Finds division names in text, leftmost-longest and without overlaps
+/// (as an Aho–Corasick automaton with that match kind would, but with no
+/// automaton: a DFA of ~6,000 CJK names cost ~70 MB and a tenth of a
+/// report's instructions).
+///
+/// Every name has at least two characters, so a name can start only where
+/// the text's first two characters are those of some name: a bitset over
+/// the first character and one over a hash of the pair reject nearly every
+/// position; the pair's names (longest first) are then compared in place.
+struct Matcher {
+    /// Bit `c`: some name begins with the BMP character `c`.
+    first: Vec<u64>,
+    /// Bit `pair_slot(a, b)`: some name may begin with `a` `b`.
+    pairs_seen: Vec<u64>,
+    /// The first two characters → the range of `names` beginning with them.
+    pairs: HashMap<u64, (u32, u32), foldhash::fast::FixedState>,
+    /// (name, pattern), grouped by first two characters, each group
+    /// longest first (equal lengths in pattern order).
+    names: Vec<(&'static str, u32)>,
+}
+
+const PAIR_BITS: usize = 1 << 16;
+
+fn pair_key(a: char, b: char) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
+}
+
+fn pair_slot(a: char, b: char) -> usize {
+    ((u32::from(a).wrapping_mul(0x9E37_79B1) ^ u32::from(b)) as usize) & (PAIR_BITS - 1)
+}
+
+fn test_bit(bits: &[u64], i: usize) -> bool {
+    bits[i >> 6] & (1 << (i & 63)) != 0
+}
+
+fn set_bit(bits: &mut [u64], i: usize) {
+    bits[i >> 6] |= 1 << (i & 63);
+}
+
+/// One name found: byte range in the text and its pattern.
+#[derive(Debug, Clone, Copy)]
+struct Found {
+    start: usize,
+    end: usize,
+    pattern: u32,
+}
+
+impl Matcher {
+    fn new(names: &[&'static str]) -> Matcher {
+        let mut first = vec![0u64; 0x1_0000 / 64];
+        let mut pairs_seen = vec![0u64; PAIR_BITS / 64];
+        let mut grouped: Vec<(u64, usize, u32, &'static str)> = Vec::with_capacity(names.len());
+        for (i, name) in names.iter().enumerate() {
+            let mut chars = name.chars();
+            let (Some(a), Some(b)) = (chars.next(), chars.next()) else {
+                continue;
+            };
+            // Names are found only where their first two characters are
+            // three-byte ones (every name of the table: tested).
+            if a.len_utf8() != 3 || b.len_utf8() != 3 {
+                continue;
+            }
+            set_bit(&mut first, u32::from(a) as usize);
+            set_bit(&mut pairs_seen, pair_slot(a, b));
+            let i = u32::try_from(i).expect("fewer than 2^32 names");
+            grouped.push((pair_key(a, b), usize::MAX - name.len(), i, name));
+        }
+        grouped.sort_unstable();
+        let mut pairs = HashMap::default();
+        let mut start = 0;
+        while start < grouped.len() {
+            let key = grouped[start].0;
+            let end = start + grouped[start..].iter().take_while(|g| g.0 == key).count();
+            pairs.insert(key, (start as u32, end as u32));
+            start = end;
+        }
+        Matcher {
+            first,
+            pairs_seen,
+            pairs,
+            names: grouped.into_iter().map(|(_, _, i, n)| (n, i)).collect(),
+        }
+    }
+
+    /// The names in `text`, leftmost-longest, not overlapping, into `out`
+    /// (cleared first).
+    fn find_all(&self, text: &str, out: &mut Vec<Found>) {
+        out.clear();
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // Markup and ASCII eight bytes at a time.
+            while let Some(word) = bytes.get(i..i + 8) {
+                if u64::from_le_bytes(word.try_into().expect("8 bytes")) & 0x8080_8080_8080_8080
+                    != 0
+                {
+                    break;
+                }
+                i += 8;
+            }
+            // Every name is of CJK characters, three bytes each.
+            let Some(a) = cjk_at(bytes, i) else {
+                i += 1;
+                continue;
+            };
+            if !test_bit(&self.first, a as usize) {
+                i += 3;
+                continue;
+            }
+            let Some(c) = cjk_at(bytes, i + 3) else {
+                i += 3;
+                continue;
+            };
+            let (a, c) = (
+                char::from_u32(a).unwrap_or_default(),
+                char::from_u32(c).unwrap_or_default(),
+            );
+            if !test_bit(&self.pairs_seen, pair_slot(a, c)) {
+                i += 3;
+                continue;
+            }
+            let hit = self.pairs.get(&pair_key(a, c)).and_then(|&(from, to)| {
+                self.names[from as usize..to as usize]
+                    .iter()
+                    .find(|(name, _)| bytes[i..].starts_with(name.as_bytes()))
+            });
+            if let Some(&(name, pattern)) = hit {
+                out.push(Found {
+                    start: i,
+                    end: i + name.len(),
+                    pattern,
+                });
+                i += name.len();
+            } else {
+                i += 3;
+            }
+        }
+    }
+}
+
+/// The code point of the three-byte character at `i` (valid UTF-8 assumed,
+/// as `bytes` comes from a `str`), if one starts there.
+fn cjk_at(bytes: &[u8], i: usize) -> Option<u32> {
+    match bytes.get(i..i + 3)? {
+        &[b0 @ 0xE0..=0xEF, b1, b2] => {
+            Some((u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F))
+        }
+        _ => None,
+    }
 }
 
 static TABLE: LazyLock<Table> = LazyLock::new(|| {
@@ -146,6 +513,10 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
             continue;
         }
         index.entry((d.name, false)).or_default().push(i);
+        for usual in usual_names(d.name) {
+            let usual: &'static str = Box::leak(usual.into_boxed_str());
+            index.entry((usual, false)).or_default().push(i);
+        }
         let autonomous = d.name.contains("自治") && d.level() > 1;
         if let Some(short) = SHORT_SUFFIXES
             .iter()
@@ -157,13 +528,15 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
     }
     let mut entries: Vec<_> = index.into_iter().collect();
     entries.sort_unstable();
-    // A full DFA: built once per process, and the search runs over the head
-    // and tail of every report (an NFA's search cost ~15% of parsing).
-    let automaton = AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-        .build(entries.iter().map(|((name, _), _)| *name))
-        .expect("division names build an automaton");
+    let names: Vec<&'static str> = entries.iter().map(|((name, _), _)| *name).collect();
+    let matcher = Matcher::new(&names);
+    let full: Vec<(&'static str, u32)> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, ((_, short), _))| !short)
+        .map(|(i, ((name, _), _))| (*name, u32::try_from(i).expect("fewer than 2^32 names")))
+        .collect();
+    let full_names = FullNames::new(&full);
     let patterns = entries
         .into_iter()
         .map(|((_, short), ids)| (ids, short))
@@ -172,15 +545,27 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         divisions,
         by_code,
         patterns,
-        automaton,
+        matcher,
+        full_names,
     }
 });
 
-/// One name found: the divisions it can mean and how much it counts.
+/// One name found: the divisions it can mean (a pattern of the matcher)
+/// and how much it counts.
 struct Vote {
-    codes: Vec<u32>,
+    pattern: u32,
     weight: u32,
     from_body: bool,
+}
+
+impl Vote {
+    fn codes(&self) -> impl Iterator<Item = u32> + '_ {
+        let table = &*TABLE;
+        table.patterns[self.pattern as usize]
+            .0
+            .iter()
+            .map(|&i| table.divisions[i].code)
+    }
 }
 
 /// Prefixes a crawler or a markdown converter puts before a name.
@@ -201,6 +586,12 @@ const LABELS: &[&str] = &[
 /// trimmed.
 #[must_use]
 pub fn clean_name(name: &str) -> String {
+    clean_str(name).to_owned()
+}
+
+/// [`clean_name`] without a copy: the cleaned name is a slice of `name`.
+#[must_use]
+pub fn clean_str(name: &str) -> &str {
     let mut s = name.trim();
     loop {
         let before = s;
@@ -219,31 +610,35 @@ pub fn clean_name(name: &str) -> String {
             break;
         }
     }
-    s.trim_end_matches(['#', '*', '|', ' ', '\u{3000}'])
-        .trim()
-        .to_owned()
+    s.trim_end_matches(['#', '*', '|', ' ', '\u{3000}']).trim()
 }
 
-/// The names of divisions in `text`, each a vote of `weight`.
-fn votes(text: &str, weight: u32, from_body: bool, out: &mut Vec<Vote>) {
+/// The names of divisions in `text`, each a vote of `weight`; `found` is
+/// scratch space.
+fn votes(text: &str, weight: u32, from_body: bool, found: &mut Vec<Found>, out: &mut Vec<Vote>) {
     let table = &*TABLE;
-    let found: Vec<_> = table.automaton.find_iter(text).collect();
+    if from_body {
+        table.full_names.find_all(text, found);
+    } else {
+        table.matcher.find_all(text, found);
+    }
     for (k, m) in found.iter().enumerate() {
-        let (ids, short) = &table.patterns[m.pattern().as_usize()];
-        let name_len = m.end() - m.start();
+        let (ids, short) = &table.patterns[m.pattern as usize];
+        let name_len = m.end - m.start;
         if from_body && *short {
             continue;
         }
-        if from_body && text[m.start()..m.end()].chars().count() <= 2 {
+        if from_body && text[m.start..m.end].chars().count() <= 2 {
             // `和县` inside `市和县两级` is no place; `澧县金埠镇人民政府` in a
             // signature is: a two-character name counts in the body only
             // before a government or a township's name.
-            let next: String = text[m.end()..].chars().take(6).collect();
+            let next = &text[m.end..];
+            let next6 = &next[..next.char_indices().nth(6).map_or(next.len(), |(at, _)| at)];
             let governs = ["人民政府", "政府", "街道"]
                 .iter()
-                .any(|g| next.starts_with(g))
-                || next.chars().skip(1).any(|c| c == '镇' || c == '乡');
-            let starts_a_name = text[..m.start()]
+                .any(|g| next6.starts_with(g))
+                || next6.chars().skip(1).any(|c| c == '镇' || c == '乡');
+            let starts_a_name = text[..m.start]
                 .chars()
                 .next_back()
                 .is_none_or(|c| !('\u{4e00}'..='\u{9fff}').contains(&c));
@@ -256,16 +651,16 @@ fn votes(text: &str, weight: u32, from_body: bool, out: &mut Vec<Vote>) {
             // `安徽文旅厅`) when it means one division and does not begin a
             // township or street name (`解放街道`), or right before a
             // division it contains (`阜阳颍上县`).
-            let next = &text[m.end()..];
+            let next = &text[m.end..];
             let child_follows = found.get(k + 1).is_some_and(|n| {
-                n.start() == m.end()
-                    && table.patterns[n.pattern().as_usize()].0.iter().any(|&c| {
+                n.start == m.end
+                    && table.patterns[n.pattern as usize].0.iter().any(|&c| {
                         ids.iter().any(|&p| {
                             contains(table.divisions[p].code, table.divisions[c].code) && p != c
                         })
                     })
             });
-            let at_start = m.start() == 0
+            let at_start = m.start == 0
                 && ids.len() == 1
                 && !["镇", "乡", "街", "村", "社区", "路", "大道", "小区"]
                     .iter()
@@ -275,7 +670,7 @@ fn votes(text: &str, weight: u32, from_body: bool, out: &mut Vec<Vote>) {
             }
         }
         out.push(Vote {
-            codes: ids.iter().map(|&i| table.divisions[i].code).collect(),
+            pattern: m.pattern,
             weight,
             from_body,
         });
@@ -296,14 +691,14 @@ fn decide(votes: &[Vote]) -> u32 {
     let mut candidates: Vec<u32> = votes
         .iter()
         .filter(|v| v.from_body != named)
-        .flat_map(|v| v.codes.iter().copied())
+        .flat_map(Vote::codes)
         .collect();
     candidates.sort_unstable();
     candidates.dedup();
     let score = |c: u32| -> (u32, u32) {
         let (mut primary, mut body) = (0, 0);
         for v in votes {
-            if v.codes.iter().any(|&a| contains(a, c)) {
+            if v.codes().any(|a| contains(a, c)) {
                 if v.from_body {
                     body += v.weight;
                 }
@@ -360,20 +755,21 @@ fn clip_at_char(text: &str, mut at: usize) -> usize {
 #[must_use]
 pub fn locate(organization: Option<&str>, title: Option<&str>, body: &str) -> Place {
     let mut all = Vec::new();
+    let mut found = Vec::new();
     if let Some(org) = organization {
-        votes(&clean_name(org), 100, false, &mut all);
+        votes(clean_str(org), 100, false, &mut found, &mut all);
     }
     if let Some(title) = title {
-        votes(&clean_name(title), 10, false, &mut all);
+        votes(clean_str(title), 10, false, &mut found, &mut all);
     }
     let head_end = clip_at_char(body, BODY_HEAD_BYTES);
-    votes(&body[..head_end], 1, true, &mut all);
+    votes(&body[..head_end], 1, true, &mut found, &mut all);
     if body.len() > head_end {
         let tail_start = clip_at_char(
             body,
             body.len().saturating_sub(BODY_TAIL_BYTES).max(head_end),
         );
-        votes(&body[tail_start..], 1, true, &mut all);
+        votes(&body[tail_start..], 1, true, &mut found, &mut all);
     }
     let code = decide(&all);
     if code == 0 {
@@ -406,8 +802,12 @@ pub fn fill(meta: &mut Metadata, body: &str) {
         &mut meta.township,
     ] {
         if let Some(n) = name.as_deref() {
-            let cleaned = clean_name(n);
-            *name = (!cleaned.is_empty()).then_some(cleaned);
+            let cleaned = clean_str(n);
+            if cleaned.is_empty() {
+                *name = None;
+            } else if cleaned.len() != n.len() {
+                *name = Some(cleaned.to_owned());
+            }
         }
     }
     let place = locate(meta.organization.as_deref(), meta.title.as_deref(), body);
@@ -453,6 +853,12 @@ mod tests {
         assert_eq!(t.divisions.iter().filter(|d| d.level() == 1).count(), 34);
         assert!(t.divisions.len() > 3000);
         assert_eq!(t.by_code.len(), t.divisions.len());
+        assert!(
+            t.divisions
+                .iter()
+                .all(|d| d.name.chars().all(|c| c.len_utf8() == 3)),
+            "the matcher looks for names of three-byte characters only"
+        );
     }
 
     #[test]
@@ -581,6 +987,47 @@ mod tests {
                 "颍上县、临泉县",
                 (s("安徽省"), s("阜阳市"), None, s("341200")),
             ),
+            // The usual names of autonomous divisions.
+            (
+                "喀左县发展和改革局",
+                "",
+                "",
+                (
+                    s("辽宁省"),
+                    s("朝阳市"),
+                    s("喀喇沁左翼蒙古族自治县"),
+                    s("211324"),
+                ),
+            ),
+            (
+                "大理州商务局",
+                "",
+                "",
+                (s("云南省"), s("大理白族自治州"), None, s("532900")),
+            ),
+            (
+                "科右前旗人民政府",
+                "",
+                "",
+                (
+                    s("内蒙古自治区"),
+                    s("兴安盟"),
+                    s("科尔沁右翼前旗"),
+                    s("152221"),
+                ),
+            ),
+            // ... in the body too (a township's signature).
+            (
+                "松集镇人民政府",
+                "",
+                "特此报告。\n喀左县松集镇人民政府\n2021年1月",
+                (
+                    s("辽宁省"),
+                    s("朝阳市"),
+                    s("喀喇沁左翼蒙古族自治县"),
+                    s("211324"),
+                ),
+            ),
             // A township alone: no guess.
             (
                 "七山镇人民政府",
@@ -608,6 +1055,111 @@ mod tests {
             let got = at(org, title, body);
             let want = (want.0, want.1, want.2, want.3.map(ToOwned::to_owned));
             assert_eq!(got, want, "{org} / {title} / {body}");
+        }
+    }
+
+    /// The matcher finds what an Aho–Corasick automaton with leftmost-longest
+    /// matches finds, on text made of names, their pieces, overlaps and
+    /// other characters.
+    #[test]
+    fn the_matcher_is_leftmost_longest() {
+        let t = &*TABLE;
+        let mut names: Vec<&str> = vec![""; t.patterns.len()];
+        for (name, i) in &t.matcher.names {
+            names[*i as usize] = name;
+        }
+        let ac = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(&names)
+            .unwrap();
+        // The body's finder: full names only.
+        let full: Vec<usize> = (0..names.len()).filter(|&i| !t.patterns[i].1).collect();
+        let ac_full = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(full.iter().map(|&i| names[i]))
+            .unwrap();
+        // Deterministic pseudo-random text: names, halves of names, ASCII
+        // and common characters, glued.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let fillers = [
+            "市",
+            "县",
+            "人民政府",
+            "和",
+            "a1 ",
+            "\n",
+            "区",
+            "省",
+            "阳",
+            "新",
+            "·",
+            "𠀀",
+        ];
+        let mut found = Vec::new();
+        for _ in 0..300 {
+            let mut text = String::new();
+            for _ in 0..40 {
+                match next(4) {
+                    0 => text.push_str(fillers[next(fillers.len())]),
+                    1 => {
+                        let n = names[next(names.len())];
+                        let cut = n
+                            .char_indices()
+                            .nth(1 + next(2))
+                            .map_or(n.len(), |(at, _)| at);
+                        text.push_str(&n[..cut]);
+                    }
+                    _ => text.push_str(names[next(names.len())]),
+                }
+            }
+            t.matcher.find_all(&text, &mut found);
+            let ours: Vec<_> = found
+                .iter()
+                .map(|f| (f.start, f.end, f.pattern as usize))
+                .collect();
+            let theirs: Vec<_> = ac
+                .find_iter(&text)
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .collect();
+            assert_eq!(ours, theirs, "{text}");
+            t.full_names.find_all(&text, &mut found);
+            let ours: Vec<_> = found
+                .iter()
+                .map(|f| (f.start, f.end, f.pattern as usize))
+                .collect();
+            let theirs: Vec<_> = ac_full
+                .find_iter(&text)
+                .map(|m| (m.start(), m.end(), full[m.pattern().as_usize()]))
+                .collect();
+            assert_eq!(ours, theirs, "full names in {text}");
+        }
+    }
+
+    #[test]
+    fn usual_names_of_autonomous_divisions() {
+        for (name, usual) in [
+            ("大理白族自治州", vec!["大理州"]),
+            ("长阳土家族自治县", vec!["长阳县"]),
+            ("长白朝鲜族自治县", vec!["长白县"]),
+            ("融水苗族自治县", vec!["融水县"]),
+            ("双江拉祜族佤族布朗族傣族自治县", vec!["双江县"]),
+            ("莫力达瓦达斡尔族自治旗", vec!["莫力达瓦旗"]),
+            ("巴里坤哈萨克自治县", vec!["巴里坤县"]),
+            ("喀喇沁左翼蒙古族自治县", vec!["喀喇沁左翼县", "喀左县"]),
+            ("科尔沁左翼中旗", vec!["科左中旗"]),
+            ("察哈尔右翼后旗", vec!["察右后旗"]),
+            // Nothing is left of the place: no usual name by rule.
+            ("东乡族自治县", vec![]),
+            ("鄂伦春自治旗", vec![]),
+            ("颍上县", vec![]),
+        ] {
+            assert_eq!(usual_names(name), usual, "{name}");
         }
     }
 
