@@ -348,11 +348,18 @@ impl Grid {
             return learned.and_then(window).map(|w| (w, Rule::Shape));
         }
         // A row with a cell more or less than the header's (a lost field)
-        // is not laid out on the header's columns.
-        let by_header = (cells.len() == self.header_row_cells)
-            .then(|| self.header(width))
-            .flatten()
-            .and_then(|first| window(first.checked_sub(values_from)?));
+        // is not laid out on the header's columns — unless it only stops
+        // right after its last column, written (the row's trailing padding
+        // left out): a row that lost a value ends in its padding, or short
+        // of the header's last column.
+        let by_header = self.header(width).and_then(|first| {
+            let start = first.checked_sub(values_from)?;
+            let w = window(start)?;
+            let ends_at_total = cells.len() < self.header_row_cells
+                && start + width == values.len()
+                && values.last().is_some_and(|c| !is_empty(c));
+            (cells.len() == self.header_row_cells || ends_at_total).then_some(w)
+        });
         // Values right after the label, unless the last of them is empty in
         // a table whose rows end in padding (that cell may be the padding).
         // (With empty cells after the window, its last cell is inside the
@@ -476,5 +483,12 @@ mod tests {
             place(&g, "一、本年新收\t\t\t\t\t\t\t\t0\t", 1, 7),
             Some(row_cells("\t\t\t\t\t\t0"))
         );
+        // The trailing padding left out, the row ending in its 总计: placed.
+        assert_eq!(
+            place(&g, "四、结转\t\t\t1\t\t\t\t\t1", 1, 7),
+            Some(row_cells("\t1\t\t\t\t\t1"))
+        );
+        // A row that lost a value ends in its padding: not placed.
+        assert_eq!(place(&g, "四、结转\t\t\t1\t\t\t\t1\t", 1, 7), None);
     }
 }
