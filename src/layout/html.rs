@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use super::{Cell, Document, Format, Layout, RawRow, RowKind};
+use super::{Cell, CellCount, Document, Format, Layout, RawRow, RowKind};
 use crate::decode::Text;
 use crate::normalize::normalize;
 
@@ -278,8 +278,15 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
     // looking for one from every `<` there made a page of `<a` without a
     // `>` quadratic (32 MB ≈ 40 min).
     let last_gt = memchr::memrchr(b'>', bytes);
+    let mut count = CellCount::new();
+    let mut overflow = None;
     while let Some(p) = memchr::memchr(b'<', &bytes[i..]) {
         let start = i + p;
+        // Each tag adds at most one cell or row.
+        if count.over(&rows, row_cells.len()) {
+            overflow = Some(text.line_of(start));
+            break;
+        }
         if last_gt.is_none_or(|g| g < start) {
             break;
         }
@@ -390,8 +397,11 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
         }
         i = tag.end;
     }
-    if table_depth == 0 {
+    if overflow.is_none() && table_depth == 0 {
         flush_prose(&mut rows, prose_start, s.len());
+    }
+    if overflow.is_none() && count.over(&rows, row_cells.len()) {
+        overflow = Some(text.line_count() as u32);
     }
     let layout = if table_rows > 0 {
         Layout::HtmlTable
@@ -405,6 +415,7 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
         result_rowspan,
         blocks: false,
         padded_rows: false,
+        overflow,
     }
 }
 

@@ -2,7 +2,10 @@
 
 use std::borrow::Cow;
 
-use super::{Cell, Document, Format, Layout, RawRow, RowKind, glued, is_page_number};
+use super::{
+    Cell, CellCount, Document, Format, Layout, MAX_ROW_CELLS, RawRow, RowKind, glued,
+    is_page_number,
+};
 use crate::decode::Text;
 use crate::value::{CellValue, parse_cell};
 
@@ -24,7 +27,13 @@ pub(super) fn read(text: &Text, format: Format) -> Document<'_> {
     // lines are glued too.
     let glued_doc = text.lines().any(|(_, l)| glued::is_glued_tables(l));
     let mut pipe_padding = 0;
+    let mut count = CellCount::new();
+    let mut overflow = None;
     for (i, line) in text.lines() {
+        if count.over(&rows, 0) {
+            overflow = Some(i as u32);
+            break;
+        }
         let base = text.line_start(i);
         let line_no = (i + 1) as u32;
         if is_pipe_padding(line) {
@@ -36,7 +45,7 @@ pub(super) fn read(text: &Text, format: Format) -> Document<'_> {
         }
         if glued_doc && (glued::is_glued_tables(line) || glued::is_glued_part(line)) {
             glued_lines += 1;
-            glued::split_line(line, base, line_no, &mut rows);
+            glued::split_line(line, base, line_no, &mut rows, count.left());
             gap = false;
             continue;
         }
@@ -47,6 +56,9 @@ pub(super) fn read(text: &Text, format: Format) -> Document<'_> {
             }
             None => gap |= trim_page_breaks(line).is_empty(),
         }
+    }
+    if overflow.is_none() && count.over(&rows, 0) {
+        overflow = Some(text.line_count() as u32);
     }
     let layout = if glued_lines > 0 {
         Layout::GluedText
@@ -65,6 +77,7 @@ pub(super) fn read(text: &Text, format: Format) -> Document<'_> {
         result_rowspan: None,
         blocks,
         padded_rows,
+        overflow,
     }
 }
 
@@ -333,6 +346,10 @@ fn split_tabs(line: &str, line_no: u32, base: usize) -> Vec<Cell<'_>> {
     let mut cells = Vec::with_capacity(12);
     let mut start = 0;
     for i in memchr::memchr_iter(b'\t', line.as_bytes()) {
+        if cells.len() > MAX_ROW_CELLS {
+            // Past a row's bound: the caller fails the file.
+            return cells;
+        }
         cells.push(trimmed_cell(line, line_no, base, start, i));
         start = i + 1;
     }
@@ -362,6 +379,11 @@ fn split_pipes<'a>(line: &'a str, content: &'a str, base: usize, line_no: u32) -
     let mut cells = Vec::with_capacity(12);
     let mut start = content_start;
     for i in memchr::memchr_iter(b'|', &line.as_bytes()[content_start..end_limit]) {
+        if cells.len() > MAX_ROW_CELLS {
+            // Past a row's bound: the caller fails the file.
+            start = end_limit;
+            break;
+        }
         let abs = content_start + i;
         cells.push(trimmed_cell(line, line_no, base, start, abs));
         start = abs + 1;
@@ -387,11 +409,12 @@ fn split_markdown<'a>(line: &'a str, content: &'a str, base: usize, line_no: u32
 
 /// Splits on runs of two or more blanks; a chunk made only of numbers
 /// separated by single spaces (`10 1 0 0 0`) is split into those numbers.
-fn split_spaces(line: &str, line_no: u32, base: usize) -> Vec<Cell<'_>> {
+fn split_spaces<'a>(line: &'a str, line_no: u32, base: usize) -> Vec<Cell<'a>> {
     // Each chunk becomes cells as soon as it ends: no list of chunks, and
-    // one allocation for the cells of most lines (prose is one cell).
-    let mut cells = Vec::with_capacity(4);
-    let mut push_chunk = |s: usize, e: usize| {
+    // one allocation for the cells of most lines (prose is one cell), of
+    // one cell: a file of short lines keeps one cell a line, not four.
+    let mut cells = Vec::with_capacity(1);
+    let push_chunk = |cells: &mut Vec<Cell<'a>>, s: usize, e: usize| {
         let chunk = &line[s..e];
         if memchr::memchr(b' ', chunk.as_bytes()).is_some()
             && chunk
@@ -400,6 +423,9 @@ fn split_spaces(line: &str, line_no: u32, base: usize) -> Vec<Cell<'_>> {
         {
             let mut pos = s;
             for token in chunk.split(' ') {
+                if cells.len() > MAX_ROW_CELLS {
+                    return; // past a row's bound: the caller fails the file
+                }
                 cells.push(make_cell(line, line_no, base, pos, pos + token.len()));
                 pos += token.len() + 1;
             }
@@ -416,10 +442,13 @@ fn split_spaces(line: &str, line_no: u32, base: usize) -> Vec<Cell<'_>> {
         let (blank, len) = blank_at(bytes, i);
         if blank {
             blank_run += 1;
+            if blank_run == 2 && chunk_start.is_some() && cells.len() > MAX_ROW_CELLS {
+                return cells; // past a row's bound: the caller fails the file
+            }
             if blank_run >= 2
                 && let Some(s) = chunk_start.take()
             {
-                push_chunk(s, last_non_blank_end);
+                push_chunk(&mut cells, s, last_non_blank_end);
             }
         } else {
             if chunk_start.is_none() {
@@ -431,7 +460,7 @@ fn split_spaces(line: &str, line_no: u32, base: usize) -> Vec<Cell<'_>> {
         i += len;
     }
     if let Some(s) = chunk_start {
-        push_chunk(s, last_non_blank_end);
+        push_chunk(&mut cells, s, last_non_blank_end);
     }
     cells
 }
