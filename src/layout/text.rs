@@ -146,10 +146,19 @@ fn choose_layout(v: &Votes) -> Layout {
     if strong > 1 { Layout::Mixed } else { layout }
 }
 
+/// Blanks between cells. U+FFFD is one too: a stray byte the decoder
+/// replaced (`\xFF\t0`) is noise, not a cell.
 fn is_blank_char(c: char) -> bool {
     matches!(
         c,
-        ' ' | '\u{3000}' | '\u{a0}' | '\x0c' | '\t' | '\u{2002}' | '\u{2003}' | '\u{2009}'
+        ' ' | '\u{3000}'
+            | '\u{a0}'
+            | '\x0c'
+            | '\t'
+            | '\u{2002}'
+            | '\u{2003}'
+            | '\u{2009}'
+            | '\u{FFFD}'
     )
 }
 
@@ -166,12 +175,13 @@ fn blank_at(b: &[u8], i: usize) -> (bool, usize) {
         0xE0.. => 3,
         _ => 2,
     };
-    // U+00A0, U+3000, U+2002, U+2003, U+2009.
+    // U+00A0, U+3000, U+2002, U+2003, U+2009, U+FFFD.
     let blank = matches!(
         (x, b.get(i + 1), b.get(i + 2)),
         (0xC2, Some(0xA0), _)
             | (0xE3, Some(0x80), Some(0x80))
             | (0xE2, Some(0x80), Some(0x82 | 0x83 | 0x89))
+            | (0xEF, Some(0xBF), Some(0xBD))
     );
     (blank, len)
 }
@@ -182,7 +192,8 @@ fn blank_at(b: &[u8], i: usize) -> (bool, usize) {
 fn trim_blank(s: &str) -> &str {
     let b = s.as_bytes();
     // The last bytes of the chars `blank_at` knows.
-    let may_end = |x: u8| matches!(x, b' ' | b'\t' | 0x0c | 0xA0 | 0x80 | 0x82 | 0x83 | 0x89);
+    let may_end =
+        |x: u8| matches!(x, b' ' | b'\t' | 0x0c | 0xA0 | 0x80 | 0x82 | 0x83 | 0x89 | 0xBD);
     match b.last() {
         Some(&l) if !may_end(l) && !blank_at(b, 0).0 => s,
         _ => s.trim_matches(is_blank_char),
@@ -506,7 +517,7 @@ mod tests {
 
     #[test]
     fn byte_blank_test_agrees_with_the_char_one() {
-        let line = "a \t\x0c\u{3000}\u{a0}\u{2002}\u{2003}\u{2009}\u{2008}\u{3001}é中\u{1F600}x";
+        let line = "a \t\x0c\u{3000}\u{a0}\u{2002}\u{2003}\u{2009}\u{2008}\u{3001}é中\u{1F600}\u{FFFD}\u{FFFC}\u{FF3D}x";
         let by_char: Vec<(bool, usize)> = line
             .chars()
             .map(|c| (is_blank_char(c), c.len_utf8()))
@@ -525,7 +536,7 @@ mod tests {
     fn fast_trims_agree_with_the_char_ones() {
         let pieces = [
             "", " ", "\t", "\x0c", "\r", "\u{3000}", "\u{a0}", "\u{2002}", "\u{2003}", "\u{2009}",
-            "\u{2008}", "\u{3001}", "\u{201c}", "中", "a", "1", "é",
+            "\u{2008}", "\u{3001}", "\u{201c}", "中", "a", "1", "é", "\u{FFFD}", "\u{FF3D}",
         ];
         for a in pieces {
             for b in pieces {
