@@ -317,6 +317,10 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
             ("table", false) => {
                 if open.is_none() {
                     flush_prose(&mut rows, prose_start, start);
+                    // The prose ends here: a second `<table>` before the
+                    // `</table>` (outside a cell) flushed it all again, so
+                    // n of them held n² bytes (a 512 KB file: 9.7 GB).
+                    prose_start = tag.end;
                 }
                 table_depth += 1;
             }
@@ -548,6 +552,15 @@ mod tests {
         // Not verbatim at all: the whole cell.
         assert_eq!(cells[2].text, "23");
         assert_eq!(cells[2].raw, "2<br>3");
+    }
+
+    #[test]
+    fn tables_opened_again_and_again_do_not_repeat_the_prose() {
+        let html = format!("<html><body><p>前言</p>{}", "<table>文字".repeat(20_000));
+        let text = Text::from_utf8_text(&html);
+        let doc = read(&text);
+        let bytes: usize = doc.rows.iter().flat_map(|r| &r.cells).map(|c| c.text.len()).sum();
+        assert!(bytes <= html.len(), "{bytes} bytes of cells from {} bytes", html.len());
     }
 
     #[test]
