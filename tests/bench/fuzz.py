@@ -21,8 +21,10 @@ huge numbers, very long lines) into one corpus and runs `govreports run`
 on it with a pipeline whose one statistic lists the reports that ended in
 `internal error` (a panic caught per file): `_run.json` then says how many
 there were without any Parquet reader. A round fails when the run does not
-exit 0, when a file has no row, or when any file panicked; the mutant that
-did is kept under --work/crashes with the seed that made it.
+exit 0, when a file has no row, when any file panicked (the round's corpus
+is kept under --work/crashes/SEED), or when the run's peak RSS passes
+--rss-limit-mb, 1 GB by default (kept under --work/memory/SEED): a mutant
+of 512 KB once took 9.7 GB.
 
 Deterministic for a seed. Not part of `cargo test` (minutes of CPU).
 """
@@ -109,6 +111,7 @@ def main():
     ap.add_argument("--bin", type=Path, default=None)
     ap.add_argument("--first-round", type=int, default=None, help="default 0, or after the last round in --log")
     ap.add_argument("--log", type=Path, default=None, help="JSON lines, one per finished round; resumes from it")
+    ap.add_argument("--rss-limit-mb", type=float, default=1024, help="a round whose run peaks above this fails")
     args = ap.parse_args()
     import os
 
@@ -126,6 +129,7 @@ def main():
     if first is None:
         first = 1 + max((e["round"] for e in mine), default=-1)
     total = panics = 0
+    over = []
     for r in range(first, first + args.rounds):
         seed = args.seed + r
         rng = random.Random(seed)
@@ -142,23 +146,33 @@ def main():
             (d / f"{k:06d}.{rng.choice(['txt', 'html', 'md'])}").write_bytes(data)
         gen = time.perf_counter() - t
         t = time.perf_counter()
-        p = subprocess.run(
+        p = subprocess.Popen(
             [str(exe), "run", str(corpus), "--out", str(out), "-q", "--allow-shrink", "--pipeline", str(pipeline)],
             stderr=subprocess.PIPE,
         )
+        err = p.stderr.read()
+        _, status, usage = os.wait4(p.pid, 0)
+        rc, rss = os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024
         secs = time.perf_counter() - t
-        if p.returncode != 0:
-            sys.exit(f"round {r} (seed {seed}): exit {p.returncode}\n{p.stderr.decode(errors='replace')}")
+        if rc != 0:
+            sys.exit(f"round {r} (seed {seed}): exit {rc}\n{err.decode(errors='replace')}")
         run = json.loads((out / "_run.json").read_text())
         n = run["stats"]["panicked"]
         if run["files_seen"] != args.files or run["rows"]["reports"] != args.files:
             sys.exit(f"round {r}: {run['files_seen']} files seen, {run['rows']['reports']} rows, {args.files} written")
         total += args.files
         panics += n
-        print(f"round {r} seed {seed}: {args.files} files (generated in {gen:.1f} s, run {secs:.1f} s), "
-              f"statuses {run['statuses']}, panics {n}", flush=True)
+        print(f"round {r} seed {seed}: {args.files} files (generated in {gen:.1f} s, run {secs:.1f} s, "
+              f"peak RSS {rss:.0f} MB), statuses {run['statuses']}, panics {n}", flush=True)
+        if rss > args.rss_limit_mb:
+            # One mutant made the run balloon (one file's memory is meant to be bounded).
+            over.append(seed)
+            crashes = args.work / "memory" / str(seed)
+            shutil.copytree(corpus, crashes, dirs_exist_ok=True)
+            print(f"  peak RSS over {args.rss_limit_mb:.0f} MB: kept the round's corpus in {crashes}", flush=True)
         if args.log:
             entry = {"round": r, "base_seed": args.seed, "seed": seed, "files": args.files, "panics": n,
+                     "peak_rss_mb": round(rss),
                      "statuses": run["statuses"], "run_seconds": round(secs, 1), "binary": version,
                      "at": time.strftime("%Y-%m-%dT%H:%M:%S")}
             with open(args.log, "a") as f:
@@ -172,7 +186,9 @@ def main():
     if args.log:
         print(f"log {args.log}: {sum(e['files'] for e in logged)} files in {len(logged)} rounds, "
               f"{sum(e['panics'] for e in logged)} panics")
-    sys.exit(1 if panics else 0)
+    if over:
+        print(f"rounds over {args.rss_limit_mb:.0f} MB of peak RSS: seeds {over}")
+    sys.exit(1 if panics or over else 0)
 
 
 if __name__ == "__main__":
