@@ -53,9 +53,10 @@ pub enum FileError {
     },
     /// A text whose lines or tables hold more cells than any report
     /// ([`crate::layout::MAX_CELLS`] in all, [`crate::layout::MAX_ROW_CELLS`]
-    /// on one row): reading stopped at `line`.
+    /// on one row), or cells holding more text than twice the file's:
+    /// reading stopped at `line`.
     #[error(
-        "too many cells for a report: more than {limit} in all or {row_limit} on one row, reading stopped at line {line}; not parsed"
+        "too many cells for a report: more than {limit} in all or {row_limit} on one row (or cells holding twice the file's text), reading stopped at line {line}; not parsed"
     )]
     TooManyCells {
         /// 1-based line where reading stopped.

@@ -278,7 +278,7 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
     // looking for one from every `<` there made a page of `<a` without a
     // `>` quadratic (32 MB ≈ 40 min).
     let last_gt = memchr::memrchr(b'>', bytes);
-    let mut count = CellCount::new();
+    let mut count = CellCount::new(s.len());
     let mut overflow = None;
     while let Some(p) = memchr::memchr(b'<', &bytes[i..]) {
         let start = i + p;

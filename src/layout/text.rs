@@ -27,7 +27,7 @@ pub(super) fn read(text: &Text, format: Format) -> Document<'_> {
     // lines are glued too.
     let glued_doc = text.lines().any(|(_, l)| glued::is_glued_tables(l));
     let mut pipe_padding = 0;
-    let mut count = CellCount::new();
+    let mut count = CellCount::new(text.as_str().len());
     let mut overflow = None;
     for (i, line) in text.lines() {
         if count.over(&rows, 0) {
