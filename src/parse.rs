@@ -251,9 +251,15 @@ mod tests {
         }
         // Just under the bounds: read.
         let ok = format!("{title}{}\n", "|1".repeat(MAX_ROW_CELLS - 1));
-        assert_ne!(parse_bytes("x.txt", ok.as_bytes()).status, crate::report::Status::Failed);
+        assert_ne!(
+            parse_bytes("x.txt", ok.as_bytes()).status,
+            crate::report::Status::Failed
+        );
         let ok = format!("{title}{}", "1\n".repeat(MAX_CELLS - 1));
-        assert_ne!(parse_bytes("x.txt", ok.as_bytes()).status, crate::report::Status::Failed);
+        assert_ne!(
+            parse_bytes("x.txt", ok.as_bytes()).status,
+            crate::report::Status::Failed
+        );
     }
 
     #[test]

@@ -559,8 +559,17 @@ mod tests {
         let html = format!("<html><body><p>前言</p>{}", "<table>文字".repeat(20_000));
         let text = Text::from_utf8_text(&html);
         let doc = read(&text);
-        let bytes: usize = doc.rows.iter().flat_map(|r| &r.cells).map(|c| c.text.len()).sum();
-        assert!(bytes <= html.len(), "{bytes} bytes of cells from {} bytes", html.len());
+        let bytes: usize = doc
+            .rows
+            .iter()
+            .flat_map(|r| &r.cells)
+            .map(|c| c.text.len())
+            .sum();
+        assert!(
+            bytes <= html.len(),
+            "{bytes} bytes of cells from {} bytes",
+            html.len()
+        );
     }
 
     #[test]

@@ -353,7 +353,10 @@ mod tests {
         let text = "x".repeat(1 << 20);
         let repeated = vec![row(1, &text), row(1, &text)];
         assert!(!CellCount::new(1 << 20).over(&repeated, 0));
-        assert!(CellCount::new(100).over(&repeated, 0), "more text than the file");
+        assert!(
+            CellCount::new(100).over(&repeated, 0),
+            "more text than the file"
+        );
     }
 
     #[test]

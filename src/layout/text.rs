@@ -192,8 +192,12 @@ fn blank_at(b: &[u8], i: usize) -> (bool, usize) {
 fn trim_blank(s: &str) -> &str {
     let b = s.as_bytes();
     // The last bytes of the chars `blank_at` knows.
-    let may_end =
-        |x: u8| matches!(x, b' ' | b'\t' | 0x0c | 0xA0 | 0x80 | 0x82 | 0x83 | 0x89 | 0xBD);
+    let may_end = |x: u8| {
+        matches!(
+            x,
+            b' ' | b'\t' | 0x0c | 0xA0 | 0x80 | 0x82 | 0x83 | 0x89 | 0xBD
+        )
+    };
     match b.last() {
         Some(&l) if !may_end(l) && !blank_at(b, 0).0 => s,
         _ => s.trim_matches(is_blank_char),
