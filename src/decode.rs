@@ -103,15 +103,16 @@ pub const DEFAULT_MAX_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Lines a text may have. Reports have hundreds (the real fixtures at
 /// most 689, cell-per-line layouts a few thousand); the layout readers and the extraction keep a row per line
-/// (~300 bytes), so a file of 16 million `1\n` lines (32 MB) took 5 GB.
-/// At this bound a file's rows stay under ~60 MB.
+/// (~300 bytes then), so a file of 16 million `1\n` lines (32 MB) took 5 GB.
+/// The layout's cell bound ([`crate::layout::MAX_CELLS`], ~100 bytes a
+/// cell) is the tighter one now: ~11 MB for 100,000 one-cell lines.
 pub const MAX_LINES: usize = 200_000;
 
 /// Largest text, HTML or Markdown file parsed. Reports are under 1 MB;
-/// the layout readers keep structures per line and per cell, which on
-/// hostile files (a row of millions of `|1` cells) reach ~50x the file's
-/// size, so this bound keeps one file under ~200 MB. Containers (PDF,
-/// Office) are not text and are not bounded by it.
+/// with the layout's cell bounds ([`crate::layout::MAX_CELLS`]) a file of
+/// this size takes at most ~28 MB above a report's own (7× its size; the
+/// hostile corpus of `tests/bench/hostile.py`). Containers (PDF, Office)
+/// are not text and are not bounded by it.
 pub const MAX_TEXT_BYTES: usize = 4 << 20;
 
 /// Decodes one file's bytes.

@@ -51,6 +51,21 @@ pub enum FileError {
         /// The limit ([`crate::decode::MAX_LINES`]).
         limit: usize,
     },
+    /// A text whose lines or tables hold more cells than any report
+    /// ([`crate::layout::MAX_CELLS`] in all, [`crate::layout::MAX_ROW_CELLS`]
+    /// on one row), or cells holding more text than twice the file's:
+    /// reading stopped at `line`.
+    #[error(
+        "too many cells for a report: more than {limit} in all or {row_limit} on one row (or cells holding twice the file's text), reading stopped at line {line}; not parsed"
+    )]
+    TooManyCells {
+        /// 1-based line where reading stopped.
+        line: u32,
+        /// The limit ([`crate::layout::MAX_CELLS`]).
+        limit: usize,
+        /// The limit per row ([`crate::layout::MAX_ROW_CELLS`]).
+        row_limit: usize,
+    },
     /// A text, HTML or Markdown file larger than any report
     /// ([`crate::decode::MAX_TEXT_BYTES`]).
     #[error("text too large for a report: {size} bytes (limit {limit} bytes for text and HTML); not parsed")]
@@ -111,9 +126,10 @@ impl FileError {
         match self {
             Self::Empty => "empty_file",
             Self::Blank => "blank_file",
-            Self::TooLarge { .. } | Self::TooManyLines { .. } | Self::TextTooLarge { .. } => {
-                "file_too_large"
-            }
+            Self::TooLarge { .. }
+            | Self::TooManyLines { .. }
+            | Self::TooManyCells { .. }
+            | Self::TextTooLarge { .. } => "file_too_large",
             Self::Unreadable(_) => "unreadable_file",
             Self::Unsupported(_) => "unsupported_format",
             Self::Binary(_) => "binary_file",

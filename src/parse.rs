@@ -254,6 +254,50 @@ mod tests {
     use super::*;
 
     #[test]
+    fn files_of_more_cells_than_a_report_fail_with_the_line_named() {
+        use crate::layout::{MAX_CELLS, MAX_ROW_CELLS};
+        let title = "2023年政府信息公开工作年度报告\n";
+        let wide_row = format!("{title}{}\n", "|1".repeat(MAX_ROW_CELLS + 1));
+        let wide_tabs = format!("{title}x{}\n", "\t1".repeat(MAX_ROW_CELLS + 1));
+        let wide_spaces = format!("{title}{}\n", "1 ".repeat(MAX_ROW_CELLS + 1));
+        let many_lines = format!("{title}{}", "1\n".repeat(MAX_CELLS + 1));
+        let wide_html = format!(
+            "<html><body><p>{title}</p><table><tr>{}</tr></table>",
+            "<td>1</td>".repeat(MAX_ROW_CELLS + 1)
+        );
+        let many_html = format!(
+            "<html><body><p>{title}</p><table>{}</table>",
+            "<tr><td>1</td></tr>".repeat(MAX_CELLS + 1)
+        );
+        for (what, text, line) in [
+            ("a row of |1", &wide_row, 2),
+            ("a row of tabs", &wide_tabs, 2),
+            ("a row of spaced numbers", &wide_spaces, 2),
+            ("lines of 1", &many_lines, MAX_CELLS + 1),
+            ("an html row", &wide_html, 2),
+            ("html rows", &many_html, 2),
+        ] {
+            let r = parse_bytes("x.txt", text.as_bytes());
+            assert_eq!(r.status, crate::report::Status::Failed, "{what}");
+            let error = r.error.unwrap();
+            assert!(error.starts_with("too many cells"), "{what}: {error}");
+            assert!(error.contains(&format!("line {line};")), "{what}: {error}");
+            assert_eq!(r.diagnostics[0].code.code(), "file_too_large", "{what}");
+        }
+        // Just under the bounds: read.
+        let ok = format!("{title}{}\n", "|1".repeat(MAX_ROW_CELLS - 1));
+        assert_ne!(
+            parse_bytes("x.txt", ok.as_bytes()).status,
+            crate::report::Status::Failed
+        );
+        let ok = format!("{title}{}", "1\n".repeat(MAX_CELLS - 1));
+        assert_ne!(
+            parse_bytes("x.txt", ok.as_bytes()).status,
+            crate::report::Status::Failed
+        );
+    }
+
+    #[test]
     fn streamed_and_in_memory_ids_agree() {
         // The duplicate check compares a streamed id with an in-memory one.
         for bytes in [

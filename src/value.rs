@@ -105,7 +105,14 @@ pub fn parse_cell(raw: &str) -> CellValue {
     {
         return CellValue::Text;
     }
+    // U+FFFD at either end is a stray byte the decoder replaced (a 0xFF
+    // glued to a number): noise around the value, like whitespace.
     let s = trim(raw);
+    let s = if s.starts_with('\u{FFFD}') || s.ends_with('\u{FFFD}') {
+        trim(s.trim_matches('\u{FFFD}'))
+    } else {
+        s
+    };
     if s.is_empty() {
         return CellValue::Blank;
     }
@@ -289,6 +296,11 @@ mod tests {
             ("约30", None),
             ("属于国家秘密", None),
             ("2024年", None),
+            // A stray byte the decoder replaced, glued to the number.
+            ("\u{FFFD}0", Some(0.0)),
+            ("12\u{FFFD}", Some(12.0)),
+            ("\u{FFFD} 3,119", Some(3119.0)),
+            ("1\u{FFFD}2", None),
         ];
         for &(input, want) in cases {
             assert_eq!(num(input), want, "{input:?}");

@@ -22,6 +22,16 @@ use tables::VersionSource;
 /// are written into `report`.
 pub fn extract(text: &Text, report: &mut Report) {
     let doc = layout::read(text);
+    if let Some(line) = doc.overflow {
+        // Not a report: what was read is dropped before anything is made of it.
+        drop(doc);
+        report.fail(&crate::error::FileError::TooManyCells {
+            line,
+            limit: layout::MAX_CELLS,
+            row_limit: layout::MAX_ROW_CELLS,
+        });
+        return;
+    }
     report.format = Some(doc.format.code());
     report.layout = Some(doc.layout.code());
     let norms = tables::RowNorms::new(&doc.rows);

@@ -49,7 +49,16 @@ pub(super) fn is_glued_part(line: &str) -> bool {
 
 /// Cuts a glued line into rows: the prose before the tables, then each
 /// label and each run of numbers as rows of their own, then the prose after.
-pub(super) fn split_line<'a>(line: &'a str, base: usize, line_no: u32, rows: &mut Vec<RawRow<'a>>) {
+///
+/// Stops once it has pushed more than `budget` cells (the document's
+/// [`super::MAX_CELLS`] left): the caller sees the document is past it.
+pub(super) fn split_line<'a>(
+    line: &'a str,
+    base: usize,
+    line_no: u32,
+    rows: &mut Vec<RawRow<'a>>,
+    budget: usize,
+) {
     let start = TABLES_START
         .iter()
         .filter_map(|w| line.find(w))
@@ -60,11 +69,12 @@ pub(super) fn split_line<'a>(line: &'a str, base: usize, line_no: u32, rows: &mu
         .filter_map(|w| line[start..].find(w).map(|p| start + p))
         .min()
         .unwrap_or(line.len());
-    let push_text = |rows: &mut Vec<RawRow<'a>>, s: usize, e: usize| {
+    // Pushes the text `s..e` as a row if it is not blank; the cells pushed.
+    let push_text = |rows: &mut Vec<RawRow<'a>>, s: usize, e: usize| -> usize {
         let piece = &line[s..e];
         let trimmed = piece.trim_matches(is_blank);
         if trimmed.is_empty() {
-            return;
+            return 0;
         }
         let s = s + (trimmed.as_ptr() as usize - piece.as_ptr() as usize);
         rows.push(RawRow {
@@ -73,14 +83,19 @@ pub(super) fn split_line<'a>(line: &'a str, base: usize, line_no: u32, rows: &mu
             cells: vec![cell(line, base, line_no, s, s + trimmed.len())],
             gap_before: false,
         });
+        1
     };
     push_text(rows, 0, start);
     let b = line.as_bytes();
     let mut text_from = start;
     let mut i = start;
+    let mut cells = 0;
     while i < end {
+        if cells > budget {
+            return;
+        }
         if let Some(run) = number_run(line, i, end) {
-            push_text(rows, text_from, i);
+            cells += push_text(rows, text_from, i) + run.len();
             rows.push(RawRow {
                 line: line_no,
                 kind: RowKind::Physical,
@@ -149,6 +164,9 @@ fn number_run(line: &str, mut i: usize, end: usize) -> Option<Vec<(usize, usize)
             break;
         }
         tokens.push((s, e));
+        if tokens.len() > super::MAX_ROW_CELLS {
+            break; // past a row's bound: the document is failed
+        }
         // A sign right after a number starts the next one (`15-15`).
         if matches!(b.get(e), Some(b'+' | b'-')) && b.get(e + 1).is_some_and(u8::is_ascii_digit) {
             i = e;
@@ -204,7 +222,7 @@ mod tests {
 
     fn pieces(line: &str) -> Vec<(RowKind, Vec<&str>)> {
         let mut rows = Vec::new();
-        split_line(line, 0, 1, &mut rows);
+        split_line(line, 0, 1, &mut rows, super::super::MAX_CELLS);
         rows.iter()
             .map(|r| (r.kind, r.cells.iter().map(|c| c.raw).collect()))
             .collect()

@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use super::{Cell, Document, Format, Layout, RawRow, RowKind};
+use super::{Cell, CellCount, Document, Format, Layout, RawRow, RowKind};
 use crate::decode::Text;
 use crate::normalize::normalize;
 
@@ -278,8 +278,15 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
     // looking for one from every `<` there made a page of `<a` without a
     // `>` quadratic (32 MB ≈ 40 min).
     let last_gt = memchr::memrchr(b'>', bytes);
+    let mut count = CellCount::new(s.len());
+    let mut overflow = None;
     while let Some(p) = memchr::memchr(b'<', &bytes[i..]) {
         let start = i + p;
+        // Each tag adds at most one cell or row.
+        if count.over(&rows, row_cells.len()) {
+            overflow = Some(text.line_of(start));
+            break;
+        }
         if last_gt.is_none_or(|g| g < start) {
             break;
         }
@@ -310,6 +317,10 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
             ("table", false) => {
                 if open.is_none() {
                     flush_prose(&mut rows, prose_start, start);
+                    // The prose ends here: a second `<table>` before the
+                    // `</table>` (outside a cell) flushed it all again, so
+                    // n of them held n² bytes (a 512 KB file: 9.7 GB).
+                    prose_start = tag.end;
                 }
                 table_depth += 1;
             }
@@ -390,8 +401,11 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
         }
         i = tag.end;
     }
-    if table_depth == 0 {
+    if overflow.is_none() && table_depth == 0 {
         flush_prose(&mut rows, prose_start, s.len());
+    }
+    if overflow.is_none() && count.over(&rows, row_cells.len()) {
+        overflow = Some(text.line_count() as u32);
     }
     let layout = if table_rows > 0 {
         Layout::HtmlTable
@@ -405,6 +419,7 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
         result_rowspan,
         blocks: false,
         padded_rows: false,
+        overflow,
     }
 }
 
@@ -537,6 +552,24 @@ mod tests {
         // Not verbatim at all: the whole cell.
         assert_eq!(cells[2].text, "23");
         assert_eq!(cells[2].raw, "2<br>3");
+    }
+
+    #[test]
+    fn tables_opened_again_and_again_do_not_repeat_the_prose() {
+        let html = format!("<html><body><p>前言</p>{}", "<table>文字".repeat(20_000));
+        let text = Text::from_utf8_text(&html);
+        let doc = read(&text);
+        let bytes: usize = doc
+            .rows
+            .iter()
+            .flat_map(|r| &r.cells)
+            .map(|c| c.text.len())
+            .sum();
+        assert!(
+            bytes <= html.len(),
+            "{bytes} bytes of cells from {} bytes",
+            html.len()
+        );
     }
 
     #[test]

@@ -170,6 +170,66 @@ pub struct Document<'a> {
     /// values: blank cells past a row's width before the next label are
     /// that padding.
     pub padded_rows: bool,
+    /// Set when reading stopped because the file holds more cells than a
+    /// report ([`MAX_CELLS`], or [`MAX_ROW_CELLS`] on one row): the 1-based
+    /// line where it stopped. The rows read so far are kept; the file is
+    /// `failed` (`file_too_large`).
+    pub overflow: Option<u32>,
+}
+
+/// Cells one document may hold. Reports hold a few hundred (790 at most in
+/// the real and generated corpora, 2,064 files); every cell costs ~100 bytes
+/// in the layout and the extraction, so a file of short cells (`1\n` × n,
+/// `|1` × n) cost up to ~60× its size before this bound.
+pub const MAX_CELLS: usize = 100_000;
+
+/// Cells one row may hold (49 at most in those corpora): a row of more is
+/// not a table row, and a single line of `|1` × n must not allocate n cells
+/// before [`MAX_CELLS`] is checked.
+pub const MAX_ROW_CELLS: usize = 1_000;
+
+/// Counts the cells of the rows pushed since the last call and says whether
+/// the document is past its bounds (`pending` cells not yet in a row).
+///
+/// It also adds up the cells' text: the readers cut disjoint pieces of the
+/// file, so more than twice its bytes means a reader is repeating text (an
+/// HTML page of `<table>`s once held its prose n² times: 9.7 GB for
+/// 512 KB), and the file is failed instead of that growing on.
+pub(crate) struct CellCount {
+    counted_rows: usize,
+    cells: usize,
+    bytes: usize,
+    max_bytes: usize,
+}
+
+impl CellCount {
+    /// For a text of `text_len` bytes.
+    pub(crate) fn new(text_len: usize) -> Self {
+        Self {
+            counted_rows: 0,
+            cells: 0,
+            bytes: 0,
+            max_bytes: text_len.saturating_mul(2).saturating_add(1 << 20),
+        }
+    }
+
+    /// Cells still allowed before the document is past [`MAX_CELLS`].
+    pub(crate) fn left(&self) -> usize {
+        MAX_CELLS.saturating_sub(self.cells)
+    }
+
+    /// True when `rows` plus `pending` cells are past [`MAX_CELLS`] or a
+    /// row is past [`MAX_ROW_CELLS`].
+    pub(crate) fn over(&mut self, rows: &[RawRow<'_>], pending: usize) -> bool {
+        let mut wide = pending > MAX_ROW_CELLS;
+        for r in &rows[self.counted_rows.min(rows.len())..] {
+            self.cells += r.cells.len();
+            self.bytes += r.cells.iter().map(|c| c.text.len()).sum::<usize>();
+            wide |= r.cells.len() > MAX_ROW_CELLS;
+        }
+        self.counted_rows = rows.len();
+        wide || self.cells + pending > MAX_CELLS || self.bytes > self.max_bytes
+    }
 }
 
 /// Reads a decoded file into rows.
@@ -264,6 +324,40 @@ pub fn is_page_number(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cell_count_stops_at_cells_a_wide_row_or_repeated_text() {
+        let row = |cells: usize, text: &str| RawRow {
+            line: 1,
+            kind: RowKind::Physical,
+            cells: (0..cells)
+                .map(|_| Cell {
+                    raw: "",
+                    text: Cow::Owned(text.to_owned()),
+                    offset: 0,
+                    line: 1,
+                    value: std::cell::OnceCell::new(),
+                })
+                .collect(),
+            gap_before: false,
+        };
+        let mut count = CellCount::new(100);
+        let mut rows = vec![row(MAX_ROW_CELLS, "1")];
+        assert!(!count.over(&rows, 0));
+        assert!(count.over(&rows, MAX_ROW_CELLS + 1), "a wide row pending");
+        rows.push(row(MAX_ROW_CELLS + 1, ""));
+        assert!(CellCount::new(100).over(&rows, 0), "a wide row");
+        let many: Vec<_> = (0..=MAX_CELLS / 1000).map(|_| row(1000, "")).collect();
+        assert!(CellCount::new(100).over(&many, 0), "too many cells");
+        assert!(!CellCount::new(100).over(&many[..MAX_CELLS / 1000], 0));
+        let text = "x".repeat(1 << 20);
+        let repeated = vec![row(1, &text), row(1, &text)];
+        assert!(!CellCount::new(1 << 20).over(&repeated, 0));
+        assert!(
+            CellCount::new(100).over(&repeated, 0),
+            "more text than the file"
+        );
+    }
 
     #[test]
     fn page_numbers() {

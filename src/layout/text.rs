@@ -2,7 +2,10 @@
 
 use std::borrow::Cow;
 
-use super::{Cell, Document, Format, Layout, RawRow, RowKind, glued, is_page_number};
+use super::{
+    Cell, CellCount, Document, Format, Layout, MAX_ROW_CELLS, RawRow, RowKind, glued,
+    is_page_number,
+};
 use crate::decode::Text;
 use crate::value::{CellValue, parse_cell};
 
@@ -28,7 +31,13 @@ pub(super) fn read(text: &Text, format: Format) -> Document<'_> {
     // lines are glued too.
     let glued_doc = text.lines().any(|(_, l)| glued::is_glued_tables(l));
     let mut pipe_padding = 0;
+    let mut count = CellCount::new(text.as_str().len());
+    let mut overflow = None;
     for (i, line) in text.lines() {
+        if count.over(&rows, 0) {
+            overflow = Some(i as u32);
+            break;
+        }
         let base = text.line_start(i);
         let line_no = (i + 1) as u32;
         if is_pipe_padding(line) {
@@ -40,7 +49,7 @@ pub(super) fn read(text: &Text, format: Format) -> Document<'_> {
         }
         if glued_doc && (glued::is_glued_tables(line) || glued::is_glued_part(line)) {
             glued_lines += 1;
-            glued::split_line(line, base, line_no, &mut rows);
+            glued::split_line(line, base, line_no, &mut rows, count.left());
             gap = false;
             continue;
         }
@@ -51,6 +60,9 @@ pub(super) fn read(text: &Text, format: Format) -> Document<'_> {
             }
             None => gap |= trim_page_breaks(line).is_empty(),
         }
+    }
+    if overflow.is_none() && count.over(&rows, 0) {
+        overflow = Some(text.line_count() as u32);
     }
     let layout = if glued_lines > 0 {
         Layout::GluedText
@@ -69,6 +81,7 @@ pub(super) fn read(text: &Text, format: Format) -> Document<'_> {
         result_rowspan: None,
         blocks,
         padded_rows,
+        overflow,
     }
 }
 
@@ -137,10 +150,19 @@ fn choose_layout(v: &Votes) -> Layout {
     if strong > 1 { Layout::Mixed } else { layout }
 }
 
+/// Blanks between cells. U+FFFD is one too: a stray byte the decoder
+/// replaced (`\xFF\t0`) is noise, not a cell.
 fn is_blank_char(c: char) -> bool {
     matches!(
         c,
-        ' ' | '\u{3000}' | '\u{a0}' | '\x0c' | '\t' | '\u{2002}' | '\u{2003}' | '\u{2009}'
+        ' ' | '\u{3000}'
+            | '\u{a0}'
+            | '\x0c'
+            | '\t'
+            | '\u{2002}'
+            | '\u{2003}'
+            | '\u{2009}'
+            | '\u{FFFD}'
     )
 }
 
@@ -157,12 +179,13 @@ fn blank_at(b: &[u8], i: usize) -> (bool, usize) {
         0xE0.. => 3,
         _ => 2,
     };
-    // U+00A0, U+3000, U+2002, U+2003, U+2009.
+    // U+00A0, U+3000, U+2002, U+2003, U+2009, U+FFFD.
     let blank = matches!(
         (x, b.get(i + 1), b.get(i + 2)),
         (0xC2, Some(0xA0), _)
             | (0xE3, Some(0x80), Some(0x80))
             | (0xE2, Some(0x80), Some(0x82 | 0x83 | 0x89))
+            | (0xEF, Some(0xBF), Some(0xBD))
     );
     (blank, len)
 }
@@ -173,7 +196,12 @@ fn blank_at(b: &[u8], i: usize) -> (bool, usize) {
 fn trim_blank(s: &str) -> &str {
     let b = s.as_bytes();
     // The last bytes of the chars `blank_at` knows.
-    let may_end = |x: u8| matches!(x, b' ' | b'\t' | 0x0c | 0xA0 | 0x80 | 0x82 | 0x83 | 0x89);
+    let may_end = |x: u8| {
+        matches!(
+            x,
+            b' ' | b'\t' | 0x0c | 0xA0 | 0x80 | 0x82 | 0x83 | 0x89 | 0xBD
+        )
+    };
     match b.last() {
         Some(&l) if !may_end(l) && !blank_at(b, 0).0 => s,
         _ => s.trim_matches(is_blank_char),
@@ -339,6 +367,10 @@ fn split_tabs(line: &str, line_no: u32, base: usize) -> Vec<Cell<'_>> {
     let mut cells = Vec::with_capacity(12);
     let mut start = 0;
     for i in memchr::memchr_iter(b'\t', line.as_bytes()) {
+        if cells.len() > MAX_ROW_CELLS {
+            // Past a row's bound: the caller fails the file.
+            return cells;
+        }
         cells.push(trimmed_cell(line, line_no, base, start, i));
         start = i + 1;
     }
@@ -368,6 +400,11 @@ fn split_pipes<'a>(line: &'a str, content: &'a str, base: usize, line_no: u32) -
     let mut cells = Vec::with_capacity(12);
     let mut start = content_start;
     for i in memchr::memchr_iter(b'|', &line.as_bytes()[content_start..end_limit]) {
+        if cells.len() > MAX_ROW_CELLS {
+            // Past a row's bound: the caller fails the file.
+            start = end_limit;
+            break;
+        }
         let abs = content_start + i;
         cells.push(trimmed_cell(line, line_no, base, start, abs));
         start = abs + 1;
@@ -393,11 +430,12 @@ fn split_markdown<'a>(line: &'a str, content: &'a str, base: usize, line_no: u32
 
 /// Splits on runs of two or more blanks; a chunk made only of numbers
 /// separated by single spaces (`10 1 0 0 0`) is split into those numbers.
-fn split_spaces(line: &str, line_no: u32, base: usize) -> Vec<Cell<'_>> {
+fn split_spaces<'a>(line: &'a str, line_no: u32, base: usize) -> Vec<Cell<'a>> {
     // Each chunk becomes cells as soon as it ends: no list of chunks, and
-    // one allocation for the cells of most lines (prose is one cell).
-    let mut cells = Vec::with_capacity(4);
-    let mut push_chunk = |s: usize, e: usize| {
+    // one allocation for the cells of most lines (prose is one cell), of
+    // one cell: a file of short lines keeps one cell a line, not four.
+    let mut cells = Vec::with_capacity(1);
+    let push_chunk = |cells: &mut Vec<Cell<'a>>, s: usize, e: usize| {
         let chunk = &line[s..e];
         if memchr::memchr(b' ', chunk.as_bytes()).is_some()
             && chunk
@@ -406,6 +444,9 @@ fn split_spaces(line: &str, line_no: u32, base: usize) -> Vec<Cell<'_>> {
         {
             let mut pos = s;
             for token in chunk.split(' ') {
+                if cells.len() > MAX_ROW_CELLS {
+                    return; // past a row's bound: the caller fails the file
+                }
                 cells.push(make_cell(line, line_no, base, pos, pos + token.len()));
                 pos += token.len() + 1;
             }
@@ -422,10 +463,13 @@ fn split_spaces(line: &str, line_no: u32, base: usize) -> Vec<Cell<'_>> {
         let (blank, len) = blank_at(bytes, i);
         if blank {
             blank_run += 1;
+            if blank_run == 2 && chunk_start.is_some() && cells.len() > MAX_ROW_CELLS {
+                return cells; // past a row's bound: the caller fails the file
+            }
             if blank_run >= 2
                 && let Some(s) = chunk_start.take()
             {
-                push_chunk(s, last_non_blank_end);
+                push_chunk(&mut cells, s, last_non_blank_end);
             }
         } else {
             if chunk_start.is_none() {
@@ -437,7 +481,7 @@ fn split_spaces(line: &str, line_no: u32, base: usize) -> Vec<Cell<'_>> {
         i += len;
     }
     if let Some(s) = chunk_start {
-        push_chunk(s, last_non_blank_end);
+        push_chunk(&mut cells, s, last_non_blank_end);
     }
     cells
 }
@@ -483,7 +527,7 @@ mod tests {
 
     #[test]
     fn byte_blank_test_agrees_with_the_char_one() {
-        let line = "a \t\x0c\u{3000}\u{a0}\u{2002}\u{2003}\u{2009}\u{2008}\u{3001}é中\u{1F600}x";
+        let line = "a \t\x0c\u{3000}\u{a0}\u{2002}\u{2003}\u{2009}\u{2008}\u{3001}é中\u{1F600}\u{FFFD}\u{FFFC}\u{FF3D}x";
         let by_char: Vec<(bool, usize)> = line
             .chars()
             .map(|c| (is_blank_char(c), c.len_utf8()))
@@ -502,7 +546,7 @@ mod tests {
     fn fast_trims_agree_with_the_char_ones() {
         let pieces = [
             "", " ", "\t", "\x0c", "\r", "\u{3000}", "\u{a0}", "\u{2002}", "\u{2003}", "\u{2009}",
-            "\u{2008}", "\u{3001}", "\u{201c}", "中", "a", "1", "é",
+            "\u{2008}", "\u{3001}", "\u{201c}", "中", "a", "1", "é", "\u{FFFD}", "\u{FF3D}",
         ];
         for a in pieces {
             for b in pieces {

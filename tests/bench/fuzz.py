@@ -4,6 +4,15 @@ extraction, batches), through the real binary.
 
     python3 tests/bench/fuzz.py                         # CI size: 4 rounds × 25,000 files
     python3 tests/bench/fuzz.py --rounds 400 --seed 7   # 10M files over a night
+    python3 tests/bench/fuzz.py --log fuzz.jsonl --rounds 4   # resumable: run again and again
+
+Round r uses seed --seed + r, so a range of seeds is a range of rounds:
+`--first-round 100 --rounds 4` is seeds --seed + 100 … + 103. With
+--log FILE, every finished round appends one JSON line (seed, files,
+panics, statuses, seconds, binary) and the next invocation starts after
+the highest round already logged for that --seed and --files (so a
+range is never run twice), so 10M files accumulate over many CI-sized runs (400 rounds of
+25,000); the totals over the log are printed at the end.
 
 Each round writes --files mutants of the sample and fixture reports (byte
 flips, inserted/deleted/duplicated ranges, splices of two reports, hostile
@@ -12,8 +21,10 @@ huge numbers, very long lines) into one corpus and runs `govreports run`
 on it with a pipeline whose one statistic lists the reports that ended in
 `internal error` (a panic caught per file): `_run.json` then says how many
 there were without any Parquet reader. A round fails when the run does not
-exit 0, when a file has no row, or when any file panicked; the mutant that
-did is kept under --work/crashes with the seed that made it.
+exit 0, when a file has no row, when any file panicked (the round's corpus
+is kept under --work/crashes/SEED), or when the run's peak RSS passes
+--rss-limit-mb, 1 GB by default (kept under --work/memory/SEED): a mutant
+of 512 KB once took 9.7 GB.
 
 Deterministic for a seed. Not part of `cargo test` (minutes of CPU).
 """
@@ -98,6 +109,9 @@ def main():
     ap.add_argument("--seed", type=int, default=2026_12_07)
     ap.add_argument("--work", type=Path, default=Path("/tmp/govreports-fuzz"))
     ap.add_argument("--bin", type=Path, default=None)
+    ap.add_argument("--first-round", type=int, default=None, help="default 0, or after the last round in --log")
+    ap.add_argument("--log", type=Path, default=None, help="JSON lines, one per finished round; resumes from it")
+    ap.add_argument("--rss-limit-mb", type=float, default=1024, help="a round whose run peaks above this fails")
     args = ap.parse_args()
     import os
 
@@ -106,8 +120,17 @@ def main():
     args.work.mkdir(parents=True, exist_ok=True)
     pipeline = args.work / "fuzz.toml"
     pipeline.write_text(PIPELINE)
+    version = subprocess.run([str(exe), "--version"], capture_output=True, text=True).stdout.strip()
+    logged = []
+    if args.log and args.log.exists():
+        logged = [json.loads(line) for line in args.log.read_text().splitlines() if line.strip()]
+    mine = [e for e in logged if e["base_seed"] == args.seed and e["files"] == args.files]
+    first = args.first_round
+    if first is None:
+        first = 1 + max((e["round"] for e in mine), default=-1)
     total = panics = 0
-    for r in range(args.rounds):
+    over = []
+    for r in range(first, first + args.rounds):
         seed = args.seed + r
         rng = random.Random(seed)
         corpus = args.work / "corpus"
@@ -123,27 +146,49 @@ def main():
             (d / f"{k:06d}.{rng.choice(['txt', 'html', 'md'])}").write_bytes(data)
         gen = time.perf_counter() - t
         t = time.perf_counter()
-        p = subprocess.run(
+        p = subprocess.Popen(
             [str(exe), "run", str(corpus), "--out", str(out), "-q", "--allow-shrink", "--pipeline", str(pipeline)],
             stderr=subprocess.PIPE,
         )
+        err = p.stderr.read()
+        _, status, usage = os.wait4(p.pid, 0)
+        rc, rss = os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024
         secs = time.perf_counter() - t
-        if p.returncode != 0:
-            sys.exit(f"round {r} (seed {seed}): exit {p.returncode}\n{p.stderr.decode(errors='replace')}")
+        if rc != 0:
+            sys.exit(f"round {r} (seed {seed}): exit {rc}\n{err.decode(errors='replace')}")
         run = json.loads((out / "_run.json").read_text())
         n = run["stats"]["panicked"]
         if run["files_seen"] != args.files or run["rows"]["reports"] != args.files:
             sys.exit(f"round {r}: {run['files_seen']} files seen, {run['rows']['reports']} rows, {args.files} written")
         total += args.files
         panics += n
-        print(f"round {r} seed {seed}: {args.files} files (generated in {gen:.1f} s, run {secs:.1f} s), "
-              f"statuses {run['statuses']}, panics {n}", flush=True)
+        print(f"round {r} seed {seed}: {args.files} files (generated in {gen:.1f} s, run {secs:.1f} s, "
+              f"peak RSS {rss:.0f} MB), statuses {run['statuses']}, panics {n}", flush=True)
+        if rss > args.rss_limit_mb:
+            # One mutant made the run balloon (one file's memory is meant to be bounded).
+            over.append(seed)
+            crashes = args.work / "memory" / str(seed)
+            shutil.copytree(corpus, crashes, dirs_exist_ok=True)
+            print(f"  peak RSS over {args.rss_limit_mb:.0f} MB: kept the round's corpus in {crashes}", flush=True)
+        if args.log:
+            entry = {"round": r, "base_seed": args.seed, "seed": seed, "files": args.files, "panics": n,
+                     "peak_rss_mb": round(rss),
+                     "statuses": run["statuses"], "run_seconds": round(secs, 1), "binary": version,
+                     "at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+            with open(args.log, "a") as f:
+                f.write(json.dumps(entry) + "\n")
+            logged.append(entry)
         if n:
             crashes = args.work / "crashes" / str(seed)
             shutil.copytree(corpus, crashes, dirs_exist_ok=True)
             print(f"  kept the round's corpus in {crashes}; see {out}/stats/panicked", flush=True)
-    print(f"\n{total} mutated files, {panics} panics")
-    sys.exit(1 if panics else 0)
+    print(f"\n{total} mutated files, {panics} panics (rounds {first}..{first + args.rounds - 1})")
+    if args.log:
+        print(f"log {args.log}: {sum(e['files'] for e in logged)} files in {len(logged)} rounds, "
+              f"{sum(e['panics'] for e in logged)} panics")
+    if over:
+        print(f"rounds over {args.rss_limit_mb:.0f} MB of peak RSS: seeds {over}")
+    sys.exit(1 if panics or over else 0)
 
 
 if __name__ == "__main__":
