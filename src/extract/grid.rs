@@ -197,6 +197,9 @@ impl Grid {
     /// is 信息内容 and whose other written cells name the section's columns,
     /// one after another.
     pub fn learn_section(&mut self, cells: &[Cell<'_>]) {
+        if !cells.iter().any(|c| c.text.contains("信息内容")) {
+            return;
+        }
         let written: Vec<usize> = (0..cells.len()).filter(|&i| !is_empty(&cells[i])).collect();
         let (Some(&head), Some(&first), Some(&last)) = (written.first(), written.get(1), written.last())
         else {

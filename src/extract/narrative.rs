@@ -562,11 +562,13 @@ fn read_sentence(
     let opening = sentence.trim_start_matches(|c: char| !c.is_alphanumeric());
     // A piece after a semicolon goes on with the list unless it opens a
     // breakdown of its own (`…；政府信息公开行政诉讼46件，其中…`).
-    let own_breakdown = CATEGORY_MARKERS
-        .iter()
-        .any(|m| contains_short(sentence, m) && !opening.starts_with(m));
+    let own_breakdown = || {
+        CATEGORY_MARKERS
+            .iter()
+            .any(|m| contains_short(sentence, m) && !opening.starts_with(m))
+    };
     let breakdown = before.filter(|_| {
-        (continues && !own_breakdown)
+        (continues && !own_breakdown())
             || CATEGORY_MARKERS
                 .iter()
                 .any(|m| opening.starts_with(m))

@@ -527,15 +527,15 @@ fn cut_short(
     results: &[Option<RowResult<'_, '_>>],
     last_matched: Option<usize>,
 ) -> Option<usize> {
+    let next = (last_matched.map_or(0, |i| i + 1)..specs.len())
+        .find(|&i| results[i].is_none() && !specs[i].alternative)?;
+    let printed = specs[next].printed.as_deref()?;
     let cell = row
         .cells
         .iter()
         .rev()
         .find(|c| matches!(c.value(), CellValue::Text))?;
     let label = normalize(&cell.text);
-    let next = (last_matched.map_or(0, |i| i + 1)..specs.len())
-        .find(|&i| results[i].is_none() && !specs[i].alternative)?;
-    let printed = specs[next].printed.as_deref()?;
     let stripped = crate::template::strip_numbering(&label);
     let numbered = stripped.len() < label.len();
     (numbered

@@ -195,12 +195,11 @@ fn blank_at(b: &[u8], i: usize) -> (bool, usize) {
 /// lines and cells): trimming runs several times for every line and cell.
 fn trim_blank(s: &str) -> &str {
     let b = s.as_bytes();
-    // The last bytes of the chars `blank_at` knows.
+    // The last bytes of the chars `blank_at` knows (0xBD only as the end of
+    // U+FFFD: many ideographs end in it too).
     let may_end = |x: u8| {
-        matches!(
-            x,
-            b' ' | b'\t' | 0x0c | 0xA0 | 0x80 | 0x82 | 0x83 | 0x89 | 0xBD
-        )
+        matches!(x, b' ' | b'\t' | 0x0c | 0xA0 | 0x80 | 0x82 | 0x83 | 0x89)
+            || b.ends_with("\u{fffd}".as_bytes())
     };
     match b.last() {
         Some(&l) if !may_end(l) && !blank_at(b, 0).0 => s,
