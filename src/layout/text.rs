@@ -169,6 +169,7 @@ fn is_blank_char(c: char) -> bool {
 /// `is_blank_char` on UTF-8 bytes: (is the char at `i` blank, its length).
 /// The column splitter runs over every byte of every line, and decoding each
 /// char to compare it costs several times this.
+#[inline(always)]
 fn blank_at(b: &[u8], i: usize) -> (bool, usize) {
     let x = b[i];
     if x < 0x80 {
