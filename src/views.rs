@@ -14,13 +14,26 @@ use std::path::Path;
 use anyhow::{Context as _, Result};
 
 use crate::batch::TABLES;
-use crate::labels::{APPLICANT_CODES, CODE_LISTS, OUTCOME_CODES};
+use crate::labels::{APPLICANT_CODES, CODE_LISTS, Label, OUTCOME_CODES};
 
 /// The file name under the output root.
 pub const FILE_NAME: &str = "views.sql";
 
 fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
+}
+
+/// The select list of a grid view: one column per code, `value` where
+/// `key` is that code, comma-separated.
+fn pivot_columns(s: &mut String, value: &str, key: &str, codes: &[Label]) {
+    for (i, c) in codes.iter().enumerate() {
+        let sep = if i + 1 == codes.len() { "" } else { "," };
+        let _ = writeln!(
+            s,
+            "       max({value}) FILTER (WHERE {key} = '{0}') AS {0}{sep}",
+            c.code
+        );
+    }
 }
 
 /// The text of `views.sql` for an output holding `stats` (statistic names).
@@ -104,18 +117,7 @@ CREATE OR REPLACE VIEW applications_grid AS
 SELECT a.doc_id, a.report_year, r.sort_order, a.row_code, r.group_label, r.label,
 ",
     );
-    for (i, c) in APPLICANT_CODES.iter().enumerate() {
-        let sep = if i + 1 == APPLICANT_CODES.len() {
-            ""
-        } else {
-            ","
-        };
-        let _ = writeln!(
-            s,
-            "       max(a.count) FILTER (WHERE a.applicant = '{0}') AS {0}{sep}",
-            c.code
-        );
-    }
+    pivot_columns(&mut s, "a.count", "a.applicant", APPLICANT_CODES);
     s.push_str(
         "FROM applications a JOIN row_codes r ON r.code = a.row_code
 GROUP BY ALL;
@@ -125,18 +127,7 @@ CREATE OR REPLACE VIEW reviews_grid AS
 SELECT v.doc_id, v.report_year, p.sort_order, v.proceeding, p.group_label, p.label,
 ",
     );
-    for (i, c) in OUTCOME_CODES.iter().enumerate() {
-        let sep = if i + 1 == OUTCOME_CODES.len() {
-            ""
-        } else {
-            ","
-        };
-        let _ = writeln!(
-            s,
-            "       max(v.count) FILTER (WHERE v.outcome = '{0}') AS {0}{sep}",
-            c.code
-        );
-    }
+    pivot_columns(&mut s, "v.count", "v.outcome", OUTCOME_CODES);
     s.push_str(
         "FROM reviews_litigation v JOIN proceeding_codes p ON p.code = v.proceeding
 GROUP BY ALL;

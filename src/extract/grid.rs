@@ -125,9 +125,10 @@ impl AfterLabel {
         if self.against > 0 {
             return false;
         }
-        let depths: Vec<Option<usize>> = self.last_values.iter().map(|&(_, k)| k).collect();
-        let aligned = depths.len() >= 2
-            && depths.iter().all(|k| k.is_some() && *k == depths[0]);
+        let first = self.last_values.first().and_then(|&(_, k)| k);
+        let aligned = self.last_values.len() >= 2
+            && first.is_some()
+            && self.last_values.iter().all(|&(_, k)| k == first);
         self.for_label >= 2 || aligned
     }
 }

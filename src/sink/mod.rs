@@ -833,11 +833,7 @@ mod tests {
                 );
             }
         }
-        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample");
-        let reports: Vec<_> = walk(&root)
-            .iter()
-            .map(|p| crate::parse::parse_bytes(&p.display().to_string(), &fs::read(p).unwrap()))
-            .collect();
+        let reports = sample_reports();
         let refs: Vec<_> = reports.iter().collect();
         let dir = tempfile::tempdir().unwrap();
         let mut sink = Sink::new(dir.path());
@@ -910,6 +906,15 @@ mod tests {
         }
         out.sort();
         out
+    }
+
+    /// Every file of `data/sample`, parsed.
+    fn sample_reports() -> Vec<crate::report::Report> {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample");
+        walk(&root)
+            .iter()
+            .map(|p| crate::parse::parse_bytes(&p.display().to_string(), &fs::read(p).unwrap()))
+            .collect()
     }
 
     #[test]
@@ -1001,11 +1006,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let staging = dir.path();
         let mut sink = Sink::new(staging);
-        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample");
-        let reports: Vec<_> = walk(&root)
-            .iter()
-            .map(|p| crate::parse::parse_bytes(&p.display().to_string(), &fs::read(p).unwrap()))
-            .collect();
+        let reports = sample_reports();
         let refs: Vec<_> = reports.iter().collect();
         sink.write(Some(2021), crate::batch::build_batches(&refs).unwrap())
             .unwrap();

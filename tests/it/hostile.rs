@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::{bin, duckdb, repo, run, table};
+use crate::support::{bin, duckdb, repo, run, run_json, table};
 
 fn sample_corpus(dir: &Path) -> PathBuf {
     let corpus = dir.join("corpus");
@@ -125,10 +125,6 @@ fn stray_bytes_give_the_values_of_the_clean_twin() {
         table(&b, "diagnostics")
     ));
     assert!(repaired[0][0].as_u64().unwrap() >= (files.len() as u64 - 1) * 3, "{repaired:?}");
-}
-
-fn run_json(out: &Path) -> Value {
-    serde_json::from_slice(&fs::read(out.join("_run.json")).unwrap()).unwrap()
 }
 
 /// An empty corpus (an unmounted disk) and one that lost more than half

@@ -10,21 +10,8 @@ use std::time::{Duration, SystemTime};
 use serde_json::Value;
 
 use crate::pipeline::generate;
-use crate::support::{duckdb, run, table};
+use crate::support::{TABLES, duckdb, run, run_json, table};
 
-const TABLES: [&str; 7] = [
-    "reports",
-    "active_disclosure",
-    "applications",
-    "reviews_litigation",
-    "narrative_counts",
-    "checks",
-    "diagnostics",
-];
-
-fn run_json(out: &Path) -> Value {
-    serde_json::from_slice(&fs::read(out.join("_run.json")).unwrap()).unwrap()
-}
 
 /// A generated corpus of `n` files (its root) under `dir`.
 fn corpus(dir: &Path, n: usize, seed: u64) -> PathBuf {

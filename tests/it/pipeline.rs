@@ -6,22 +6,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::{bin, duckdb, fixture, repo, run, table};
+use crate::support::{TABLES, bin, duckdb, fixture, repo, run, run_json, table};
 
-const TABLES: [&str; 7] = [
-    "reports",
-    "active_disclosure",
-    "applications",
-    "reviews_litigation",
-    "narrative_counts",
-    "checks",
-    "diagnostics",
-];
-
-fn run_json(out: &Path) -> Value {
-    serde_json::from_slice(&fs::read(out.join("_run.json")).expect("_run.json exists"))
-        .expect("valid json")
-}
 
 fn files_under(dir: &Path) -> Vec<String> {
     let mut v = Vec::new();

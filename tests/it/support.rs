@@ -100,3 +100,20 @@ pub fn table(out: &Path, name: &str) -> String {
         out.display()
     )
 }
+
+/// The contract's tables, as `OUT/<table>` directories.
+pub const TABLES: [&str; 7] = [
+    "reports",
+    "active_disclosure",
+    "applications",
+    "reviews_litigation",
+    "narrative_counts",
+    "checks",
+    "diagnostics",
+];
+
+/// A run's `_run.json`.
+pub fn run_json(out: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(out.join("_run.json")).expect("_run.json exists"))
+        .expect("valid json")
+}
