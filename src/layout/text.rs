@@ -96,6 +96,9 @@ fn markdown_heading(s: &str) -> Option<&str> {
 }
 
 fn is_pipe_padding(line: &str) -> bool {
+    if memchr::memchr(b'|', line.as_bytes()).is_none() {
+        return false; // most lines: no trim needed to tell
+    }
     let t = line.trim();
     t.len() >= 2 && t.bytes().all(|b| b == b'|')
 }
@@ -195,6 +198,13 @@ fn blank_at(b: &[u8], i: usize) -> (bool, usize) {
 /// first char is not blank and the last byte cannot end a blank char (most
 /// lines and cells): trimming runs several times for every line and cell.
 fn trim_blank(s: &str) -> &str {
+    // ASCII blanks first, byte by byte: indented lines and padded cells
+    // would otherwise all take the char-by-char trim.
+    let ascii_blank = |x: &u8| matches!(x, b' ' | b'\t' | 0x0c);
+    let b = s.as_bytes();
+    let start = b.iter().position(|x| !ascii_blank(x)).unwrap_or(b.len());
+    let end = b.iter().rposition(|x| !ascii_blank(x)).map_or(start, |e| e + 1);
+    let s = &s[start..end];
     let b = s.as_bytes();
     // The last bytes of the chars `blank_at` knows (0xBD only as the end of
     // U+FFFD: many ideographs end in it too).
@@ -558,6 +568,48 @@ mod tests {
                         s.trim_matches(|c: char| c == '\x0c' || c == '\r'),
                         "{s:?}"
                     );
+                }
+            }
+        }
+    }
+
+    /// Chunks of `line` by the definition: runs of two or more blank
+    /// chars separate them; ends are trimmed of blanks.
+    fn chunks_by_char(line: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let (mut start, mut end, mut run) = (None, 0, 0);
+        for (i, c) in line.char_indices() {
+            if is_blank_char(c) {
+                run += 1;
+                if run >= 2 && let Some(s) = start.take() {
+                    out.push(&line[s..end]);
+                }
+            } else {
+                start.get_or_insert(i);
+                run = 0;
+                end = i + c.len_utf8();
+            }
+        }
+        out.extend(start.map(|s| &line[s..end]));
+        out
+    }
+
+    #[test]
+    fn space_splitter_agrees_with_the_char_definition() {
+        let pieces = [
+            " ", "  ", "\t", "\x0c", "\u{3000}", "\u{a0}", "\u{2002}", "\u{2009}", "\u{2008}", "\u{3001}",
+            "\u{201c}", "中", "a", "é", "\u{FFFD}", "\u{FF0C}", "规章",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for d in ["", " ", "x", "\u{3000}"] {
+                        let line = format!("{d}{a}{b}x{c}{a}{d}");
+                        let got: Vec<&str> =
+                            split_spaces(&line, 1, 0).iter().map(|c| c.raw).collect();
+                        // No piece holds a digit, so no chunk splits into numbers.
+                        assert_eq!(got, chunks_by_char(&line), "{line:?}");
+                    }
                 }
             }
         }
