@@ -2,7 +2,8 @@
 //!
 //! One pass, one output buffer: full-width ASCII → ASCII, every kind of
 //! whitespace dropped (U+3000, NBSP, tabs, form feeds, zero-width), curly and
-//! straight quotes unified, `（一）` → `(一)`, and numbering `1、`/`1．` → `1.`.
+//! straight quotes unified, `（一）` → `(一)`, numbering `1、`/`1．` → `1.`,
+//! and markdown escapes (`1\.`) unescaped.
 //! Dropping whitespace is what lets `5.要求行政机关确认或重 新出具` and
 //! `三 、本 年 度办 理 结果` match their template labels.
 
@@ -20,6 +21,14 @@ pub fn normalize_into(s: &str, out: &mut String) {
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 {
+            if b == b'\\' && bytes.get(i + 1).is_some_and(u8::is_ascii_punctuation) {
+                // A markdown escape (`1\. 属于国家秘密` from html2text):
+                // the backslash is the converter's, not the label's.
+                out.push_str(&s[run..i]);
+                i += 1;
+                run = i;
+                continue;
+            }
             if !b.is_ascii_whitespace() && b != 0x0b {
                 prev_digit = b.is_ascii_digit();
                 i += 1;
@@ -109,7 +118,11 @@ mod tests {
     fn reference(s: &str) -> String {
         let mut out = String::new();
         let mut prev_digit = false;
-        for c in s.chars() {
+        let mut chars = s.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\\' && chars.peek().is_some_and(char::is_ascii_punctuation) {
+                continue; // a markdown escape
+            }
             let c = fold_char(c);
             if c.is_whitespace() || is_invisible(c) {
                 continue;
@@ -123,7 +136,7 @@ mod tests {
 
     #[test]
     fn run_copying_agrees_with_the_char_by_char_definition() {
-        let alphabet: Vec<char> = "1２a 、\t\x0b\u{3000}\u{a0}\u{200b}（）中“”—。.,：\u{feff}é\u{4000}\u{9fff}\u{3fff}\u{a000}"
+        let alphabet: Vec<char> = "1２a 、\\*\t\x0b\u{3000}\u{a0}\u{200b}（）中“”—。.,：\u{feff}é\u{4000}\u{9fff}\u{3fff}\u{a000}"
             .chars()
             .collect();
         // Every string of up to 4 chars over the alphabet.
@@ -157,6 +170,8 @@ mod tests {
             ("本年收费金额（单位：万元）", "本年收费金额(单位:万元)"),
             ("３．危及\"三安全一稳定\"", "3.危及\"三安全一稳定\""),
             ("\u{a0}\u{3000}\t\x0c", ""),
+            ("1\\. 属于国家秘密", "1.属于国家秘密"),
+            ("a\\b", "a\\b"),
         ];
         for (input, want) in cases {
             assert_eq!(normalize(input), want, "{input}");

@@ -164,7 +164,7 @@ fn cms_meta<'a>(text: &'a Text, attrs: &'a str, at: usize) -> Option<RawRow<'a>>
 }
 
 /// Strips tags and decodes entities.
-fn inner_text(raw: &str) -> Cow<'_, str> {
+pub(super) fn inner_text(raw: &str) -> Cow<'_, str> {
     // memchr's searches: std's `find(char)` walks a file's text in slow steps.
     if memchr::memchr2(b'<', b'&', raw.as_bytes()).is_none() {
         return Cow::Borrowed(raw.trim());

@@ -30,6 +30,7 @@ pub(super) fn read(text: &Text, format: Format) -> Document<'_> {
     // Crawler text: once one line holds table 三 glued, the other tables'
     // lines are glued too.
     let glued_doc = text.lines().any(|(_, l)| glued::is_glued_tables(l));
+    let style = Style::of(text);
     let mut pipe_padding = 0;
     let mut count = CellCount::new(text.as_str().len());
     let mut overflow = None;
@@ -53,7 +54,7 @@ pub(super) fn read(text: &Text, format: Format) -> Document<'_> {
             gap = false;
             continue;
         }
-        match tokenize_line(line, base, line_no, &mut votes) {
+        match tokenize_line(line, base, line_no, &style, &mut votes) {
             Some(mut row) => {
                 row.gap_before = std::mem::take(&mut gap);
                 rows.push(row);
@@ -231,10 +232,108 @@ fn trim_page_breaks(line: &str) -> &str {
     &line[start..end]
 }
 
+/// How the document writes its pipe rows, decided once from all its lines.
+#[derive(Debug, Default, Clone, Copy)]
+struct Style {
+    /// Pipe rows have no outer pipes (`规章 | 0 |   | 5`, html2text and
+    /// other converters): a row that ends in a pipe ends in a blank cell,
+    /// not in a closing pipe.
+    open_pipes: bool,
+}
+
+impl Style {
+    fn of(text: &Text) -> Self {
+        // Rows without a leading pipe, by how they end. A converter that
+        // writes no outer pipes ends most rows in a value; one that writes
+        // a closing pipe ends every row in it.
+        let (mut open, mut closed) = (0usize, 0usize);
+        for (_, line) in text.lines() {
+            if memchr::memchr(b'|', line.as_bytes()).is_none() {
+                continue;
+            }
+            let t = trim_blank(trim_page_breaks(line));
+            if t.starts_with('|') {
+                continue;
+            }
+            if t.ends_with('|') {
+                closed += 1;
+            } else {
+                open += 1;
+            }
+        }
+        Self {
+            open_pipes: open >= 3 && open >= closed,
+        }
+    }
+}
+
+/// True for the box-drawing chars (U+2500..=U+257F) that draw a table's
+/// frame in text dumps of HTML tables (`w3m -dump`) and Word tables.
+fn is_box_char(c: char) -> bool {
+    ('\u{2500}'..='\u{257F}').contains(&c)
+}
+
+/// Box-drawing chars that only draw horizontal rules.
+fn is_box_rule(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2500}' | '\u{2501}' | '\u{2550}' | '\u{2504}'..='\u{2509}' | '\u{254C}' | '\u{254D}'
+    )
+}
+
+/// A row drawn with box-drawing chars (`│规章 │0 │   │5 │`): cells are what
+/// lies between vertical strokes (`│`, `├`, `┼` …); stretches of horizontal
+/// rule (`├────┼────┤` beside a merged label) are frame, not cells. None for
+/// a line that is frame only.
+fn split_boxed<'a>(line: &'a str, content: &'a str, base: usize, line_no: u32) -> Option<RawRow<'a>> {
+    if content.chars().all(|c| is_box_char(c) || is_blank_char(c)) {
+        return None;
+    }
+    let content_start = content.as_ptr() as usize - line.as_ptr() as usize;
+    let mut cells = Vec::with_capacity(12);
+    let mut start = content_start;
+    let mut first = true;
+    let bounds = content
+        .char_indices()
+        .filter(|&(_, c)| is_box_char(c) && !is_box_rule(c))
+        .map(|(i, c)| (content_start + i, c.len_utf8()))
+        .chain(std::iter::once((content_start + content.len(), 0)));
+    for (at, width) in bounds {
+        let field = &line[start..at];
+        let is_frame = !field.is_empty() && field.chars().all(|c| is_box_rule(c) || is_blank_char(c)) && field.chars().any(is_box_rule);
+        // The text before the first stroke and after the last one is
+        // outside the frame when empty.
+        let outside = (first || width == 0) && trim_blank(field).is_empty();
+        if !is_frame && !outside {
+            if cells.len() > MAX_ROW_CELLS {
+                break; // past a row's bound: the caller fails the file
+            }
+            cells.push(trimmed_cell(line, line_no, base, start, at));
+        }
+        first = false;
+        start = at + width;
+    }
+    Some(RawRow {
+        line: line_no,
+        kind: RowKind::Physical,
+        cells,
+        gap_before: false,
+    })
+}
+
+/// A ruler line of a text table that is not a row: `+-----+----+` (grid
+/// tables), `---|---` (markdown's separator without outer pipes).
+fn is_ascii_ruler(s: &str) -> bool {
+    s.bytes().all(|b| matches!(b, b'+' | b'-' | b'=' | b':' | b'|' | b' ' | b'\t'))
+        && s.contains('-')
+        && s.contains(['+', '|'])
+}
+
 fn tokenize_line<'a>(
     line: &'a str,
     base: usize,
     line_no: u32,
+    style: &Style,
     votes: &mut Votes,
 ) -> Option<RawRow<'a>> {
     let trimmed = trim_page_breaks(line);
@@ -271,7 +370,7 @@ fn tokenize_line<'a>(
     if let Some(heading) = markdown_heading(content) {
         // `## 二、主动公开政府信息情况`: the heading's text, without its marks.
         let at = heading.as_ptr() as usize - line.as_ptr() as usize;
-        return tokenize_line(&line[at..], base + at, line_no, votes);
+        return tokenize_line(&line[at..], base + at, line_no, style, votes);
     }
     if content == "|" {
         // A lone `|`: a blank cell of a table written one cell per line
@@ -290,12 +389,26 @@ fn tokenize_line<'a>(
             gap_before: false,
         });
     }
+    if content.starts_with(is_box_char) {
+        let row = split_boxed(line, content, base, line_no)?;
+        votes.markdown += 1;
+        return Some(row);
+    }
+    if is_ascii_ruler(content) {
+        return None;
+    }
+    if style.open_pipes && !content.starts_with('|') && content.contains('|') {
+        // `规章 | 0 |   | 5`: no outer pipes; every field is a cell, a
+        // last one left blank included.
+        votes.markdown += 1;
+        return Some(split_open_pipes(line, content, base, line_no));
+    }
     if !content.starts_with('|') && content.ends_with('|') {
         let pipes = memchr::memchr_iter(b'|', content.as_bytes()).count();
         let end = content.as_ptr() as usize - line.as_ptr() as usize + content.len() - 1;
         if pipes == 1 {
             // `56 |`: one cell and its terminator.
-            return tokenize_line(&line[..end], base, line_no, votes);
+            return tokenize_line(&line[..end], base, line_no, style, votes);
         }
         // `规章 | 0 | 0 | 0 |`: a pipe row without its leading pipe.
         votes.markdown += 1;
@@ -398,7 +511,28 @@ fn trimmed_cell<'a>(
     let field = &line[start..end];
     let inner = trim_blank(field);
     let s = start + (inner.as_ptr() as usize - field.as_ptr() as usize);
-    make_cell(line, line_no, base, s, s + inner.len())
+    let mut cell = make_cell(line, line_no, base, s, s + inner.len());
+    if has_tag(inner) {
+        // Inline HTML a converter left in a table cell
+        // (`| <span style="…">2</span> |`, pandoc's gfm): the cell's text
+        // is what the page showed.
+        cell.text = Cow::Owned(super::html::inner_text(inner).into_owned());
+    }
+    cell
+}
+
+/// True when `s` holds an HTML tag (`<span …>`, `</p>`, `<br/>`).
+fn has_tag(s: &str) -> bool {
+    memchr::memchr_iter(b'<', s.as_bytes()).any(|i| {
+        let rest = &s.as_bytes()[i + 1..];
+        rest.first().is_some_and(|&b| b.is_ascii_alphabetic() || b == b'/')
+            && memchr::memchr(b'>', rest).is_some()
+    })
+}
+
+/// The pipes of `s` that separate cells: not a markdown escape (`\|`).
+fn separators(s: &str) -> impl Iterator<Item = usize> + '_ {
+    memchr::memchr_iter(b'|', s.as_bytes()).filter(|&i| i == 0 || s.as_bytes()[i - 1] != b'\\')
 }
 
 /// Splits `a | b | c |` (a pipe row without its leading pipe, or a
@@ -409,7 +543,7 @@ fn split_pipes<'a>(line: &'a str, content: &'a str, base: usize, line_no: u32) -
     let end_limit = content_start + content.len();
     let mut cells = Vec::with_capacity(12);
     let mut start = content_start;
-    for i in memchr::memchr_iter(b'|', &line.as_bytes()[content_start..end_limit]) {
+    for i in separators(&line[content_start..end_limit]) {
         if cells.len() > MAX_ROW_CELLS {
             // Past a row's bound: the caller fails the file.
             start = end_limit;
@@ -425,6 +559,33 @@ fn split_pipes<'a>(line: &'a str, content: &'a str, base: usize, line_no: u32) -
             cells.push(rest);
         }
     }
+    RawRow {
+        line: line_no,
+        kind: RowKind::Physical,
+        cells,
+        gap_before: false,
+    }
+}
+
+/// Splits `a | b |  ` (a row with no outer pipes) into cells: every field
+/// is one, the last included even when blank.
+fn split_open_pipes<'a>(line: &'a str, content: &'a str, base: usize, line_no: u32) -> RawRow<'a> {
+    let content_start = content.as_ptr() as usize - line.as_ptr() as usize;
+    let end = content_start + content.len();
+    // The blank after a last pipe is the row's last cell: take the line's
+    // own text up to its end, not the trimmed content.
+    let line_end = content_start + line[content_start..].trim_end_matches(['\r', '\x0c']).len();
+    let mut cells = Vec::with_capacity(12);
+    let mut start = content_start;
+    for i in separators(&line[content_start..end]) {
+        if cells.len() > MAX_ROW_CELLS {
+            break; // past a row's bound: the caller fails the file
+        }
+        let abs = content_start + i;
+        cells.push(trimmed_cell(line, line_no, base, start, abs));
+        start = abs + 1;
+    }
+    cells.push(trimmed_cell(line, line_no, base, start, line_end));
     RawRow {
         line: line_no,
         kind: RowKind::Physical,
@@ -508,7 +669,7 @@ mod tests {
     fn space_aligned_rows_split_into_cells() {
         let line = "一、本年新收政府信息公开申请数量                             21    0      0     0   0   0     21";
         let mut v = Votes::default();
-        let row = tokenize_line(line, 0, 1, &mut v).unwrap();
+        let row = tokenize_line(line, 0, 1, &Style::default(), &mut v).unwrap();
         assert_eq!(
             texts(&row),
             [
@@ -523,12 +684,13 @@ mod tests {
             ]
         );
         assert_eq!(&line[row.cells[1].offset as usize..][..2], "21");
-        let row = tokenize_line("10 1 0 0 0 0 0 0 0 0 5 0 0 0 0", 0, 1, &mut v).unwrap();
+        let row = tokenize_line("10 1 0 0 0 0 0 0 0 0 5 0 0 0 0", 0, 1, &Style::default(), &mut v).unwrap();
         assert_eq!(row.cells.len(), 15);
         let row = tokenize_line(
             "                 4.无正当理由大量反复 申请        0    0",
             0,
             1,
+            &Style::default(),
             &mut v,
         )
         .unwrap();
@@ -615,6 +777,69 @@ mod tests {
         }
     }
 
+    fn cells_of(doc: &Document<'_>) -> Vec<Vec<String>> {
+        doc.rows.iter().map(texts).collect()
+    }
+
+    #[test]
+    fn pipe_rows_without_outer_pipes_keep_a_blank_last_cell() {
+        // html2text: rows end in their last value, or in a pipe when the
+        // last cell is blank; its markdown escapes (`1\.`) stay in the text.
+        let text = Text::from_utf8_text(
+            "信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数  \n---|---  \n规章 | 0 |   |    \n行政规范性文件| 3| 0| 20  \n行政处罚 |    \n1\\. 属于国家秘密| 0| 0\n",
+        );
+        let doc = read(&text, Format::Text);
+        assert_eq!(doc.layout, Layout::MarkdownTable);
+        assert_eq!(
+            cells_of(&doc),
+            [
+                vec!["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+                vec!["规章", "0", "", ""],
+                vec!["行政规范性文件", "3", "0", "20"],
+                vec!["行政处罚", ""],
+                vec!["1\\. 属于国家秘密", "0", "0"],
+            ]
+        );
+        // Where every row ends in a pipe, that pipe closes the row.
+        let text = Text::from_utf8_text("规章 | 0 | 0 | 0 |\n行政规范性文件 | 3 | 0 | 20 |\n行政许可 | 5 |\n");
+        assert_eq!(
+            cells_of(&read(&text, Format::Text)),
+            [vec!["规章", "0", "0", "0"], vec!["行政规范性文件", "3", "0", "20"], vec!["行政许可", "5"]]
+        );
+    }
+
+    #[test]
+    fn box_drawn_tables_split_on_their_strokes() {
+        // w3m -dump: frame lines are no rows; a merged label's line carries
+        // rule stretches that are frame, not cells.
+        let text = Text::from_utf8_text(concat!(
+            "┌────────┬─────┬─────┐\n",
+            "│规章    │0    │     │\n",
+            "├────────┼─────┼─────┤\n",
+            "│        │(三)不予公开  ├─────┼─────┤\n",
+            "│行政许可│     │21   │\n",
+            "└────────┴─────┴─────┘\n",
+        ));
+        let doc = read(&text, Format::Text);
+        assert_eq!(doc.layout, Layout::MarkdownTable);
+        assert_eq!(
+            cells_of(&doc),
+            [vec!["规章", "0", ""], vec!["", "(三)不予公开"], vec!["行政许可", "", "21"]]
+        );
+    }
+
+    #[test]
+    fn inline_html_and_escaped_pipes_in_pipe_rows() {
+        let text = Text::from_utf8_text(
+            "| <span style=\"font-family:宋体;\">行政许可</span> | <span>21</span> |  |\n| 打印本页 \\| 关闭窗口 | 1 |\n| 规章 | 3 | 0 |\n",
+        );
+        let doc = read(&text, Format::Text);
+        assert_eq!(
+            cells_of(&doc),
+            [vec!["行政许可", "21", ""], vec!["打印本页 \\| 关闭窗口", "1"], vec!["规章", "3", "0"]]
+        );
+    }
+
     #[test]
     fn tabbed_rows_keep_empty_cells() {
         let mut v = Votes::default();
@@ -622,6 +847,7 @@ mod tests {
             "一、本年新收政府信息公开申请数量\t\t0\t0\t0\t0\t0\t0\t0\t",
             0,
             1,
+            &Style::default(),
             &mut v,
         )
         .unwrap();
@@ -633,16 +859,16 @@ mod tests {
     #[test]
     fn markdown_rows() {
         let mut v = Votes::default();
-        let row = tokenize_line("| 行政事业性收费 | 0 | 0 | |", 0, 1, &mut v).unwrap();
+        let row = tokenize_line("| 行政事业性收费 | 0 | 0 | |", 0, 1, &Style::default(), &mut v).unwrap();
         assert_eq!(texts(&row), ["行政事业性收费", "0", "0", ""]);
-        assert!(tokenize_line("|-----|---|", 0, 1, &mut v).is_none());
+        assert!(tokenize_line("|-----|---|", 0, 1, &Style::default(), &mut v).is_none());
     }
 
     #[test]
     fn whitespace_only_line_is_a_blank_cell_candidate() {
         let mut v = Votes::default();
-        let row = tokenize_line("\u{a0}", 0, 1, &mut v).unwrap();
+        let row = tokenize_line("\u{a0}", 0, 1, &Style::default(), &mut v).unwrap();
         assert_eq!(row.kind, RowKind::BlankCell);
-        assert!(tokenize_line("", 0, 1, &mut v).is_none());
+        assert!(tokenize_line("", 0, 1, &Style::default(), &mut v).is_none());
     }
 }
