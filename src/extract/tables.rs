@@ -863,7 +863,15 @@ fn read_labelled<'r, 'a>(
             }
             Some(p) if row.kind == RowKind::Physical => {
                 waiting.clear();
-                if p.cells.is_empty() {
+                // A line that starts with an item number of its own (`3.其他`
+                // the matcher did not know) is a row of its own, not the
+                // rest of the waiting label: its values are not the label's.
+                let own_row = !parts.label.is_empty()
+                    && crate::template::strip_numbering(parts.label).len() < parts.label.len();
+                if p.cells.is_empty() && own_row {
+                    finish(&mut pending, specs, &mut out);
+                    orphan(&mut out, values_count, row.line);
+                } else if p.cells.is_empty() {
                     let width = specs[p.row].width;
                     let line = p.line;
                     let idx = p.row;
@@ -2078,4 +2086,52 @@ impl std::ops::Index<usize> for RowNorms {
 #[must_use]
 pub fn normalized(s: &str) -> String {
     normalize(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::parse::parse_bytes;
+    use crate::template::TemplateVersion;
+
+    /// A 2021 report whose table 三 is space-aligned, each row `label  v…`,
+    /// with the rows `edit` returns in place of a printed label's line.
+    fn report(edit: impl Fn(&str, &str) -> Option<String>) -> String {
+        let mut text = String::from(
+            "某县人民政府2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n          自然人    商业企业  科研机构  社会公益组织  法律服务机构  其他  总计\n",
+        );
+        for (i, row) in TemplateVersion::V2021.template().applications.iter().enumerate() {
+            if row.alternative {
+                continue;
+            }
+            let n = i + 1;
+            let values = format!("{n}    0    0    0    0    0    {n}");
+            let line = edit(row.row_code, &values)
+                .unwrap_or_else(|| format!("{}        {values}", row.printed));
+            text.push_str(&line);
+            text.push('\n');
+        }
+        text
+    }
+
+    fn counts(text: &str, row_code: &str) -> Vec<Option<i64>> {
+        let r = parse_bytes("r.txt", text.as_bytes());
+        r.applications.iter().filter(|f| f.row_code == row_code).map(|f| f.count).collect()
+    }
+
+    #[test]
+    fn a_numbered_line_the_matcher_does_not_know_keeps_its_values() {
+        // `2.` with its values, the rest of its label on the next line, then
+        // a `3.` row whose label is unknown: the waiting label
+        // `申请人逾期未按收费…` must not take the `3.` row's values.
+        let text = report(|code, values| match code {
+            "other_no_fee" => Some(format!(
+                "2.        {values}\n          申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
+            )),
+            "other_other" => Some(format!("3.其它情形        {values}")),
+            _ => None,
+        });
+        let other_other_total = counts(&report(|_, _| None), "other_other");
+        assert!(other_other_total.iter().any(Option::is_some), "the plain report reads");
+        assert!(counts(&text, "other_no_fee").iter().all(Option::is_none), "{:?}", counts(&text, "other_no_fee"));
+    }
 }
