@@ -23,7 +23,7 @@ each to PDF with one producer in turn:
     DIR/corpus/pdf_locked/<id>.pdf       ... with a user password (refused: failed)
     DIR/corpus/pdf_scanned/<id>.pdf      the pages as images only, no text layer (refused: failed,
                                          `scanned PDF, no text layer — OCR it first`)
-    DIR/html/<id>.html                   the HTML page Chromium printed (not part of the corpus)
+    DIR/corpus/html_page/<id>.html       the HTML page the documents were made from (Chromium prints it)
     DIR/truth.jsonl                      one object per file in the genreports.py format, with `family`,
                                          `features` (docx:vmerge_continue, pdf:tbl_header ...) and
                                          gen_layout = the folder name
@@ -427,6 +427,16 @@ def scanned_pdf(src_pdf, out_pdf, tmp):
     return True
 
 
+def shows_tables(pdf):
+    """Whether the PDF's text (pdftotext, reading order) holds the last row of table 三 and table 四's
+    header: true unless a producer lost rows. Without pdftotext: assumed."""
+    if not shutil.which("pdftotext"):
+        return True
+    out = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, errors="replace").stdout
+    text = "".join(out.split())
+    return "结转下年度" in text and "复议后起诉" in text
+
+
 def install():
     """Installs what --make uses (Debian packages and the Python ones)."""
     need = [p for p, b in (("libreoffice-writer-nogui", "soffice"), ("chromium", "chromium"), ("qpdf", "qpdf"),
@@ -465,7 +475,7 @@ def make(args):
     rng = random.Random(args.seed * 7919 + 28)
     corpus = os.path.join(args.out, "corpus")
     dirs = ["docx_table", "pdf_encrypted", "pdf_locked", "pdf_scanned"] + ["pdf_" + p for p in producers]
-    for d in dirs + ["../html"]:
+    for d in dirs + ["html_page"]:
         os.makedirs(os.path.join(corpus, d), exist_ok=True)
     truth = []
     lo_jobs, chrome_jobs, variants = [], [], []
@@ -490,9 +500,12 @@ def make(args):
         with open(os.path.join(corpus, rel), "wb") as f:
             f.write(docx_bytes(blocks, st, pg))
         add(tr, rel, "docx_table", layout_doc, "docx", kind, feats + dfeats)
-        html_path = os.path.join(args.out, "html", name + ".html")
+        rel = "html_page/%s.html" % name
+        html_path = os.path.join(corpus, rel)
         with open(html_path, "w", encoding="utf-8") as f:
             f.write(page)
+        # The page the documents were made from, read as HTML: what the documents' figures compare to.
+        add(tr, rel, "html_page", "none" if neg else "html_table", "html", kind, feats)
         if not producers:
             continue
         prod = producers[i % len(producers)]
@@ -521,10 +534,16 @@ def make(args):
                            "--outdir", os.path.join(corpus, "pdf_lo")] + lo_jobs[k:k + 100], timeout=3600)
     if chrome_jobs:
         from concurrent.futures import ThreadPoolExecutor
+        import threading
         with tempfile.TemporaryDirectory() as tmp:
+            local = threading.local()
+
             def one(k):
+                # A fresh profile for each worker (one per file would cost more to delete than to print).
+                if not hasattr(local, "profile"):
+                    local.profile = tempfile.mkdtemp(dir=tmp)
                 h, p = chrome_jobs[k]
-                chromium_pdf(chrome, h, p, tempfile.mkdtemp(dir=tmp))  # a fresh profile for every file
+                chromium_pdf(chrome, h, p, local.profile)
             with ThreadPoolExecutor(args.jobs) as ex:
                 list(ex.map(one, range(len(chrome_jobs))))
     with tempfile.TemporaryDirectory() as tmp:
@@ -551,7 +570,14 @@ def make(args):
                 add(t, rel, folder, "none", "pdf", row["family"], vf)
                 truth[-1]["encoding"] = None
                 truth[-1]["error"] = "scanned PDF, no text layer — OCR it first"
-    # A producer that failed on a file leaves no PDF: no truth line for it either.
+    # A producer that failed on a file leaves no PDF: no truth line for it either. A PDF that does not
+    # show the tables the truth lists (a producer that dropped rows) is removed with its truth line.
+    lost = [t for t in truth if t["format"] == "pdf" and t["status"] == "ok" and t["applications"]
+            and os.path.exists(os.path.join(corpus, t["source_path"]))
+            and not shows_tables(os.path.join(corpus, t["source_path"]))]
+    for t in lost:
+        print("note: %s does not show tables 三/四 (producer lost them): removed" % t["source_path"], file=sys.stderr)
+        os.unlink(os.path.join(corpus, t["source_path"]))
     kept = [t for t in truth if os.path.exists(os.path.join(corpus, t["source_path"]))]
     with open(os.path.join(args.out, "truth.jsonl"), "a" if args.append else "w", encoding="utf-8") as f:
         for t in kept:
