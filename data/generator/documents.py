@@ -326,6 +326,9 @@ def draw_doc(G, F, rng, idx):
     feats += F.violations(d)
     text = G.render_html(d, rng)
     tr = F.truth_of(d, "", "utf-8", "ok")
+    if all(c["blank"] for c in tr["applications"]):
+        # Every cell of 三 blank (no application, zeros left empty) reads as the unfilled form does.
+        tr["status_alt"] = "partial"
     feats.append("form:" + d.tpl)
     return kind, text, blocks_of_html(text), tr, feats
 

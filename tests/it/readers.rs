@@ -60,13 +60,24 @@ fn real_report_pdfs_give_the_cells_of_their_text_twins_with_page_and_box() {
             "{name}: {} cells differ: {wrong:?}",
             wrong.len()
         );
-        // Every table fact knows its page and box.
-        for f in &pdf.applications {
-            let o = pdf.origin(f.source_line, f.raw).expect("provenance");
-            assert!(o.page.is_some_and(|p| p >= 1), "{name}: {}", f.row_code);
+        // Every table fact (二, 三 and 四) knows its page and box.
+        let facts = pdf
+            .active
+            .iter()
+            .map(|f| (f.source_line, f.raw))
+            .chain(pdf.applications.iter().map(|f| (f.source_line, f.raw)))
+            .chain(pdf.reviews.iter().map(|f| (f.source_line, f.raw)));
+        for (line, raw) in facts {
+            let o = pdf.origin(line, raw).expect("provenance");
+            assert!(o.page.is_some_and(|p| p >= 1), "{name}: line {line}");
             let b = o.bbox.unwrap();
             assert!(b[0] < b[2] && b[1] < b[3], "{name}: {b:?}");
         }
+        // pdftotext puts a space where glyphs are set apart (`2023 年`).
+        let squash = |t: &Option<String>| t.as_deref().map(|t| t.replace(' ', ""));
+        assert_eq!(squash(&pdf.meta.title), squash(&txt.meta.title), "{name}");
+        assert_eq!(pdf.meta.organization, txt.meta.organization, "{name}");
+        assert_eq!(pdf.meta.published_on, txt.meta.published_on, "{name}");
     }
 }
 
@@ -282,7 +293,13 @@ fn generated_documents_of_every_producer_give_their_truth_cell_for_cell() {
         for f in t["features"].as_array().unwrap() {
             seen.insert(f.as_str().unwrap().to_owned());
         }
-        assert_eq!(r.status.code(), t["status"], "{rel}: {:?}", r.error);
+        // `status_alt`: every cell of 三 blank, which reads as the unfilled form (partial).
+        assert!(
+            r.status.code() == t["status"] || t.get("status_alt").is_some_and(|a| a == r.status.code()),
+            "{rel}: {:?} {:?}",
+            r.status,
+            r.error
+        );
         assert_eq!(r.format, t["format"].as_str(), "{rel}");
         if let Some(reason) = t.get("error").and_then(Value::as_str) {
             assert!(
