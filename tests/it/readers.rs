@@ -295,7 +295,8 @@ fn generated_documents_of_every_producer_give_their_truth_cell_for_cell() {
         }
         // `status_alt`: every cell of 三 blank, which reads as the unfilled form (partial).
         assert!(
-            r.status.code() == t["status"] || t.get("status_alt").is_some_and(|a| a == r.status.code()),
+            r.status.code() == t["status"]
+                || t.get("status_alt").is_some_and(|a| a == r.status.code()),
             "{rel}: {:?} {:?}",
             r.status,
             r.error
