@@ -475,6 +475,10 @@ def make(args):
             print("note: producer %s not installed, skipped (--install)" % p, file=sys.stderr)
     producers = [p for p in producers if avail.get(p)]
     qpdf, ppm = shutil.which("qpdf"), shutil.which("pdftoppm")
+    try:
+        import PIL  # noqa: F401  (the scanned variant's image PDF)
+    except ImportError:
+        ppm = None
     rng = random.Random(args.seed * 7919 + 28)
     corpus = os.path.join(args.out, "corpus")
     dirs = ["docx_table", "pdf_encrypted", "pdf_locked", "pdf_scanned"] + ["pdf_" + p for p in producers]
