@@ -135,6 +135,7 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &RowNorms) -> Metadata {
                 && (n.contains("年度报告") || n.contains("年报"))
                 && n.chars().count() <= 80
                 && !is_field(n)
+                && !is_breadcrumb(n)
         })
     });
     let mut title_org = None;
@@ -265,6 +266,12 @@ fn is_field(norm: &str) -> bool {
         "标题:", "发布时间:", "发布机构:", "发布日期:", "来源:", "栏目:", "文号:", "原文链接:",
     ];
     FIELDS.iter().any(|f| norm.starts_with(f))
+}
+
+/// A web page's breadcrumb, `首页>政务公开>政府信息公开年报`, as a page
+/// printed to PDF shows it above the title: a title never holds `>`.
+fn is_breadcrumb(norm: &str) -> bool {
+    norm.contains(['>', '›', '»'])
 }
 
 /// The title without a crawler's `标题:` field name or markdown's `#`.

@@ -954,10 +954,14 @@ fn fill_gaps<'r, 'a>(
             .filter(|&k| out.results[k].is_none() && !specs[k].alternative)
             .collect();
         if gap.len() == run.len() && to >= from {
+            let mut label = String::new();
             for (&k, &r) in gap.iter().zip(run) {
                 let vrow = &rows[r];
-                let placed = align(vrow, &vrow.cells, specs[k].width, layout, grid);
-                out.results[k] = Some(Placed::or_mismatch(placed, vrow.line, &vrow.cells, layout));
+                // A label the matcher did not know (garbled: `其他对外管理服 事项`)
+                // is no value: the values are the cells after the last text.
+                let values = split_row(vrow, &mut label).values;
+                let placed = align(vrow, values, specs[k].width, layout, grid);
+                out.results[k] = Some(Placed::or_mismatch(placed, vrow.line, values, layout));
             }
         } else {
             let n: usize = run

@@ -556,25 +556,49 @@ fn cell_text(glyphs: &[Glyph], which: &[usize]) -> String {
     out
 }
 
-/// Prose: each visual line with its box.
+/// Prose: each visual line with its box. Lines set in one heading font
+/// (larger than the page's prose) one right under the other are one
+/// heading: a title wrapped by the page width (`…政府信息公开工作` /
+/// `年度报告`, as a browser prints a long `<h1>`) is read as one line.
 fn lines(glyphs: &[Glyph], which: &[usize]) -> Vec<(String, [f32; 4])> {
-    group_lines(glyphs, which)
-        .into_iter()
-        .map(|line| {
-            let mut bbox = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
-            for &i in &line {
-                let b = glyphs[i].bbox;
-                bbox = [
-                    bbox[0].min(b[0]),
-                    bbox[1].min(b[1]),
-                    bbox[2].max(b[2]),
-                    bbox[3].max(b[3]),
+    let mut sizes: Vec<f32> = which.iter().map(|&i| glyphs[i].size).collect();
+    sizes.sort_by(f32::total_cmp);
+    let body = sizes.get(sizes.len() / 2).copied().unwrap_or(0.0);
+    let mut out: Vec<(String, [f32; 4], f32)> = Vec::new();
+    for line in group_lines(glyphs, which) {
+        let mut bbox = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
+        let mut size = 0.0f32;
+        for &i in &line {
+            let b = glyphs[i].bbox;
+            bbox = [
+                bbox[0].min(b[0]),
+                bbox[1].min(b[1]),
+                bbox[2].max(b[2]),
+                bbox[3].max(b[3]),
+            ];
+            size = size.max(glyphs[i].size);
+        }
+        let text = line_text(glyphs, &line).trim().to_owned();
+        if text.is_empty() {
+            continue;
+        }
+        if let Some((prev, pb, psize)) = out.last_mut() {
+            let heading = size >= 1.2 * body && (*psize - size).abs() <= 0.05 * size;
+            // The gap between the two lines' boxes is less than a line.
+            if heading && pb[1] > bbox[1] && pb[1] - bbox[3] <= 0.8 * size {
+                prev.push_str(&text);
+                *pb = [
+                    pb[0].min(bbox[0]),
+                    pb[1].min(bbox[1]),
+                    pb[2].max(bbox[2]),
+                    pb[3].max(bbox[3]),
                 ];
+                continue;
             }
-            (line_text(glyphs, &line).trim().to_owned(), bbox)
-        })
-        .filter(|(t, _)| !t.is_empty())
-        .collect()
+        }
+        out.push((text, bbox, size));
+    }
+    out.into_iter().map(|(t, b, _)| (t, b)).collect()
 }
 
 /// Every page's glyphs as positioned text lines, for a PDF without table
