@@ -62,6 +62,9 @@ pub(super) fn read(text: &Text, format: Format) -> Document<'_> {
             None => gap |= trim_page_breaks(line).is_empty(),
         }
     }
+    if style.boxes {
+        join_box_bands(text, &mut rows);
+    }
     if overflow.is_none() && count.over(&rows, 0) {
         overflow = Some(text.line_count() as u32);
     }
@@ -239,6 +242,8 @@ struct Style {
     /// other converters): a row that ends in a pipe ends in a blank cell,
     /// not in a closing pipe.
     open_pipes: bool,
+    /// Tables drawn with box-drawing chars (`w3m -dump`).
+    boxes: bool,
 }
 
 impl Style {
@@ -247,7 +252,11 @@ impl Style {
         // writes no outer pipes ends most rows in a value; one that writes
         // a closing pipe ends every row in it.
         let (mut open, mut closed) = (0usize, 0usize);
+        let mut boxes = false;
         for (_, line) in text.lines() {
+            // U+2500..=U+257F start with 0xE2 0x94 or 0xE2 0x95.
+            boxes |= memchr::memmem::find(line.as_bytes(), b"\xE2\x94").is_some()
+                || memchr::memmem::find(line.as_bytes(), b"\xE2\x95").is_some();
             if memchr::memchr(b'|', line.as_bytes()).is_none() {
                 continue;
             }
@@ -263,6 +272,7 @@ impl Style {
         }
         Self {
             open_pipes: open >= 3 && open >= closed,
+            boxes,
         }
     }
 }
@@ -319,6 +329,74 @@ fn split_boxed<'a>(line: &'a str, content: &'a str, base: usize, line_no: u32) -
         cells,
         gap_before: false,
     })
+}
+
+/// Joins the lines of one box-drawn table row: a row is what lies between
+/// two rules, and a cell too narrow for its text wraps onto the row's next
+/// lines (`│３ │` over `│２ │` is 32; `│(二)部分公开（区分…，│` over
+/// `│不计其他情形）│`). Consecutive lines with no rule on them and the same
+/// number of cells are one row, their cells joined column by column. Lines
+/// of different shapes are left as they are.
+fn join_box_bands<'a>(text: &'a Text, rows: &mut Vec<RawRow<'a>>) {
+    let is_band_line = |row: &RawRow<'_>| {
+        let line = trim_blank(text.line(row.line as usize - 1));
+        row.kind == RowKind::Physical
+            && line.starts_with(is_box_char)
+            && !line.chars().any(is_box_rule)
+    };
+    // Only where the tables rule off every row: a table drawn with rules
+    // around its header alone (an "outline" style) writes its rows on
+    // consecutive lines, and those must not be joined.
+    let has_number = |r: &RawRow<'_>| r.cells.iter().any(|c| matches!(c.value(), CellValue::Number(_)));
+    let ruled_rows = rows
+        .windows(2)
+        .filter(|w| {
+            w[0].line + 2 == w[1].line
+                && has_number(&w[0])
+                && has_number(&w[1])
+                && trim_blank(text.line(w[0].line as usize)).chars().all(|c| is_box_char(c) || is_blank_char(c))
+        })
+        .count();
+    if ruled_rows < 2 {
+        return;
+    }
+    let src = text.as_str();
+    let mut out: Vec<RawRow<'a>> = Vec::with_capacity(rows.len());
+    let mut last_line = 0;
+    for row in rows.drain(..) {
+        let joins = out.last().is_some_and(|prev| {
+            last_line + 1 == row.line
+                && prev.cells.len() == row.cells.len()
+                && is_band_line(prev)
+                && is_band_line(&row)
+        });
+        last_line = row.line;
+        if !joins {
+            out.push(row);
+            continue;
+        }
+        let prev = out.last_mut().expect("checked above");
+        for (a, b) in prev.cells.iter_mut().zip(row.cells) {
+            if b.raw.is_empty() {
+                continue;
+            }
+            if a.raw.is_empty() {
+                *a = b;
+                continue;
+            }
+            let start = a.offset as usize;
+            let end = b.offset as usize + b.raw.len();
+            let joined = format!("{}{}", a.text, b.text);
+            *a = Cell {
+                raw: &src[start..end],
+                text: Cow::Owned(joined),
+                offset: a.offset,
+                line: a.line,
+                value: std::cell::OnceCell::new(),
+            };
+        }
+    }
+    *rows = out;
 }
 
 /// A ruler line of a text table that is not a row: `+-----+----+` (grid
@@ -826,6 +904,46 @@ mod tests {
             cells_of(&doc),
             [vec!["规章", "0", ""], vec!["", "(三)不予公开"], vec!["行政许可", "", "21"]]
         );
+    }
+
+    #[test]
+    fn a_box_drawn_row_wrapped_over_lines_is_one_row() {
+        // w3m at 80 columns: `３２` wraps inside its cell, a label wraps.
+        let ruled = concat!(
+            "┌──────────┬───┬───┐\n",
+            "│一、本年新收│３ │３ │\n",
+            "│          │２ │２ │\n",
+            "├──────────┼───┼───┤\n",
+            "│(二)部分公开（区│１ │１ │\n",
+            "│分处理的）  │   │   │\n",
+            "├──────────┼───┼───┤\n",
+            "│(七)总计    │４ │４ │\n",
+            "├──────────┼───┼───┤\n",
+            "│四、结转    │０ │０ │\n",
+            "└──────────┴───┴───┘\n",
+        );
+        let text = Text::from_utf8_text(ruled);
+        assert_eq!(
+            cells_of(&read(&text, Format::Text)),
+            [
+                vec!["一、本年新收", "３２", "３２"],
+                vec!["(二)部分公开（区分处理的）", "１", "１"],
+                vec!["(七)总计", "４", "４"],
+                vec!["四、结转", "０", "０"],
+            ]
+        );
+        // Rules around the header only: rows on consecutive lines are rows.
+        let outline = concat!(
+            "┌──────────┬───┬───┐\n",
+            "│项目      │甲 │乙 │\n",
+            "├──────────┼───┼───┤\n",
+            "│一、本年新收│3  │3  │\n",
+            "│二、上年结转│2  │2  │\n",
+            "│四、结转    │0  │0  │\n",
+            "└──────────┴───┴───┘\n",
+        );
+        let text = Text::from_utf8_text(outline);
+        assert_eq!(cells_of(&read(&text, Format::Text)).len(), 4);
     }
 
     #[test]
