@@ -22,8 +22,8 @@ use crate::batch::{TABLES, Table, TableBatches, build_batches};
 use crate::config::Config;
 use crate::corpus::{Corpus, discover};
 use crate::dedup::Dedup;
-use crate::incremental::{Key, Plan, Previous};
 use crate::error::Usage;
+use crate::incremental::{Key, Plan, Previous};
 use crate::parse::{open_regular, parse_file, stream_doc_id, unreadable};
 use crate::report::{Report, Status};
 use crate::sink::{Output, Sink, partition_dir, verify_staged};
@@ -368,9 +368,7 @@ pub fn run(config: &Config) -> Result<RunSummary> {
             for indices in to_parse.chunks(CHUNK_FILES) {
                 let t = Instant::now();
                 let chunk = pool_ref
-                    .install(|| {
-                        prepare_chunk(files_ref, indices, max_bytes, &mut dedup, planned)
-                    });
+                    .install(|| prepare_chunk(files_ref, indices, max_bytes, &mut dedup, planned));
                 secs += t.elapsed().as_secs_f64();
                 if tx.send(chunk).is_err() {
                     break; // the writer stopped on an error
@@ -417,7 +415,7 @@ pub fn run(config: &Config) -> Result<RunSummary> {
         && let Some(f) = previous
             .files
             .iter()
-            .find(|f| unplanned.contains(&f.doc_id))
+            .find(|f| unplanned.iter().any(|u| **u == *f.doc_id))
     {
         anyhow::bail!(
             "files changed while the run read them (one now has the bytes of {}); nothing published, run again",
@@ -506,7 +504,11 @@ pub fn run(config: &Config) -> Result<RunSummary> {
         finished_at: String::new(),
         wall_seconds: 0.0,
         files_seen: files_seen as u64,
-        mode: if previous.is_some() { "incremental" } else { "full" },
+        mode: if previous.is_some() {
+            "incremental"
+        } else {
+            "full"
+        },
         full_reason,
         files_reused: plan.reused,
         files_parsed: plan.parse.len() as u64,
@@ -641,9 +643,6 @@ fn rewrite_partition(
 /// ones, and readers should not meet hundreds of small files.
 pub const MAX_CARRIED_PARTS: usize = 8;
 
-/// Rows per batch read back from a previous part file.
-const CARRY_BATCH_ROWS: usize = 32_768;
-
 /// `part-00012.zstd.parquet` → 12.
 fn part_number(name: &str) -> Option<u32> {
     name.strip_prefix("part-")?.split('.').next()?.parse().ok()
@@ -659,8 +658,7 @@ fn footer_rows(path: &Path) -> Result<u64> {
 }
 
 /// Writes the rows of a previous part file whose `doc_id` is not dirty
-/// through the sink (the code columns read as dictionaries, as the sink
-/// takes them).
+/// through the sink, one row group at a time (see [`crate::sink::filter`]).
 fn rewrite_part(
     part: &Path,
     table: Table,
@@ -668,52 +666,9 @@ fn rewrite_part(
     dirty: &std::collections::HashSet<String>,
     sink: &mut Sink,
 ) -> Result<()> {
-    use parquet::arrow::arrow_reader::{ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
-    let file = std::fs::File::open(part).with_context(|| format!("opening {}", part.display()))?;
-    let options = ArrowReaderOptions::new().with_schema(table.batch_schema());
-    let reader = ParquetRecordBatchReaderBuilder::try_new_with_options(file, options)?
-        .with_batch_size(CARRY_BATCH_ROWS)
-        .build()?;
-    for batch in reader {
-        let batch = batch?;
-        // `doc_id` is every table's first column.
-        let keep = keep_mask(batch.column(0).as_ref(), dirty)?;
-        let batch = if keep.true_count() == batch.num_rows() {
-            batch
-        } else {
-            arrow::compute::filter_record_batch(&batch, &keep)?
-        };
-        if batch.num_rows() > 0 {
-            sink.write(year, vec![(table, batch)])?;
-        }
-    }
-    Ok(())
-}
-
-/// True for the rows whose `doc_id` is not dirty.
-fn keep_mask(
-    doc_ids: &dyn arrow::array::Array,
-    dirty: &std::collections::HashSet<String>,
-) -> Result<arrow::array::BooleanArray> {
-    use arrow::array::{Array as _, AsArray as _};
-    if let Some(dict) = doc_ids.as_dictionary_opt::<arrow::datatypes::UInt32Type>() {
-        let values = dict.values().as_string::<i32>();
-        let keep: Vec<bool> = (0..values.len())
-            .map(|i| !dirty.contains(values.value(i)))
-            .collect();
-        return Ok(dict
-            .keys()
-            .iter()
-            .map(|k| Some(k.is_some_and(|k| keep[k as usize])))
-            .collect());
-    }
-    let ids = doc_ids
-        .as_string_opt::<i32>()
-        .with_context(|| format!("doc_id arrived as {}", doc_ids.data_type()))?;
-    Ok(ids
-        .iter()
-        .map(|id| Some(id.is_some_and(|id| !dirty.contains(id))))
-        .collect())
+    crate::sink::filter::filter_part(part, table, dirty, |batch| {
+        sink.write(year, vec![(table, batch)])
+    })
 }
 
 /// A hard link to `from` at `to`, or a copy where links fail (another
@@ -740,9 +695,12 @@ fn reuse_stats(
         .stats
         .iter()
         .map(|s| {
-            let rows = previous.run["stats"][&s.name]
-                .as_u64()
-                .with_context(|| format!("the previous _run.json has no rows for statistic {}", s.name))?;
+            let rows = previous.run["stats"][&s.name].as_u64().with_context(|| {
+                format!(
+                    "the previous _run.json has no rows for statistic {}",
+                    s.name
+                )
+            })?;
             Ok((s.name.clone(), usize::try_from(rows)?))
         })
         .collect()

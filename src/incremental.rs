@@ -86,9 +86,15 @@ impl Key {
     /// The first field that differs from `other`, to say why a run is full.
     fn difference(&self, other: &Self) -> Option<&'static str> {
         [
-            (self.contract_version != other.contract_version, "contract version"),
+            (
+                self.contract_version != other.contract_version,
+                "contract version",
+            ),
             (self.tool_version != other.tool_version, "tool version"),
-            (self.parser_revision != other.parser_revision, "parser revision"),
+            (
+                self.parser_revision != other.parser_revision,
+                "parser revision",
+            ),
             (self.build != other.build, "build of the tool"),
             (self.corpus_root != other.corpus_root, "corpus root"),
             (self.max_file_size != other.max_file_size, "--max-file-size"),
@@ -115,18 +121,22 @@ pub fn pipeline_hash(pipeline: &Pipeline) -> String {
 }
 
 /// One file of the previous output (a `reports` row).
+///
+/// A run holds one per file of the previous output, so it is kept small:
+/// boxed strings and a static status (at 400k files the `String`s, the
+/// status among them, held ~25 MB more).
 #[derive(Debug, Clone)]
 pub struct PrevFile {
     /// `source_path`.
-    pub path: String,
+    pub path: Box<str>,
     /// `source_bytes`.
     pub size: i64,
     /// `source_mtime_ns`.
     pub mtime: Option<i64>,
     /// `doc_id`.
-    pub doc_id: String,
+    pub doc_id: Box<str>,
     /// `status`.
-    pub status: String,
+    pub status: &'static str,
     /// The partition it is in.
     pub year: Option<i32>,
 }
@@ -176,7 +186,9 @@ pub fn partitions(table_dir: &Path) -> Result<Vec<(Option<i32>, PathBuf)>> {
     if !table_dir.is_dir() {
         return Ok(out);
     }
-    for entry in fs::read_dir(table_dir).with_context(|| format!("listing {}", table_dir.display()))? {
+    for entry in
+        fs::read_dir(table_dir).with_context(|| format!("listing {}", table_dir.display()))?
+    {
         let entry = entry?;
         let name = entry.file_name();
         let name = name.to_string_lossy();
@@ -210,7 +222,9 @@ impl Previous {
             .get("incremental_key")
             .and_then(|k| Key::deserialize(k).ok())
         else {
-            return Err("the previous output was made by a version without incremental runs".into());
+            return Err(
+                "the previous output was made by a version without incremental runs".into(),
+            );
         };
         if let Some(what) = key.difference(&previous_key) {
             return Err(format!("the {what} differs from the previous run's"));
@@ -218,16 +232,18 @@ impl Previous {
         let t = std::time::Instant::now();
         let files = read_manifest(&dir.join("reports"))
             .map_err(|e| format!("the previous reports table cannot be read: {e:#}"))?;
-        tracing::debug!("previous output's file list: {} files in {:.3}s", files.len(), t.elapsed().as_secs_f64());
+        tracing::debug!(
+            "previous output's file list: {} files in {:.3}s",
+            files.len(),
+            t.elapsed().as_secs_f64()
+        );
         Ok(Some(Self { dir, run, files }))
     }
 
     /// Index in [`Self::files`] of the file at `path`.
     #[must_use]
     pub fn find(&self, path: &str) -> Option<usize> {
-        self.files
-            .binary_search_by(|f| f.path.as_str().cmp(path))
-            .ok()
+        self.files.binary_search_by(|f| (*f.path).cmp(path)).ok()
     }
 }
 
@@ -241,7 +257,21 @@ fn read_manifest(reports: &Path) -> Result<Vec<PrevFile>> {
         "status",
     ];
     let mut files = Vec::new();
-    for (year, dir) in partitions(reports)? {
+    let partitions = partitions(reports)?;
+    // Sized from the footers: a vector grown by doubling holds up to twice
+    // the files it has.
+    let mut rows = 0;
+    for (_, dir) in &partitions {
+        for part in part_files(dir)? {
+            use parquet::file::reader::{FileReader, SerializedFileReader};
+            let file = File::open(&part).with_context(|| format!("opening {}", part.display()))?;
+            let reader = SerializedFileReader::new(file)
+                .with_context(|| format!("reading {}", part.display()))?;
+            rows += usize::try_from(reader.metadata().file_metadata().num_rows()).unwrap_or(0);
+        }
+    }
+    files.reserve_exact(rows);
+    for (year, dir) in partitions {
         for part in part_files(&dir)? {
             let file = File::open(&part).with_context(|| format!("opening {}", part.display()))?;
             let builder = ParquetRecordBatchReaderBuilder::try_new(file)
@@ -258,7 +288,10 @@ fn read_manifest(reports: &Path) -> Result<Vec<PrevFile>> {
                 })
                 .collect::<Result<Vec<_>>>()?;
             let mask = ProjectionMask::leaves(descr, leaves);
-            let reader = builder.with_projection(mask).with_batch_size(65_536).build()?;
+            let reader = builder
+                .with_projection(mask)
+                .with_batch_size(65_536)
+                .build()?;
             for batch in reader {
                 let batch = batch?;
                 let col = |name: &str| {
@@ -276,12 +309,18 @@ fn read_manifest(reports: &Path) -> Result<Vec<PrevFile>> {
                     .context("source_mtime_ns is not BIGINT")?;
                 let status = col("status")?.as_string::<i32>();
                 for i in 0..batch.num_rows() {
+                    let code = status.value(i);
+                    let status = crate::report::Status::ALL
+                        .iter()
+                        .map(|s| s.code())
+                        .find(|c| *c == code)
+                        .with_context(|| format!("the previous output has a status {code}"))?;
                     files.push(PrevFile {
-                        path: path.value(i).to_owned(),
+                        path: path.value(i).into(),
                         size: size.value(i),
                         mtime: mtime.is_valid(i).then(|| mtime.value(i)),
-                        doc_id: doc_id.value(i).to_owned(),
-                        status: status.value(i).to_owned(),
+                        doc_id: doc_id.value(i).into(),
+                        status,
                         year,
                     });
                 }
@@ -353,7 +392,8 @@ pub fn plan(
             };
             let prev = &previous.files[p];
             let same = prev.mtime.is_some()
-                && stat(i).is_some_and(|(size, mtime)| size == prev.size && Some(mtime) == prev.mtime);
+                && stat(i)
+                    .is_some_and(|(size, mtime)| size == prev.size && Some(mtime) == prev.mtime);
             Ok(same.then_some(p as u32))
         })
         .collect::<Result<_>>()?;
@@ -382,7 +422,7 @@ pub fn plan(
         .iter()
         .zip(&reused_prev)
         .filter(|(_, r)| !**r)
-        .map(|(f, _)| f.doc_id.clone())
+        .map(|(f, _)| f.doc_id.to_string())
         .collect();
     let mut parse: Vec<usize> = (0..files.len()).filter(|&i| matched[i].is_none()).collect();
     let mut fresh = parse.clone();
@@ -397,7 +437,8 @@ pub fn plan(
         fresh = (0..files.len())
             .filter(|&i| {
                 !in_parse[i]
-                    && matched[i].is_some_and(|p| dirty.contains(&previous.files[p as usize].doc_id))
+                    && matched[i]
+                        .is_some_and(|p| dirty.contains(&*previous.files[p as usize].doc_id))
             })
             .collect();
         if fresh.is_empty() {
@@ -420,7 +461,7 @@ pub fn plan(
     for (f, reused) in previous.files.iter().zip(&reused_prev) {
         if *reused {
             plan.reused += 1;
-            *plan.reused_statuses.entry(f.status.clone()).or_default() += 1;
+            *plan.reused_statuses.entry(f.status.to_owned()).or_default() += 1;
             plan.reused_bytes += u64::try_from(f.size).unwrap_or(0);
         } else {
             plan.dirty_years.insert(f.year);

@@ -31,6 +31,7 @@ use crate::batch::{TABLES, Table, TableBatches};
 use crate::error::Usage;
 
 pub mod dictionary;
+pub mod filter;
 pub mod part;
 
 pub use part::PartWriter;
@@ -294,7 +295,9 @@ impl Sink {
     /// # Errors
     /// When a footer cannot be written.
     #[allow(clippy::type_complexity)]
-    pub fn finish_parts(self) -> Result<(BTreeMap<Table, u64>, BTreeMap<(Table, Option<i32>), u32>)> {
+    pub fn finish_parts(
+        self,
+    ) -> Result<(BTreeMap<Table, u64>, BTreeMap<(Table, Option<i32>), u32>)> {
         let mut zstd = self.zstd;
         for ((table, year), writer) in self.writers {
             close(writer, &mut zstd)
@@ -302,7 +305,8 @@ impl Sink {
         }
         let next = self.parts.into_iter().map(|(k, p)| (k, p + 1)).collect();
         Ok((self.rows, next))
-    }}
+    }
+}
 
 /// Writes a file's last row group and footer, and flushes it.
 fn close(
@@ -564,11 +568,7 @@ impl Output {
     pub fn publish(&self) -> Result<()> {
         let version = self.version_dir();
         fs::rename(&self.staging, &version).with_context(|| {
-            format!(
-                "moving {} to {}",
-                self.staging.display(),
-                version.display()
-            )
+            format!("moving {} to {}", self.staging.display(), version.display())
         })?;
         let previous = fs::read_link(self.out.join(CURRENT))
             .ok()
@@ -642,7 +642,11 @@ impl Output {
         self.point_current_to(&legacy_id)?;
         for name in legacy_entries {
             fs::rename(self.out.join(&name), legacy.join(&name)).with_context(|| {
-                format!("moving {} into {}", name.to_string_lossy(), legacy.display())
+                format!(
+                    "moving {} into {}",
+                    name.to_string_lossy(),
+                    legacy.display()
+                )
             })?;
             if names.contains(&name) {
                 self.link_through_current(&name)?;
@@ -682,7 +686,10 @@ impl Output {
                 continue;
             }
             if let Err(e) = fs::remove_dir_all(entry.path()) {
-                tracing::warn!("could not remove old version {}: {e}", entry.path().display());
+                tracing::warn!(
+                    "could not remove old version {}: {e}",
+                    entry.path().display()
+                );
             }
         }
     }
@@ -990,7 +997,11 @@ mod tests {
         stage(&o, "new");
         o.publish().unwrap();
         assert_eq!(fs::read_to_string(out.join("_run.json")).unwrap(), "new");
-        assert!(fs::symlink_metadata(out.join("reports")).unwrap().is_symlink());
+        assert!(
+            fs::symlink_metadata(out.join("reports"))
+                .unwrap()
+                .is_symlink()
+        );
         assert!(!out.join("stats").exists(), "dropped with the old layout");
         // The old tree is kept as the previous version.
         let kept: Vec<_> = fs::read_dir(out.join(VERSIONS_DIR))

@@ -196,7 +196,7 @@ impl<W: Write + Send> PartWriter<W> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::sync::Arc;
 
     use arrow::array::{
@@ -219,7 +219,7 @@ mod tests {
     /// dictionaries in first-use order, ~9,000 doc_ids (a 14-bit width), a
     /// code column whose values repeat in runs, NULL units and raw texts,
     /// 1,000 distinct raw texts, and the same code at two keys of one batch.
-    fn batches() -> Vec<RecordBatch> {
+    pub(crate) fn batches() -> Vec<RecordBatch> {
         let mut out = Vec::new();
         let mut row = 0u32;
         for size in [1, 7, 50_000, 122_879, 130_000, 30_000] {
@@ -289,7 +289,7 @@ mod tests {
     }
 
     /// Each batch as the contract's strings, the way `ArrowWriter` takes it.
-    fn as_strings(batch: &RecordBatch) -> RecordBatch {
+    pub(crate) fn as_strings(batch: &RecordBatch) -> RecordBatch {
         let schema = Table::ActiveDisclosure.schema();
         let columns = batch
             .columns()
