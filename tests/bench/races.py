@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Hostile moments (issue 27): the lock-deleted race and readers during publishes.
 
-    python3 tests/bench/races.py --tries 50 --publishes 50
+    python3 tests/bench/races.py --tries 50 --publishes 50 --staging-deletes 50
 
 1. Lock race, --tries times: run A starts over a corpus and is frozen
    (SIGSTOP) once its staging directory exists; everything a cleaner or an
@@ -16,6 +16,12 @@
    through `OUT/<table>` (the old way), each counting `reports` and
    `applications` rows in one query; a result that matches neither corpus is
    a mix. The README's way must see none; the old way's mixes are reported.
+3. Staging deleted, --staging-deletes times: a run is frozen at a random
+   moment after its staging directory `OUT/.staging-<id>` exists, a
+   cleaner deletes it (a hidden directory under a tmp cleaner), the run is
+   resumed. It must either fail (exit 1, the previous output still
+   complete) or publish a complete output (its staging recreated before
+   anything was written): never an incomplete one.
 
 Uses DuckDB (the tests' venv under the target directory, or a `duckdb`
 module on the path). Not part of `cargo test`.
@@ -23,6 +29,7 @@ module on the path). Not part of `cargo test`.
 import argparse
 import json
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -98,6 +105,45 @@ def lock_race(py, work: Path, tries: int):
     return bad
 
 
+def complete(py, out: Path, files: int) -> bool:
+    run = json.loads((out / "_run.json").read_text())
+    return footer_rows(py, out / "current") == run["rows"] and run["files_seen"] == files == run["rows"]["reports"]
+
+
+def staging_deletes(py, work: Path, tries: int):
+    a_corpus, b_corpus, out = work / "a", work / "b", work / "staging-out"
+    shutil.rmtree(out, ignore_errors=True)
+    subprocess.run([str(EXE), "run", str(b_corpus), "--out", str(out), "-q"], check=True)
+    rng = random.Random(27)
+    bad = failed = published = deleted = 0
+    for t in range(tries):
+        a = subprocess.Popen([str(EXE), "run", str(a_corpus), "--out", str(out), "-q"], stderr=subprocess.PIPE)
+        while not any(out.glob(".staging-*")) and a.poll() is None:
+            time.sleep(0.001)
+        time.sleep(rng.random() * 0.3)
+        a.send_signal(signal.SIGSTOP)
+        gone = list(out.glob(".staging-*"))
+        for s in gone:
+            shutil.rmtree(s, ignore_errors=True)
+        deleted += bool(gone)
+        a.send_signal(signal.SIGCONT)
+        a_err = a.communicate()[1]
+        if a.returncode == 0:
+            published += 1
+            ok = complete(py, out, 40 * 12)
+        else:
+            failed += 1
+            ok = a.returncode == 1 and complete(py, out, 20 * 12)
+        if not ok:
+            bad += 1
+            print(f"  try {t}: exit {a.returncode} {a_err[-200:]!r}, staging deleted: {bool(gone)}")
+        # back to B's output for the next try
+        subprocess.run([str(EXE), "run", str(b_corpus), "--out", str(out), "-q", "--allow-shrink"], check=True)
+    print(f"staging deleted: {tries} tries ({deleted} with a staging directory deleted), {failed} failed with the "
+          f"previous output complete, {published} published complete, {bad} bad", flush=True)
+    return bad
+
+
 def readers(py, work: Path, publishes: int):
     small, big, out = work / "small", work / "big", work / "readers-out"
     make_corpus(small, 30)
@@ -148,11 +194,17 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--tries", type=int, default=50)
     ap.add_argument("--publishes", type=int, default=50)
+    ap.add_argument("--staging-deletes", type=int, default=50)
     ap.add_argument("--work", type=Path, default=Path("/tmp/govreports-races"))
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     py = python_with_duckdb()
     bad = lock_race(py, args.work, args.tries) if args.tries else 0
+    if args.staging_deletes:
+        if not args.tries:
+            make_corpus(args.work / "a", 40)
+            make_corpus(args.work / "b", 20)
+        bad += staging_deletes(py, args.work, args.staging_deletes)
     mixed = readers(py, args.work, args.publishes) if args.publishes else 0
     sys.exit(1 if bad or mixed else 0)
 
