@@ -72,17 +72,39 @@ print(json.dumps(out))
     return json.loads(subprocess.run([str(py), "-c", code], check=True, capture_output=True).stdout)
 
 
+def freeze(p: subprocess.Popen) -> bool:
+    """SIGSTOPs p and waits until it is stopped; False when it had already
+    finished (on a loaded machine this script can be descheduled for the
+    whole rest of a run between seeing its staging directory and the
+    signal: such a try tests nothing and is done again)."""
+    p.send_signal(signal.SIGSTOP)
+    for _ in range(5000):
+        try:
+            state = Path(f"/proc/{p.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return False
+        if state in "Tt":
+            return True
+        if state in "ZX":
+            return False
+        time.sleep(0.001)
+    return False
+
+
 def lock_race(py, work: Path, tries: int):
     a_corpus, b_corpus, out = work / "a", work / "b", work / "out"
     make_corpus(a_corpus, 40)
     make_corpus(b_corpus, 20)
     shutil.rmtree(out, ignore_errors=True)
-    bad = 0
-    for t in range(tries):
+    bad = void = t = 0
+    while t < tries:
         a = subprocess.Popen([str(EXE), "run", str(a_corpus), "--out", str(out), "-q"], stderr=subprocess.PIPE)
         while not any(p.name.startswith(".staging-") for p in out.glob(".staging-*")) and a.poll() is None:
             time.sleep(0.002)
-        a.send_signal(signal.SIGSTOP)
+        if not freeze(a):
+            a.communicate()
+            void += 1
+            continue
         for stale in [work / ".out.lock", work / ".out.staging"]:
             if stale.exists():
                 stale.unlink() if stale.is_file() else shutil.rmtree(stale)
@@ -101,7 +123,9 @@ def lock_race(py, work: Path, tries: int):
         if not ok:
             bad += 1
             print(f"  try {t}: B exit {b.returncode} {b.stderr[:200]!r}, A exit {a.returncode} {a_err[:200]!r}, rows {rows}, run {run['rows']}")
-    print(f"lock race: {tries} tries, {bad} bad (B refused, A published complete: {tries - bad})", flush=True)
+        t += 1
+    print(f"lock race: {tries} tries, {bad} bad (B refused, A published complete: {tries - bad}); "
+          f"{void} more where A finished before it could be frozen, done again", flush=True)
     return bad
 
 
@@ -121,8 +145,8 @@ def staging_deletes(py, work: Path, tries: int):
         while not any(out.glob(".staging-*")) and a.poll() is None:
             time.sleep(0.001)
         time.sleep(rng.random() * 0.3)
-        a.send_signal(signal.SIGSTOP)
-        gone = list(out.glob(".staging-*"))
+        frozen = freeze(a)
+        gone = list(out.glob(".staging-*")) if frozen else []
         for s in gone:
             shutil.rmtree(s, ignore_errors=True)
         deleted += bool(gone)
