@@ -104,13 +104,14 @@ pub const DEFAULT_MAX_BYTES: u64 = 32 * 1024 * 1024;
 /// Lines a text may have. Reports have hundreds (the real fixtures at
 /// most 689, cell-per-line layouts a few thousand); the layout readers and the extraction keep a row per line
 /// (~300 bytes then), so a file of 16 million `1\n` lines (32 MB) took 5 GB.
-/// The layout's cell bound ([`crate::layout::MAX_CELLS`], ~100 bytes a
-/// cell) is the tighter one now: ~11 MB for 100,000 one-cell lines.
+/// The layout's cell bound ([`crate::layout::cell_limit`], ~100 bytes a
+/// cell) is the tighter one now: 20,000 one-cell lines in a small file
+/// (~2 MB), one per 10 bytes up to 100,000 in a 1 MB one.
 pub const MAX_LINES: usize = 200_000;
 
 /// Largest text, HTML or Markdown file parsed. Reports are under 1 MB;
-/// with the layout's cell bounds ([`crate::layout::MAX_CELLS`]) a file of
-/// this size takes at most ~28 MB above a report's own (7× its size; the
+/// with the layout's cell bounds ([`crate::layout::cell_limit`]) a file of
+/// this size takes at most ~27 MB above a report's own (6.7× its size; the
 /// hostile corpus of `tests/bench/hostile.py`). Containers (PDF, Office)
 /// are not text and are not bounded by it.
 pub const MAX_TEXT_BYTES: usize = 4 << 20;

@@ -52,7 +52,8 @@ pub enum FileError {
         limit: usize,
     },
     /// A text whose lines or tables hold more cells than any report
-    /// ([`crate::layout::MAX_CELLS`] in all, [`crate::layout::MAX_ROW_CELLS`]
+    /// ([`crate::layout::cell_limit`] in all: 100,000, or one per 10 bytes
+    /// of a file under 1 MB but at least 20,000; [`crate::layout::MAX_ROW_CELLS`]
     /// on one row), or cells holding more text than twice the file's:
     /// reading stopped at `line`.
     #[error(
@@ -61,7 +62,7 @@ pub enum FileError {
     TooManyCells {
         /// 1-based line where reading stopped.
         line: u32,
-        /// The limit ([`crate::layout::MAX_CELLS`]).
+        /// The limit for this file ([`crate::layout::cell_limit`]).
         limit: usize,
         /// The limit per row ([`crate::layout::MAX_ROW_CELLS`]).
         row_limit: usize,

@@ -425,7 +425,7 @@ pub const DIAGNOSTIC_CODES: &[Label] = &[
     ),
     n(
         l("file_too_large", "文件过大"),
-        "larger than --max-file-size (not read), or a text over 4 MB, 200,000 lines or 100,000 cells (not parsed)",
+        "larger than --max-file-size (not read), or a text over 4 MB, 200,000 lines or 100,000 cells (one per 10 bytes under 1 MB, at least 20,000) (not parsed)",
     ),
     n(
         l("unreadable_file", "无法打开"),

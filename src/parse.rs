@@ -255,12 +255,16 @@ mod tests {
 
     #[test]
     fn files_of_more_cells_than_a_report_fail_with_the_line_named() {
-        use crate::layout::{MAX_CELLS, MAX_ROW_CELLS};
+        use crate::layout::{MAX_CELLS, MAX_ROW_CELLS, MIN_CELL_BOUND};
         let title = "2023年政府信息公开工作年度报告\n";
         let wide_row = format!("{title}{}\n", "|1".repeat(MAX_ROW_CELLS + 1));
         let wide_tabs = format!("{title}x{}\n", "\t1".repeat(MAX_ROW_CELLS + 1));
         let wide_spaces = format!("{title}{}\n", "1 ".repeat(MAX_ROW_CELLS + 1));
-        let many_lines = format!("{title}{}", "1\n".repeat(MAX_CELLS + 1));
+        // Lines of 11 bytes: a file over 1 MB, whose bound is MAX_CELLS.
+        let many_lines = format!("{title}{}", "x123456789\n".repeat(MAX_CELLS + 1));
+        // Lines of 2 bytes: one cell per 10 bytes, but 20,000 in any file.
+        let dense_lines = format!("{title}{}", "1\n".repeat(MIN_CELL_BOUND + 1));
+        let denser = format!("{title}{}", "1\n".repeat(MAX_CELLS / 2));
         let wide_html = format!(
             "<html><body><p>{title}</p><table><tr>{}</tr></table>",
             "<td>1</td>".repeat(MAX_ROW_CELLS + 1)
@@ -273,7 +277,9 @@ mod tests {
             ("a row of |1", &wide_row, 2),
             ("a row of tabs", &wide_tabs, 2),
             ("a row of spaced numbers", &wide_spaces, 2),
-            ("lines of 1", &many_lines, MAX_CELLS + 1),
+            ("lines of x123456789", &many_lines, MAX_CELLS + 1),
+            ("lines of 1", &dense_lines, MIN_CELL_BOUND + 1),
+            ("more lines of 1", &denser, MIN_CELL_BOUND + 1),
             ("an html row", &wide_html, 2),
             ("html rows", &many_html, 2),
         ] {
@@ -290,11 +296,17 @@ mod tests {
             parse_bytes("x.txt", ok.as_bytes()).status,
             crate::report::Status::Failed
         );
-        let ok = format!("{title}{}", "1\n".repeat(MAX_CELLS - 1));
-        assert_ne!(
-            parse_bytes("x.txt", ok.as_bytes()).status,
-            crate::report::Status::Failed
-        );
+        for ok in [
+            format!("{title}{}", "x123456789\n".repeat(MAX_CELLS - 1)),
+            format!("{title}{}", "1\n".repeat(MIN_CELL_BOUND - 1)),
+            // 40,000 cells in 400 KB: one per 10 bytes
+            format!("{title}{}", "123456789\n".repeat(40_000 - 5)),
+        ] {
+            assert_ne!(
+                parse_bytes("x.txt", ok.as_bytes()).status,
+                crate::report::Status::Failed
+            );
+        }
     }
 
     #[test]

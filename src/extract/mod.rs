@@ -27,7 +27,7 @@ pub fn extract(text: &Text, report: &mut Report) {
         drop(doc);
         report.fail(&crate::error::FileError::TooManyCells {
             line,
-            limit: layout::MAX_CELLS,
+            limit: layout::cell_limit(text.as_str().len()),
             row_limit: layout::MAX_ROW_CELLS,
         });
         return;

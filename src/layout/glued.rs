@@ -51,7 +51,7 @@ pub(super) fn is_glued_part(line: &str) -> bool {
 /// label and each run of numbers as rows of their own, then the prose after.
 ///
 /// Stops once it has pushed more than `budget` cells (the document's
-/// [`super::MAX_CELLS`] left): the caller sees the document is past it.
+/// [`super::cell_limit`] left): the caller sees the document is past it.
 pub(super) fn split_line<'a>(
     line: &'a str,
     base: usize,

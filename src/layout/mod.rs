@@ -183,6 +183,27 @@ pub struct Document<'a> {
 /// `|1` × n) cost up to ~60× its size before this bound.
 pub const MAX_CELLS: usize = 100_000;
 
+/// Cells a document under ~1 MB may hold however small it is: 25× the most
+/// a report holds, so no report is near it.
+pub const MIN_CELL_BOUND: usize = 20_000;
+
+/// Bytes of the file per cell a document may hold past [`MIN_CELL_BOUND`].
+/// A cell costs ~100 bytes (a 64-byte [`Cell`] in its row's own allocation
+/// and the 32-byte [`RawRow`]), so a file of 2-byte lines (`1\n` × n) cost
+/// ~50× its size under [`MAX_CELLS`] alone (+9 MB at 0.19 MB); one cell per
+/// 10 bytes keeps the cells near 10× the file. A report has one per ~10 or
+/// more bytes even in a one-cell-per-line table, and under 1 MB is under
+/// [`MIN_CELL_BOUND`] anyway.
+pub const BYTES_PER_CELL: usize = 10;
+
+/// Cells a document of `text_len` bytes may hold: one per
+/// [`BYTES_PER_CELL`] bytes, at least [`MIN_CELL_BOUND`] and at most
+/// [`MAX_CELLS`] (reached at ~1 MB).
+#[must_use]
+pub fn cell_limit(text_len: usize) -> usize {
+    (text_len / BYTES_PER_CELL).clamp(MIN_CELL_BOUND, MAX_CELLS)
+}
+
 /// Cells one row may hold (49 at most in those corpora): a row of more is
 /// not a table row, and a single line of `|1` × n must not allocate n cells
 /// before [`MAX_CELLS`] is checked.
@@ -198,6 +219,7 @@ pub const MAX_ROW_CELLS: usize = 1_000;
 pub(crate) struct CellCount {
     counted_rows: usize,
     cells: usize,
+    max_cells: usize,
     bytes: usize,
     max_bytes: usize,
 }
@@ -208,17 +230,18 @@ impl CellCount {
         Self {
             counted_rows: 0,
             cells: 0,
+            max_cells: cell_limit(text_len),
             bytes: 0,
             max_bytes: text_len.saturating_mul(2).saturating_add(1 << 20),
         }
     }
 
-    /// Cells still allowed before the document is past [`MAX_CELLS`].
+    /// Cells still allowed before the document is past [`cell_limit`].
     pub(crate) fn left(&self) -> usize {
-        MAX_CELLS.saturating_sub(self.cells)
+        self.max_cells.saturating_sub(self.cells)
     }
 
-    /// True when `rows` plus `pending` cells are past [`MAX_CELLS`] or a
+    /// True when `rows` plus `pending` cells are past [`cell_limit`] or a
     /// row is past [`MAX_ROW_CELLS`].
     pub(crate) fn over(&mut self, rows: &[RawRow<'_>], pending: usize) -> bool {
         let mut wide = pending > MAX_ROW_CELLS;
@@ -228,7 +251,7 @@ impl CellCount {
             wide |= r.cells.len() > MAX_ROW_CELLS;
         }
         self.counted_rows = rows.len();
-        wide || self.cells + pending > MAX_CELLS || self.bytes > self.max_bytes
+        wide || self.cells + pending > self.max_cells || self.bytes > self.max_bytes
     }
 }
 
@@ -348,8 +371,18 @@ mod tests {
         rows.push(row(MAX_ROW_CELLS + 1, ""));
         assert!(CellCount::new(100).over(&rows, 0), "a wide row");
         let many: Vec<_> = (0..=MAX_CELLS / 1000).map(|_| row(1000, "")).collect();
-        assert!(CellCount::new(100).over(&many, 0), "too many cells");
-        assert!(!CellCount::new(100).over(&many[..MAX_CELLS / 1000], 0));
+        assert!(CellCount::new(1 << 20).over(&many, 0), "too many cells");
+        assert!(!CellCount::new(1 << 20).over(&many[..MAX_CELLS / 1000], 0));
+        // A smaller file holds one cell per 10 bytes, at least 20,000.
+        let k = MIN_CELL_BOUND / 1000;
+        assert!(!CellCount::new(100).over(&many[..k], 0));
+        assert!(CellCount::new(100).over(&many[..=k], 0), "20,000 cells in 100 bytes");
+        assert!(!CellCount::new(300_000).over(&many[..30], 0));
+        assert!(CellCount::new(300_000).over(&many[..31], 0), "one per 10 bytes");
+        assert_eq!(cell_limit(0), MIN_CELL_BOUND);
+        assert_eq!(cell_limit(400_000), 40_000);
+        assert_eq!(cell_limit(1 << 20), MAX_CELLS);
+        assert_eq!(cell_limit(4 << 20), MAX_CELLS);
         let text = "x".repeat(1 << 20);
         let repeated = vec![row(1, &text), row(1, &text)];
         assert!(!CellCount::new(1 << 20).over(&repeated, 0));

@@ -4,7 +4,7 @@ extraction, batches), through the real binary.
 
     python3 tests/bench/fuzz.py                         # CI size: 4 rounds × 25,000 files
     python3 tests/bench/fuzz.py --rounds 400 --seed 7   # 10M files over a night
-    python3 tests/bench/fuzz.py --log fuzz.jsonl --rounds 4   # resumable: run again and again
+    python3 tests/bench/fuzz.py --log tests/bench/fuzz-log.jsonl   # resumable: run again and again
 
 Round r uses seed --seed + r, so a range of seeds is a range of rounds:
 `--first-round 100 --rounds 4` is seeds --seed + 100 … + 103. With
@@ -29,6 +29,7 @@ of 512 KB once took 9.7 GB.
 Deterministic for a seed. Not part of `cargo test` (minutes of CPU).
 """
 import argparse
+import hashlib
 import json
 import random
 import shutil
@@ -111,6 +112,7 @@ def main():
     ap.add_argument("--bin", type=Path, default=None)
     ap.add_argument("--first-round", type=int, default=None, help="default 0, or after the last round in --log")
     ap.add_argument("--log", type=Path, default=None, help="JSON lines, one per finished round; resumes from it")
+    ap.add_argument("--commit", default=None, help="the commit --bin was built from (logged); default this checkout's HEAD")
     ap.add_argument("--rss-limit-mb", type=float, default=1024, help="a round whose run peaks above this fails")
     args = ap.parse_args()
     import os
@@ -121,6 +123,16 @@ def main():
     pipeline = args.work / "fuzz.toml"
     pipeline.write_text(PIPELINE)
     version = subprocess.run([str(exe), "--version"], capture_output=True, text=True).stdout.strip()
+    # `--version` does not say which code was built, so the log also keeps the
+    # binary's hash and the commit it is taken to be built from (--commit, by
+    # default this checkout's HEAD, "+dirty" with uncommitted changes).
+    binary_sha = hashlib.sha256(exe.read_bytes()).hexdigest()[:12]
+    commit = args.commit
+    if commit is None:
+        git = ["git", "-C", str(REPO)]
+        head = subprocess.run(git + ["rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(git + ["status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True).stdout.strip()
+        commit = head + ("+dirty" if dirty else "")
     logged = []
     if args.log and args.log.exists():
         logged = [json.loads(line) for line in args.log.read_text().splitlines() if line.strip()]
@@ -174,6 +186,7 @@ def main():
             entry = {"round": r, "base_seed": args.seed, "seed": seed, "files": args.files, "panics": n,
                      "peak_rss_mb": round(rss),
                      "statuses": run["statuses"], "run_seconds": round(secs, 1), "binary": version,
+                     "binary_sha256": binary_sha, "commit": commit,
                      "at": time.strftime("%Y-%m-%dT%H:%M:%S")}
             with open(args.log, "a") as f:
                 f.write(json.dumps(entry) + "\n")

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Hostile moments (issue 27): the lock-deleted race and readers during publishes.
 
-    python3 tests/bench/races.py --tries 50 --publishes 50
+    python3 tests/bench/races.py --tries 50 --publishes 50 --staging-deletes 50
 
 1. Lock race, --tries times: run A starts over a corpus and is frozen
    (SIGSTOP) once its staging directory exists; everything a cleaner or an
@@ -16,6 +16,12 @@
    through `OUT/<table>` (the old way), each counting `reports` and
    `applications` rows in one query; a result that matches neither corpus is
    a mix. The README's way must see none; the old way's mixes are reported.
+3. Staging deleted, --staging-deletes times: a run is frozen at a random
+   moment after its staging directory `OUT/.staging-<id>` exists, a
+   cleaner deletes it (a hidden directory under a tmp cleaner), the run is
+   resumed. It must either fail (exit 1, the previous output still
+   complete) or publish a complete output (its staging recreated before
+   anything was written): never an incomplete one.
 
 Uses DuckDB (the tests' venv under the target directory, or a `duckdb`
 module on the path). Not part of `cargo test`.
@@ -23,6 +29,7 @@ module on the path). Not part of `cargo test`.
 import argparse
 import json
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -65,17 +72,39 @@ print(json.dumps(out))
     return json.loads(subprocess.run([str(py), "-c", code], check=True, capture_output=True).stdout)
 
 
+def freeze(p: subprocess.Popen) -> bool:
+    """SIGSTOPs p and waits until it is stopped; False when it had already
+    finished (on a loaded machine this script can be descheduled for the
+    whole rest of a run between seeing its staging directory and the
+    signal: such a try tests nothing and is done again)."""
+    p.send_signal(signal.SIGSTOP)
+    for _ in range(5000):
+        try:
+            state = Path(f"/proc/{p.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return False
+        if state in "Tt":
+            return True
+        if state in "ZX":
+            return False
+        time.sleep(0.001)
+    return False
+
+
 def lock_race(py, work: Path, tries: int):
     a_corpus, b_corpus, out = work / "a", work / "b", work / "out"
     make_corpus(a_corpus, 40)
     make_corpus(b_corpus, 20)
     shutil.rmtree(out, ignore_errors=True)
-    bad = 0
-    for t in range(tries):
+    bad = void = t = 0
+    while t < tries:
         a = subprocess.Popen([str(EXE), "run", str(a_corpus), "--out", str(out), "-q"], stderr=subprocess.PIPE)
         while not any(p.name.startswith(".staging-") for p in out.glob(".staging-*")) and a.poll() is None:
             time.sleep(0.002)
-        a.send_signal(signal.SIGSTOP)
+        if not freeze(a):
+            a.communicate()
+            void += 1
+            continue
         for stale in [work / ".out.lock", work / ".out.staging"]:
             if stale.exists():
                 stale.unlink() if stale.is_file() else shutil.rmtree(stale)
@@ -94,7 +123,48 @@ def lock_race(py, work: Path, tries: int):
         if not ok:
             bad += 1
             print(f"  try {t}: B exit {b.returncode} {b.stderr[:200]!r}, A exit {a.returncode} {a_err[:200]!r}, rows {rows}, run {run['rows']}")
-    print(f"lock race: {tries} tries, {bad} bad (B refused, A published complete: {tries - bad})", flush=True)
+        t += 1
+    print(f"lock race: {tries} tries, {bad} bad (B refused, A published complete: {tries - bad}); "
+          f"{void} more where A finished before it could be frozen, done again", flush=True)
+    return bad
+
+
+def complete(py, out: Path, files: int) -> bool:
+    run = json.loads((out / "_run.json").read_text())
+    return footer_rows(py, out / "current") == run["rows"] and run["files_seen"] == files == run["rows"]["reports"]
+
+
+def staging_deletes(py, work: Path, tries: int):
+    a_corpus, b_corpus, out = work / "a", work / "b", work / "staging-out"
+    shutil.rmtree(out, ignore_errors=True)
+    subprocess.run([str(EXE), "run", str(b_corpus), "--out", str(out), "-q"], check=True)
+    rng = random.Random(27)
+    bad = failed = published = deleted = 0
+    for t in range(tries):
+        a = subprocess.Popen([str(EXE), "run", str(a_corpus), "--out", str(out), "-q"], stderr=subprocess.PIPE)
+        while not any(out.glob(".staging-*")) and a.poll() is None:
+            time.sleep(0.001)
+        time.sleep(rng.random() * 0.3)
+        frozen = freeze(a)
+        gone = list(out.glob(".staging-*")) if frozen else []
+        for s in gone:
+            shutil.rmtree(s, ignore_errors=True)
+        deleted += bool(gone)
+        a.send_signal(signal.SIGCONT)
+        a_err = a.communicate()[1]
+        if a.returncode == 0:
+            published += 1
+            ok = complete(py, out, 40 * 12)
+        else:
+            failed += 1
+            ok = a.returncode == 1 and complete(py, out, 20 * 12)
+        if not ok:
+            bad += 1
+            print(f"  try {t}: exit {a.returncode} {a_err[-200:]!r}, staging deleted: {bool(gone)}")
+        # back to B's output for the next try
+        subprocess.run([str(EXE), "run", str(b_corpus), "--out", str(out), "-q", "--allow-shrink"], check=True)
+    print(f"staging deleted: {tries} tries ({deleted} with a staging directory deleted), {failed} failed with the "
+          f"previous output complete, {published} published complete, {bad} bad", flush=True)
     return bad
 
 
@@ -148,11 +218,17 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--tries", type=int, default=50)
     ap.add_argument("--publishes", type=int, default=50)
+    ap.add_argument("--staging-deletes", type=int, default=50)
     ap.add_argument("--work", type=Path, default=Path("/tmp/govreports-races"))
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     py = python_with_duckdb()
     bad = lock_race(py, args.work, args.tries) if args.tries else 0
+    if args.staging_deletes:
+        if not args.tries:
+            make_corpus(args.work / "a", 40)
+            make_corpus(args.work / "b", 20)
+        bad += staging_deletes(py, args.work, args.staging_deletes)
     mixed = readers(py, args.work, args.publishes) if args.publishes else 0
     sys.exit(1 if bad or mixed else 0)
 
