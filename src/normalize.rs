@@ -21,16 +21,21 @@ pub fn normalize_into(s: &str, out: &mut String) {
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 {
-            if b == b'\\' && bytes.get(i + 1).is_some_and(u8::is_ascii_punctuation) {
-                // A markdown escape (`1\. 属于国家秘密` from html2text):
-                // the backslash is the converter's, not the label's.
-                out.push_str(&s[run..i]);
+            // Whitespace (and vertical tab) is at or below b' ': the bytes
+            // above it are copied as they are, but the backslash.
+            if b > b' ' && b != b'\\' {
+                prev_digit = b.is_ascii_digit();
                 i += 1;
-                run = i;
                 continue;
             }
-            if !b.is_ascii_whitespace() && b != 0x0b {
-                prev_digit = b.is_ascii_digit();
+            if b == b'\\' {
+                if bytes.get(i + 1).is_some_and(u8::is_ascii_punctuation) {
+                    // A markdown escape (`1\. 属于国家秘密` from html2text):
+                    // the backslash is the converter's, not the label's.
+                    out.push_str(&s[run..i]);
+                    run = i + 1;
+                }
+                prev_digit = false;
                 i += 1;
                 continue;
             }

@@ -251,12 +251,13 @@ impl Style {
         // Rows without a leading pipe, by how they end. A converter that
         // writes no outer pipes ends most rows in a value; one that writes
         // a closing pipe ends every row in it.
+        let all = text.as_str().as_bytes();
+        // U+2500..=U+257F start with 0xE2 0x94 or 0xE2 0x95.
+        let boxes = memchr::memmem::find(all, b"\xE2\x94").is_some()
+            || memchr::memmem::find(all, b"\xE2\x95").is_some();
         let (mut open, mut closed) = (0usize, 0usize);
-        let mut boxes = false;
-        for (_, line) in text.lines() {
-            // U+2500..=U+257F start with 0xE2 0x94 or 0xE2 0x95.
-            boxes |= memchr::memmem::find(line.as_bytes(), b"\xE2\x94").is_some()
-                || memchr::memmem::find(line.as_bytes(), b"\xE2\x95").is_some();
+        let lines = memchr::memchr(b'|', all).is_some().then(|| text.lines());
+        for (_, line) in lines.into_iter().flatten() {
             if memchr::memchr(b'|', line.as_bytes()).is_none() {
                 continue;
             }
