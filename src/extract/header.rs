@@ -261,7 +261,7 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &RowNorms) -> Metadata {
 
 /// A crawler header line or a page's metadata bar: `标题:`, `发布时间:`,
 /// `发布机构:`, `来源:` … (normalised text).
-fn is_field(norm: &str) -> bool {
+pub(crate) fn is_field(norm: &str) -> bool {
     const FIELDS: [&str; 8] = [
         "标题:", "发布时间:", "发布机构:", "发布日期:", "来源:", "栏目:", "文号:", "原文链接:",
     ];

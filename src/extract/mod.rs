@@ -55,6 +55,8 @@ pub fn extract(text: &Text, report: &mut Report) {
         let title = report.meta.title.as_deref().map(crate::normalize::normalize);
         let body: Vec<&str> = norms
             .iter()
+            // A crawler's header lines (`发布时间: 2020-01-15`) are the page's, not a body.
+            .filter(|n| !header::is_field(n))
             .filter(|n| title.as_deref().is_none_or(|t| !n.contains(t) && !t.contains(*n)))
             .collect();
         body.iter().map(|n| n.chars().count()).sum::<usize>() < 100
@@ -136,6 +138,29 @@ pub fn extract(text: &Text, report: &mut Report) {
         );
     }
     let outcome = tables::extract_tables(&doc, &norms, &regions, &versions, report);
+    // Not one cell of the form, under a title that is no report's: a work
+    // plan (`…政府信息公开工作要点`), or a heading or sentence taken for a title
+    // (`（二）做好年度报告`, `根据《关于做好…年度报告`).
+    if report.cells_found == 0
+        && report.cells_blank == 0
+        && let Some(title) = report.meta.title.as_deref()
+        && !is_report_title(title)
+    {
+        let reason = format!(
+            "not a disclosure annual report: no cell of tables 二/三/四, and the title «{title}» names no annual report"
+        );
+        report.active.clear();
+        report.applications.clear();
+        report.reviews.clear();
+        report.diagnostics.retain(|d| d.severity != Severity::Warning);
+        report.status = Status::NotAReport;
+        report.diag(Severity::Info, DiagCode::NotAReport, None, reason.clone());
+        report.error = Some(reason);
+        report.layout = Some(layout::Layout::None.code());
+        report.template_version = None;
+        report.cells_expected = 0;
+        return;
+    }
 
     let table_ranges: Vec<_> = [&regions.proactive, &regions.applications, &regions.reviews]
         .into_iter()
@@ -152,4 +177,48 @@ pub fn extract(text: &Text, report: &mut Report) {
     } else {
         Status::Partial
     };
+}
+
+/// Whether a title is an annual report's: not a plan's or a programme's,
+/// not a numbered heading or a sentence of the body.
+fn is_report_title(title: &str) -> bool {
+    let t = crate::normalize::normalize(title);
+    let t = t.trim_start_matches(['《', '"', '#']);
+    !(t.starts_with('(')
+        || t.starts_with("根据")
+        || ["工作计划", "工作要点", "实施方案", "工作方案"]
+            .iter()
+            .any(|k| t.contains(k)))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::parse::parse_bytes;
+    use crate::report::Status;
+
+    #[test]
+    fn a_work_plan_with_the_reports_headings_is_not_a_report() {
+        let plan = "从化区自然资源局2019年政府信息公开工作计划\n\n　　为深入贯彻落实《中华人民共和国政府信息公开条例》，制定本要点。\n\n　　二、主动公开政府信息\n\n　　（一）加强政策解读。全年发布政策解读材料不少于12篇。\n\n　　（二）做好年度报告工作。于2020年1月31日前发布2019年政府信息公开工作年度报告。\n\n　　三、收到和处理政府信息公开申请\n\n　　规范依申请公开办理流程，在法定期限内答复。\n\n从化区自然资源局\n2019年3月14日\n";
+        let r = parse_bytes("plan.txt", plan.as_bytes());
+        assert_eq!(r.status, Status::NotAReport, "{:?}", r.error);
+        assert!(r.applications.is_empty() && r.active.is_empty());
+        assert!(r.error.unwrap().contains("names no annual report"));
+    }
+
+    #[test]
+    fn a_crawled_page_holding_only_the_title_is_not_a_report() {
+        let page = "标题: 太原市清徐县人民政府2019年政府信息公开工作年度报告\n发布时间: 2020-04-01 11:44\n来源: \n栏目: 政府信息公开年报\n\n太原市清徐县人民政府2019年政府信息公开工作年度报告\n";
+        let r = parse_bytes("page.txt", page.as_bytes());
+        assert_eq!(r.status, Status::NotAReport, "{:?}", r.error);
+    }
+
+    #[test]
+    fn report_titles_and_others() {
+        for t in ["某县人民政府2023年政府信息公开工作年度报告", "《某局2021年度政府信息公开工作报告》"] {
+            assert!(super::is_report_title(t), "{t}");
+        }
+        for t in ["（二）做好年度报告", "根据《关于做好2019年政府信息公开工作年度报告", "某局2022年政务公开工作要点"] {
+            assert!(!super::is_report_title(t), "{t}");
+        }
+    }
 }
