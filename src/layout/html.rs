@@ -253,6 +253,10 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
             return;
         }
         let raw = &s[from..to];
+        if let Some(table) = super::text::pipe_table_rows(raw, from, |o| text.line_of(o)) {
+            rows.extend(table);
+            return;
+        }
         let text_content = inner_text(raw);
         if text_content.trim().is_empty() {
             return;
@@ -520,6 +524,20 @@ mod tests {
             .iter()
             .map(|r| r.cells.iter().map(|c| c.text.to_string()).collect())
             .collect()
+    }
+
+    #[test]
+    fn pipe_tables_beside_html_tables_are_read_too() {
+        // pandoc's gfm: a table it can express as pipes, then one it cannot.
+        let md = "### 二、主动公开政府信息情况\n\n| 信息内容 | 本年制发件数 |\n|---|---|\n| <span style=\"a\">规章</span> | <span>3</span> |\n\n### 三、收到和处理\n\n<table>\n<tr><td>一、本年新收</td><td>2</td></tr>\n</table>\n";
+        let text = Text::from_utf8_text(md);
+        let doc = read(&text);
+        let texts = texts(&doc);
+        assert_eq!(texts[0], ["二、主动公开政府信息情况"]);
+        assert_eq!(texts[1], ["信息内容", "本年制发件数"]);
+        assert_eq!(texts[2], ["规章", "3"]);
+        assert_eq!(doc.rows[2].line, 5);
+        assert_eq!(texts[4], ["一、本年新收", "2"]);
     }
 
     #[test]

@@ -235,6 +235,37 @@ fn trim_page_breaks(line: &str) -> &str {
     &line[start..end]
 }
 
+/// The rows of a markdown pipe table that a converter left in the text of
+/// an HTML document (pandoc's gfm writes the tables it can express as pipe
+/// tables and the others as `<table>`): each line of `run`, at byte
+/// `base` of the document, tokenized as a text line. None when `run`
+/// holds no pipe table (a `|---|` separator under a `|` row).
+pub(super) fn pipe_table_rows<'a>(
+    run: &'a str,
+    base: usize,
+    line_of: impl Fn(usize) -> u32,
+) -> Option<Vec<RawRow<'a>>> {
+    let mut lines = run.lines().map(str::trim);
+    let has_table = run.contains("\n|")
+        && lines.any(|l| l.starts_with('|') && l.len() > 2 && is_markdown_separator(l));
+    if !has_table {
+        return None;
+    }
+    let mut votes = Votes::default();
+    let style = Style::default();
+    let mut rows = Vec::new();
+    let mut at = 0;
+    for line in run.split_inclusive('\n') {
+        let start = base + at;
+        at += line.len();
+        let line = line.trim_end_matches(['\n', '\r']);
+        if let Some(row) = tokenize_line(line, start, line_of(start), &style, &mut votes) {
+            rows.push(row);
+        }
+    }
+    Some(rows)
+}
+
 /// How the document writes its pipe rows, decided once from all its lines.
 #[derive(Debug, Default, Clone, Copy)]
 struct Style {
