@@ -285,7 +285,9 @@ impl Style {
         let all = text.as_str().as_bytes();
         // U+2500..=U+257F start with 0xE2 0x94 or 0xE2 0x95.
         let boxes = memchr::memmem::find(all, b"\xE2\x94").is_some()
-            || memchr::memmem::find(all, b"\xE2\x95").is_some();
+            || memchr::memmem::find(all, b"\xE2\x95").is_some()
+            // A grid table's rules (pandoc's `+------+------+`).
+            || memchr::memmem::find(all, b"+--").is_some();
         let (mut open, mut closed) = (0usize, 0usize);
         let lines = memchr::memchr(b'|', all).is_some().then(|| text.lines());
         for (_, line) in lines.into_iter().flatten() {
@@ -370,11 +372,24 @@ fn split_boxed<'a>(line: &'a str, content: &'a str, base: usize, line_no: u32) -
 /// number of cells are one row, their cells joined column by column. Lines
 /// of different shapes are left as they are.
 fn join_box_bands<'a>(text: &'a Text, rows: &mut Vec<RawRow<'a>>) {
+    // A line of frame only: box-drawn rules, or a grid table's `+----+`.
+    let is_ruler = |line_no: u32| {
+        let t = trim_blank(text.line(line_no as usize - 1));
+        !t.is_empty()
+            && (t.chars().all(|c| is_box_char(c) || is_blank_char(c))
+                || (t.starts_with('+') && is_ascii_ruler(t)))
+    };
+    // A rule under some columns ends the rows of those beside it too
+    // (`│        │予公开├────┤`: a merged label's line).
+    let is_bound = |line_no: u32| {
+        is_ruler(line_no) || text.line(line_no as usize - 1).chars().any(is_box_rule)
+    };
     let is_band_line = |row: &RawRow<'_>| {
         let line = trim_blank(text.line(row.line as usize - 1));
         row.kind == RowKind::Physical
-            && line.starts_with(is_box_char)
+            && (line.starts_with(is_box_char) || line.starts_with('|'))
             && !line.chars().any(is_box_rule)
+            && !is_ascii_ruler(line)
     };
     // Only where the tables rule off every row: a table drawn with rules
     // around its header alone (an "outline" style) writes its rows on
@@ -382,32 +397,46 @@ fn join_box_bands<'a>(text: &'a Text, rows: &mut Vec<RawRow<'a>>) {
     let has_number = |r: &RawRow<'_>| r.cells.iter().any(|c| matches!(c.value(), CellValue::Number(_)));
     let ruled_rows = rows
         .windows(2)
-        .filter(|w| {
-            w[0].line + 2 == w[1].line
-                && has_number(&w[0])
-                && has_number(&w[1])
-                && trim_blank(text.line(w[0].line as usize)).chars().all(|c| is_box_char(c) || is_blank_char(c))
-        })
+        .filter(|w| w[0].line + 2 == w[1].line && has_number(&w[0]) && has_number(&w[1]) && is_ruler(w[0].line + 1))
         .count();
     if ruled_rows < 2 {
         return;
     }
+    // Bands: runs of consecutive lines of one shape, each a row's lines.
+    // A band is one row only when rules close it on both sides (a markdown
+    // table's rows follow each other with no rule below the last).
+    let mut bands: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut start = 0;
+    for i in 1..=rows.len() {
+        let continues = i < rows.len()
+            && rows[i - 1].line + 1 == rows[i].line
+            && rows[i - 1].cells.len() == rows[i].cells.len()
+            && is_band_line(&rows[i - 1])
+            && is_band_line(&rows[i]);
+        if !continues {
+            let (first, last) = (rows[start].line, rows[i - 1].line);
+            if i - start > 1 && first > 1 && is_bound(first - 1) && (last as usize) < text.line_count() && is_bound(last + 1) {
+                bands.push(start..i);
+            }
+            start = i;
+        }
+    }
+    if bands.is_empty() {
+        return;
+    }
     let src = text.as_str();
     let mut out: Vec<RawRow<'a>> = Vec::with_capacity(rows.len());
-    let mut last_line = 0;
-    for row in rows.drain(..) {
-        let joins = out.last().is_some_and(|prev| {
-            last_line + 1 == row.line
-                && prev.cells.len() == row.cells.len()
-                && is_band_line(prev)
-                && is_band_line(&row)
-        });
-        last_line = row.line;
+    let mut bands = bands.into_iter().peekable();
+    for (i, row) in rows.drain(..).enumerate() {
+        let joins = bands.peek().is_some_and(|b| b.start < i && i < b.end);
+        if bands.peek().is_some_and(|b| i + 1 >= b.end) {
+            bands.next();
+        }
         if !joins {
             out.push(row);
             continue;
         }
-        let prev = out.last_mut().expect("checked above");
+        let prev = out.last_mut().expect("a band's first row was pushed");
         for (a, b) in prev.cells.iter_mut().zip(row.cells) {
             if b.raw.is_empty() {
                 continue;
@@ -976,6 +1005,45 @@ mod tests {
         );
         let text = Text::from_utf8_text(outline);
         assert_eq!(cells_of(&read(&text, Format::Text)).len(), 4);
+    }
+
+    #[test]
+    fn a_grid_table_row_wrapped_over_lines_is_one_row() {
+        // pandoc's plain grid tables wrap a label within its cell; a
+        // markdown table after it (no rule under its rows) stays as it is.
+        let text = Text::from_utf8_text(concat!(
+            "+------+-----+-----+\n",
+            "| 2.没  | 0   | 0   |\n",
+            "| 有现成信息 |     |     |\n",
+            "+------+-----+-----+\n",
+            "| 3.   | 1   | 1   |\n",
+            "| 补正后申请内容仍不明确 |     |     |\n",
+            "+------+-----+-----+\n",
+            "| 4.其他 | 2   | 2   |\n",
+            "+------+-----+-----+\n",
+            "| 5.重复 | 3   | 3   |\n",
+            "+------+-----+-----+\n",
+            "| (七)总计 | 6   | 6   |\n",
+            "+------+-----+-----+\n",
+            "\n",
+            "| 规章 | 3 | 0 |\n",
+            "|---|---|---|\n",
+            "| 行政许可 | 5 | 1 |\n",
+            "| 行政处罚 | 6 | 2 |\n",
+        ));
+        assert_eq!(
+            cells_of(&read(&text, Format::Text)),
+            [
+                vec!["2.没有现成信息", "0", "0"],
+                vec!["3.补正后申请内容仍不明确", "1", "1"],
+                vec!["4.其他", "2", "2"],
+                vec!["5.重复", "3", "3"],
+                vec!["(七)总计", "6", "6"],
+                vec!["规章", "3", "0"],
+                vec!["行政许可", "5", "1"],
+                vec!["行政处罚", "6", "2"],
+            ]
+        );
     }
 
     #[test]
