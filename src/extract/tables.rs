@@ -417,6 +417,49 @@ impl<'r, 'a> Placed<'r, 'a> {
     }
 }
 
+/// A space-aligned table 三 row one value short whose label ends in a
+/// number after a single space (`…其政府信息公开申请 0   0     0 0 0 0 0`: the
+/// converter left one space between the label and the first value): that
+/// number is the first value, when the row's total then equals the sum of
+/// its six applicant columns. No label of the form ends in a number.
+fn number_in_label<'r, 'a>(
+    row: &'r RawRow<'a>,
+    values: &'r [Cell<'a>],
+    spec: &RowSpec,
+    layout: Layout,
+) -> Option<RowResult<'r, 'a>> {
+    if layout != Layout::SpaceAligned
+        || spec.identity != RowIdentity::LastIsSum
+        || values.len() + 1 != spec.width
+    {
+        return None;
+    }
+    let label = &row.cells[(row.cells.len() - values.len()).checked_sub(1)?];
+    let (text, token) = label.raw.rsplit_once(' ')?;
+    if text.trim().is_empty() || token.is_empty() || !token.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let first = label.slice(label.raw.len() - token.len()..label.raw.len());
+    let mut numbers = Vec::with_capacity(spec.width);
+    for c in std::iter::once(&first).chain(values) {
+        match c.value() {
+            CellValue::Number(n) if n.is_integer && n.unit.is_none() => numbers.push(n.value),
+            _ => return None,
+        }
+    }
+    let (total, parts) = numbers.split_last()?;
+    if parts.iter().sum::<f64>() != *total {
+        return None;
+    }
+    let mut cells = vec![Cow::Owned(first)];
+    cells.extend(values.iter().map(Cow::Borrowed));
+    Some(RowResult::Aligned {
+        line: row.line,
+        cells,
+        certain: false,
+    })
+}
+
 /// Aligns a row's value cells (`cells`, the tail of `row.cells`) with
 /// `width` columns, or says it cannot.
 fn align<'r, 'a>(
@@ -787,7 +830,11 @@ fn read_labelled<'r, 'a>(
                     grid.cut_at_edge(row, parts.values, specs[idx].width)
                         .map(|cells| Placed::new(cells, false))
                 });
-                out.results[idx] = Some(Placed::or_mismatch(placed, row.line, parts.values, layout));
+                out.results[idx] = Some(match placed {
+                    None => number_in_label(row, parts.values, &specs[idx], layout)
+                        .unwrap_or_else(|| Placed::or_mismatch(None, row.line, parts.values, layout)),
+                    placed => Placed::or_mismatch(placed, row.line, parts.values, layout),
+                });
             }
             continue;
         }
@@ -2120,6 +2167,24 @@ mod tests {
     fn counts(text: &str, row_code: &str) -> Vec<Option<i64>> {
         let r = parse_bytes("r.txt", text.as_bytes());
         r.applications.iter().filter(|f| f.row_code == row_code).map(|f| f.count).collect()
+    }
+
+    #[test]
+    fn a_first_value_one_space_after_the_label_is_read_when_the_total_agrees() {
+        let printed = |code: &str| {
+            TemplateVersion::V2021.template().applications.iter().find(|r| r.row_code == code).unwrap().printed
+        };
+        let glued = report(|code, values| {
+            (code == "other_no_fee").then(|| format!("{} {values}", printed(code)))
+        });
+        let n = counts(&glued, "other_no_fee");
+        assert_eq!(n.first().copied().flatten(), n.last().copied().flatten());
+        assert!(n.iter().all(Option::is_some), "{n:?}");
+        // The total disagrees: nothing is read.
+        let broken = report(|code, _| {
+            (code == "other_no_fee").then(|| format!("{} 3    0    0    0    0    0    4", printed(code)))
+        });
+        assert!(counts(&broken, "other_no_fee").iter().all(Option::is_none));
     }
 
     #[test]
