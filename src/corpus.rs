@@ -230,7 +230,9 @@ impl Corpus {
 ///
 /// `names` yields every relative path in order; only the non-UTF-8 ones
 /// (if any) are kept, so the cost is one UTF-8 check per file.
-fn display_names<'a>(names: impl Iterator<Item = std::borrow::Cow<'a, [u8]>> + Clone) -> HashMap<usize, String> {
+fn display_names<'a>(
+    names: impl Iterator<Item = std::borrow::Cow<'a, [u8]>> + Clone,
+) -> HashMap<usize, String> {
     let mut shown: HashMap<usize, String> = HashMap::new();
     let mut raw: HashMap<usize, Vec<u8>> = HashMap::new();
     for (i, name) in names.clone().enumerate() {
@@ -291,9 +293,10 @@ fn decode_name(name: &[u8], gb18030: bool) -> String {
             continue;
         }
         if gb18030
-            && let Some(s) = encoding_rs::GB18030
-                .decode_without_bom_handling_and_without_replacement(part)
-            && s.chars().all(|c| c.is_ascii() && !c.is_ascii_control() || is_cjk(c))
+            && let Some(s) =
+                encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(part)
+            && s.chars()
+                .all(|c| c.is_ascii() && !c.is_ascii_control() || is_cjk(c))
         {
             out.push_str(&s);
             continue;
@@ -725,7 +728,13 @@ mod tests {
         // Spilled to disk, the names read back the same, and nothing is
         // left in the directory they were spilled to.
         let staging = root.join("out");
-        let files = discover(root, &WalkOptions::default(), std::slice::from_ref(&staging), Some(&staging)).unwrap();
+        let files = discover(
+            root,
+            &WalkOptions::default(),
+            std::slice::from_ref(&staging),
+            Some(&staging),
+        )
+        .unwrap();
         #[cfg(unix)]
         assert!(matches!(files.names, Names::Spilled(_)));
         let spilled: Vec<_> = (0..files.len()).map(|i| files.rel(i).unwrap()).collect();
@@ -817,7 +826,13 @@ mod tests {
 
     #[test]
     fn missing_root_is_a_usage_error() {
-        let err = discover(Path::new("/nonexistent/corpus"), &WalkOptions::default(), &[], None).unwrap_err();
+        let err = discover(
+            Path::new("/nonexistent/corpus"),
+            &WalkOptions::default(),
+            &[],
+            None,
+        )
+        .unwrap_err();
         assert!(err.downcast_ref::<Usage>().is_some());
     }
 }

@@ -163,7 +163,10 @@ pub fn decode(bytes: &[u8]) -> Result<Text, FileError> {
             }
             if nuls > 0 {
                 // A few stray NULs: spaces, noted.
-                let cleaned: Vec<u8> = body.iter().map(|&b| if b == 0 { b' ' } else { b }).collect();
+                let cleaned: Vec<u8> = body
+                    .iter()
+                    .map(|&b| if b == 0 { b' ' } else { b })
+                    .collect();
                 let mut text = decode(&cleaned)?;
                 let note = format!("{nuls} NUL bytes read as spaces");
                 text.repaired = Some(match text.repaired.take() {
@@ -208,11 +211,8 @@ pub fn decode(bytes: &[u8]) -> Result<Text, FileError> {
                         }
                         None => match decode_gb18030_report_lossy(body) {
                             Some((text, note)) => {
-                                let mut t = Text::build(
-                                    normalize_newlines_owned(text),
-                                    "gb18030",
-                                    true,
-                                );
+                                let mut t =
+                                    Text::build(normalize_newlines_owned(text), "gb18030", true);
                                 t.repaired = Some(note);
                                 return check_lines(t);
                             }
@@ -315,7 +315,9 @@ fn repair_utf8(body: &[u8]) -> Option<Repair> {
     }
     let mut note = String::from("not valid UTF-8 throughout; read as UTF-8 with");
     if replaced > 0 {
-        note.push_str(&format!(" {replaced} invalid byte sequences replaced by U+FFFD"));
+        note.push_str(&format!(
+            " {replaced} invalid byte sequences replaced by U+FFFD"
+        ));
     }
     if gb_chars > 0 {
         if replaced > 0 {
@@ -344,7 +346,8 @@ fn gb2312_run(bytes: &[u8]) -> (String, usize) {
         else {
             break;
         };
-        if !matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}') {
+        if !matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}')
+        {
             break;
         }
         out.push(c);
@@ -661,7 +664,11 @@ mod tests {
             assert_eq!(t.encoding, "utf-8");
             let want = format!("{}{shown}{}", &report[..line2], &report[line2..]);
             assert_eq!(t.as_str(), want, "{bytes:?}");
-            assert!(t.repaired.as_ref().unwrap().contains(note), "{:?}", t.repaired);
+            assert!(
+                t.repaired.as_ref().unwrap().contains(note),
+                "{:?}",
+                t.repaired
+            );
         }
         // A GBK file is still GBK, a clean one needs no repair.
         let (whole, _, _) = GB18030.encode(&report);

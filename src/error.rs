@@ -69,7 +69,9 @@ pub enum FileError {
     },
     /// A text, HTML or Markdown file larger than any report
     /// ([`crate::decode::MAX_TEXT_BYTES`]).
-    #[error("text too large for a report: {size} bytes (limit {limit} bytes for text and HTML); not parsed")]
+    #[error(
+        "text too large for a report: {size} bytes (limit {limit} bytes for text and HTML); not parsed"
+    )]
     TextTooLarge {
         /// Size of the file in bytes.
         size: usize,

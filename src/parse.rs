@@ -72,7 +72,11 @@ pub fn file_doc_id(path: &Path, source_path: &str, max_bytes: u64) -> String {
 /// The bytes of the file at `path` and its modification time (taken from
 /// the open descriptor before reading), or the report of a file that is
 /// not read: unreadable, or over `max_bytes`.
-fn read_file(path: &Path, source_path: &str, max_bytes: u64) -> Result<(Vec<u8>, Option<i64>), Report> {
+fn read_file(
+    path: &Path,
+    source_path: &str,
+    max_bytes: u64,
+) -> Result<(Vec<u8>, Option<i64>), Report> {
     let unreadable = |e: std::io::Error| unreadable(source_path, error_text(&e));
     let (file, meta) = open_regular(path).map_err(unreadable)?;
     let size = meta.len();
@@ -111,7 +115,11 @@ fn too_large(source_path: &str, file: &File, size: u64, max_bytes: u64) -> Repor
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_nanos());
     let id = doc_id(format!("too-large:{source_path}:{size}:{mtime}").as_bytes());
-    let mut r = Report::new(id, source_path.to_owned(), i64::try_from(size).unwrap_or(i64::MAX));
+    let mut r = Report::new(
+        id,
+        source_path.to_owned(),
+        i64::try_from(size).unwrap_or(i64::MAX),
+    );
     r.fail(&FileError::TooLarge {
         size,
         limit: max_bytes,

@@ -187,7 +187,11 @@ impl Grid {
         if first < values.len() - width {
             ev.for_label += 1;
         }
-        match ev.last_values.iter_mut().find(|(from, _)| *from == values_from) {
+        match ev
+            .last_values
+            .iter_mut()
+            .find(|(from, _)| *from == values_from)
+        {
             Some((_, k)) if *k != Some(last) => *k = None,
             Some(_) => {}
             None => ev.last_values.push((values_from, Some(last))),
@@ -202,7 +206,8 @@ impl Grid {
             return;
         }
         let written: Vec<usize> = (0..cells.len()).filter(|&i| !is_empty(&cells[i])).collect();
-        let (Some(&head), Some(&first), Some(&last)) = (written.first(), written.get(1), written.last())
+        let (Some(&head), Some(&first), Some(&last)) =
+            (written.first(), written.get(1), written.last())
         else {
             return;
         };
@@ -322,8 +327,8 @@ impl Grid {
             && !self.learned.iter().any(|(s, _)| *s == shape);
         // As wide as the header row, starting at its first value column: the
         // header places the row as well.
-        let on_header = cells.len() == self.header_row_cells
-            && self.header(width) == Some(values_from);
+        let on_header =
+            cells.len() == self.header_row_cells && self.header(width) == Some(values_from);
         if exact {
             // Complete rows of this width that all have exactly their values
             // after the label: the table writes no padding that could make
@@ -454,7 +459,10 @@ mod tests {
     fn padding_of_narrower_rows_leaves_an_exact_row_alone() {
         let mut g = Grid::default();
         learn(&mut g, "行政许可	78		", 1, 1);
-        assert_eq!(place(&g, "行政规范性文件		1	", 1, 3), Some(row_cells("	1	")));
+        assert_eq!(
+            place(&g, "行政规范性文件		1	", 1, 3),
+            Some(row_cells("	1	"))
+        );
         learn(&mut g, "规章	1	2	3	", 1, 3);
         assert_eq!(place(&g, "行政规范性文件		1	", 1, 3), None);
     }
@@ -463,22 +471,23 @@ mod tests {
     /// wide as it has its values under those names.
     #[test]
     fn a_section_header_places_the_rows_below_it() {
-        let text = Text::from_utf8_text(
-            "信息内容\t上一年项目数量\t本年增/减\t\n行政事业性收费\t\t+6\t\n",
-        );
+        let text =
+            Text::from_utf8_text("信息内容\t上一年项目数量\t本年增/减\t\n行政事业性收费\t\t+6\t\n");
         let doc = layout::read(&text);
         let mut g = Grid::default();
         g.learn_section(&doc.rows[0].cells);
-        let placed = g.place(&doc.rows[1].cells, 1, 2).map(|(v, rule)| {
-            (v.iter().map(|c| c.raw.to_owned()).collect::<Vec<_>>(), rule)
-        });
+        let placed = g
+            .place(&doc.rows[1].cells, 1, 2)
+            .map(|(v, rule)| (v.iter().map(|c| c.raw.to_owned()).collect::<Vec<_>>(), rule));
         assert_eq!(placed, Some((row_cells("\t+6"), Rule::Header)));
     }
 
     #[test]
     fn header_columns_place_rows_no_complete_row_shows() {
         let mut g = Grid::default();
-        let text = Text::from_utf8_text("注\t\t申请人情况\t\t\t\t\t\t总计\t\n\t\t自然人\t法人或其他组织\t\t\t\t\t\t\n");
+        let text = Text::from_utf8_text(
+            "注\t\t申请人情况\t\t\t\t\t\t总计\t\n\t\t自然人\t法人或其他组织\t\t\t\t\t\t\n",
+        );
         let doc = layout::read(&text);
         for r in &doc.rows {
             g.learn_header(&r.cells, "自然人", "总计");

@@ -224,7 +224,12 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &RowNorms) -> Metadata {
         Some(org) => Some(
             signature
                 .filter(|sig| signed_name_of(sig, &org))
-                .or_else(|| candidates.iter().copied().find(|c| c.contains(org.as_str())))
+                .or_else(|| {
+                    candidates
+                        .iter()
+                        .copied()
+                        .find(|c| c.contains(org.as_str()))
+                })
                 .map_or(org, str::to_owned),
         ),
         None => candidates.first().map(|c| (*c).to_owned()).or_else(|| {
@@ -263,7 +268,14 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &RowNorms) -> Metadata {
 /// `发布机构:`, `来源:` … (normalised text).
 pub(crate) fn is_field(norm: &str) -> bool {
     const FIELDS: [&str; 8] = [
-        "标题:", "发布时间:", "发布机构:", "发布日期:", "来源:", "栏目:", "文号:", "原文链接:",
+        "标题:",
+        "发布时间:",
+        "发布机构:",
+        "发布日期:",
+        "来源:",
+        "栏目:",
+        "文号:",
+        "原文链接:",
     ];
     FIELDS.iter().any(|f| norm.starts_with(f))
 }

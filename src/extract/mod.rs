@@ -52,12 +52,20 @@ pub fn extract(text: &Text, report: &mut Report) {
     // A page that holds the title and little else (the report is an
     // attachment or a picture): nothing of a report to read.
     let title_only = report.meta.title.is_some() && !found_any && {
-        let title = report.meta.title.as_deref().map(crate::normalize::normalize);
+        let title = report
+            .meta
+            .title
+            .as_deref()
+            .map(crate::normalize::normalize);
         let body: Vec<&str> = norms
             .iter()
             // A crawler's header lines (`发布时间: 2020-01-15`) are the page's, not a body.
             .filter(|n| !header::is_field(n))
-            .filter(|n| title.as_deref().is_none_or(|t| !n.contains(t) && !t.contains(*n)))
+            .filter(|n| {
+                title
+                    .as_deref()
+                    .is_none_or(|t| !n.contains(t) && !t.contains(*n))
+            })
             .collect();
         body.iter().map(|n| n.chars().count()).sum::<usize>() < 100
             && !body.iter().any(|n| n.bytes().any(|b| b.is_ascii_digit()))
@@ -152,7 +160,9 @@ pub fn extract(text: &Text, report: &mut Report) {
         report.active.clear();
         report.applications.clear();
         report.reviews.clear();
-        report.diagnostics.retain(|d| d.severity != Severity::Warning);
+        report
+            .diagnostics
+            .retain(|d| d.severity != Severity::Warning);
         report.status = Status::NotAReport;
         report.diag(Severity::Info, DiagCode::NotAReport, None, reason.clone());
         report.error = Some(reason);
@@ -214,10 +224,17 @@ mod tests {
 
     #[test]
     fn report_titles_and_others() {
-        for t in ["某县人民政府2023年政府信息公开工作年度报告", "《某局2021年度政府信息公开工作报告》"] {
+        for t in [
+            "某县人民政府2023年政府信息公开工作年度报告",
+            "《某局2021年度政府信息公开工作报告》",
+        ] {
             assert!(super::is_report_title(t), "{t}");
         }
-        for t in ["（二）做好年度报告", "根据《关于做好2019年政府信息公开工作年度报告", "某局2022年政务公开工作要点"] {
+        for t in [
+            "（二）做好年度报告",
+            "根据《关于做好2019年政府信息公开工作年度报告",
+            "某局2022年政务公开工作要点",
+        ] {
             assert!(!super::is_report_title(t), "{t}");
         }
     }

@@ -568,10 +568,7 @@ fn read_sentence(
             .any(|m| contains_short(sentence, m) && !opening.starts_with(m))
     };
     let breakdown = before.filter(|_| {
-        (continues && !own_breakdown())
-            || CATEGORY_MARKERS
-                .iter()
-                .any(|m| opening.starts_with(m))
+        (continues && !own_breakdown()) || CATEGORY_MARKERS.iter().any(|m| opening.starts_with(m))
     });
     // A count that a breakdown follows is that breakdown's total, with or
     // without 共 (`…公开各类信息31条。其中，社会救助2条…`).

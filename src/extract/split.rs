@@ -228,7 +228,9 @@ mod tests {
     use super::*;
 
     fn texts(tokens: &[&str], s: &Split) -> Vec<String> {
-        s.iter().map(|(t, r)| tokens[*t][r.clone()].to_owned()).collect()
+        s.iter()
+            .map(|(t, r)| tokens[*t][r.clone()].to_owned())
+            .collect()
     }
 
     fn all(tokens: &[&str], width: usize, id: RowIdentity) -> Vec<Vec<String>> {

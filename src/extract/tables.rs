@@ -256,10 +256,14 @@ enum RowResult<'r, 'a> {
     },
     /// A row with blank cells, placed by the table's grid, whose values
     /// contradict its row total: the placement was wrong (a lost cell).
-    Withdrawn { line: u32 },
+    Withdrawn {
+        line: u32,
+    },
     /// A label printed apart from its values, whose value row cannot be
     /// told with certainty.
-    Detached { line: u32 },
+    Detached {
+        line: u32,
+    },
 }
 
 impl<'a> RowResult<'_, 'a> {
@@ -308,7 +312,10 @@ fn split_glued<'r, 'a>(cells: &'r [Cell<'a>], spec: &RowSpec, line: u32) -> RowR
     if splits.found.len() == 1 && !splits.truncated {
         return RowResult::Aligned {
             line,
-            cells: to_cells(&splits.found[0]).into_iter().map(Cow::Owned).collect(),
+            cells: to_cells(&splits.found[0])
+                .into_iter()
+                .map(Cow::Owned)
+                .collect(),
             certain: true,
         };
     }
@@ -478,8 +485,7 @@ fn align<'r, 'a>(
         while end > width && cells[end - 1].text.trim().is_empty() {
             end -= 1;
         }
-        return (end >= width)
-            .then(|| Placed::new(&cells[end - width..end], cells.len() == width));
+        return (end >= width).then(|| Placed::new(&cells[end - width..end], cells.len() == width));
     }
     if kind == RowKind::Physical
         && matches!(
@@ -668,7 +674,10 @@ fn learn_grid(
     header: Option<(&str, &str)>,
 ) -> Grid {
     let mut grid = Grid::default();
-    if !matches!(layout, Layout::Tabbed | Layout::MarkdownTable | Layout::Mixed) {
+    if !matches!(
+        layout,
+        Layout::Tabbed | Layout::MarkdownTable | Layout::Mixed
+    ) {
         return grid;
     }
     let mut label = String::new();
@@ -730,36 +739,35 @@ fn read_labelled<'r, 'a>(
     let mut carry: Vec<String> = Vec::new();
     let mut label = String::new();
 
-    let finish = |pending: &mut Option<Pending<'r, 'a>>,
-                  specs: &[RowSpec],
-                  out: &mut TableRead<'r, 'a>| {
-        if let Some(mut p) = pending.take() {
-            if p.cells.is_empty() {
-                return; // a label with no values: the row stays missing
-            }
-            let width = specs[p.row].width;
-            let mut certain = true;
-            if padded_rows
-                && p.cells.len() > width
-                && p.cells[width..].iter().all(|c| c.text.trim().is_empty())
-            {
-                p.cells.truncate(width); // merged-cell padding after the values
-                certain = false;
-            }
-            out.results[p.row] = Some(if p.cells.len() == width {
-                RowResult::Aligned {
-                    line: p.line,
-                    cells: borrowed(p.cells),
-                    certain,
+    let finish =
+        |pending: &mut Option<Pending<'r, 'a>>, specs: &[RowSpec], out: &mut TableRead<'r, 'a>| {
+            if let Some(mut p) = pending.take() {
+                if p.cells.is_empty() {
+                    return; // a label with no values: the row stays missing
                 }
-            } else {
-                RowResult::Mismatch {
-                    line: p.line,
-                    found: p.cells.len(),
+                let width = specs[p.row].width;
+                let mut certain = true;
+                if padded_rows
+                    && p.cells.len() > width
+                    && p.cells[width..].iter().all(|c| c.text.trim().is_empty())
+                {
+                    p.cells.truncate(width); // merged-cell padding after the values
+                    certain = false;
                 }
-            });
-        }
-    };
+                out.results[p.row] = Some(if p.cells.len() == width {
+                    RowResult::Aligned {
+                        line: p.line,
+                        cells: borrowed(p.cells),
+                        certain,
+                    }
+                } else {
+                    RowResult::Mismatch {
+                        line: p.line,
+                        found: p.cells.len(),
+                    }
+                });
+            }
+        };
     let orphan = |out: &mut TableRead<'r, 'a>, n: usize, line: u32| {
         out.orphans += n;
         out.first_orphan_line.get_or_insert(line);
@@ -797,8 +805,7 @@ fn read_labelled<'r, 'a>(
                 // values beside it and no sub-row after it (`1.申请人无正…`
                 // cut short is the first sub-row, not the collapsed row).
                 .filter(|&i| {
-                    !specs[i].alternative
-                        || (!parts.values.is_empty() && !last_label_numbered(row))
+                    !specs[i].alternative || (!parts.values.is_empty() && !last_label_numbered(row))
                 })
                 .or_else(|| cut_short(row, specs, &out.results, last_matched))
         };
@@ -826,13 +833,15 @@ fn read_labelled<'r, 'a>(
                     text_rows: 0,
                 });
             } else {
-                let placed = align(row, parts.values, specs[idx].width, layout, &grid).or_else(|| {
-                    grid.cut_at_edge(row, parts.values, specs[idx].width)
-                        .map(|cells| Placed::new(cells, false))
-                });
+                let placed =
+                    align(row, parts.values, specs[idx].width, layout, &grid).or_else(|| {
+                        grid.cut_at_edge(row, parts.values, specs[idx].width)
+                            .map(|cells| Placed::new(cells, false))
+                    });
                 out.results[idx] = Some(match placed {
-                    None => number_in_label(row, parts.values, &specs[idx], layout)
-                        .unwrap_or_else(|| Placed::or_mismatch(None, row.line, parts.values, layout)),
+                    None => number_in_label(row, parts.values, &specs[idx], layout).unwrap_or_else(
+                        || Placed::or_mismatch(None, row.line, parts.values, layout),
+                    ),
                     placed => Placed::or_mismatch(placed, row.line, parts.values, layout),
                 });
             }
@@ -880,7 +889,9 @@ fn read_labelled<'r, 'a>(
             .filter(|c| !c.raw.trim().is_empty() || row.kind == RowKind::BlankCell)
             .count();
         match pending.as_mut() {
-            Some(p) if row.kind == RowKind::Physical && p.cells.is_empty() && !waiting.is_empty() => {
+            Some(p)
+                if row.kind == RowKind::Physical && p.cells.is_empty() && !waiting.is_empty() =>
+            {
                 // Labels printed apart from their values: the block of value
                 // rows that follows belongs to them one to one, in order, if
                 // it has as many rows as there are labels; otherwise no row
@@ -891,7 +902,9 @@ fn read_labelled<'r, 'a>(
                     .iter()
                     .take_while(|r| {
                         r.kind == RowKind::Physical
-                            && r.cells.iter().all(|c| !matches!(c.value(), CellValue::Text))
+                            && r.cells
+                                .iter()
+                                .all(|c| !matches!(c.value(), CellValue::Text))
                     })
                     .count();
                 let labelled = std::mem::take(&mut waiting);
@@ -993,8 +1006,12 @@ fn fill_gaps<'r, 'a>(
                 .enumerate()
                 .filter_map(|(k, r)| r.as_ref().map(|r| (k, r.line())))
         };
-        let before = read_rows().filter(|&(_, l)| l < first).max_by_key(|&(_, l)| l);
-        let after = read_rows().filter(|&(_, l)| l > last).min_by_key(|&(_, l)| l);
+        let before = read_rows()
+            .filter(|&(_, l)| l < first)
+            .max_by_key(|&(_, l)| l);
+        let after = read_rows()
+            .filter(|&(_, l)| l > last)
+            .min_by_key(|&(_, l)| l);
         let from = before.map_or(0, |(k, _)| k + 1);
         let to = after.map_or(specs.len(), |(k, _)| k);
         let gap: Vec<usize> = (from..to.max(from))
@@ -1013,7 +1030,13 @@ fn fill_gaps<'r, 'a>(
         } else {
             let n: usize = run
                 .iter()
-                .map(|&r| rows[r].cells.iter().filter(|c| !c.raw.trim().is_empty()).count())
+                .map(|&r| {
+                    rows[r]
+                        .cells
+                        .iter()
+                        .filter(|c| !c.raw.trim().is_empty())
+                        .count()
+                })
                 .sum();
             out.orphans += n;
             out.first_orphan_line.get_or_insert(first);
@@ -1184,36 +1207,60 @@ fn report_table_issues(
 /// Says why some of a row's values are NULL (cells that cannot be aligned,
 /// a glued run that splits several ways or none, columns cut off at the
 /// table's edge); true when every column was read.
-fn explain(result: &RowResult<'_, '_>, table: &str, code: &str, width: usize, report: &mut Report) -> bool {
+fn explain(
+    result: &RowResult<'_, '_>,
+    table: &str,
+    code: &str,
+    width: usize,
+    report: &mut Report,
+) -> bool {
     let (diag, message) = match result {
         RowResult::Aligned { cells, .. } if cells.len() >= width => return true,
         RowResult::Aligned { cells, .. } => (
             DiagCode::TableTruncated,
-            format!("table {table} row {code}: the last {} column(s) are cut off at the table's right edge; left NULL", width - cells.len()),
+            format!(
+                "table {table} row {code}: the last {} column(s) are cut off at the table's right edge; left NULL",
+                width - cells.len()
+            ),
         ),
-        RowResult::Glued { candidates, certain, .. } => {
+        RowResult::Glued {
+            candidates,
+            certain,
+            ..
+        } => {
             let read = certain.iter().flatten().count();
             let ways = if candidates.is_empty() {
                 "in no way that satisfies the table's identities (or in too many ways)".to_owned()
             } else {
-                format!("in {} ways the identities cannot tell apart", candidates.len())
+                format!(
+                    "in {} ways the identities cannot tell apart",
+                    candidates.len()
+                )
             };
             (
                 DiagCode::AmbiguousSplit,
-                format!("table {table} row {code}: the glued digits split into {width} cells {ways}; {read} cell(s) are the same in every split and read, the rest left NULL"),
+                format!(
+                    "table {table} row {code}: the glued digits split into {width} cells {ways}; {read} cell(s) are the same in every split and read, the rest left NULL"
+                ),
             )
         }
         RowResult::Mismatch { found, .. } => (
             DiagCode::ColumnCountMismatch,
-            format!("table {table} row {code}: {found} value cells where {width} are expected; values left NULL"),
+            format!(
+                "table {table} row {code}: {found} value cells where {width} are expected; values left NULL"
+            ),
         ),
         RowResult::Detached { .. } => (
             DiagCode::UncertainRow,
-            format!("table {table} row {code}: its label is printed apart from its values and the value rows that follow do not match the labels one to one; values left NULL"),
+            format!(
+                "table {table} row {code}: its label is printed apart from its values and the value rows that follow do not match the labels one to one; values left NULL"
+            ),
         ),
         RowResult::Withdrawn { .. } => (
             DiagCode::UncertainRow,
-            format!("table {table} row {code}: the row has blank cells and its values, placed by the table's columns, exceed its 总计 (a cell was lost); values left NULL"),
+            format!(
+                "table {table} row {code}: the row has blank cells and its values, placed by the table's columns, exceed its 总计 (a cell was lost); values left NULL"
+            ),
         ),
     };
     report.diag(Severity::Warning, diag, Some(result.line()), message);
@@ -1248,8 +1295,8 @@ fn withdraw_contradicted(template: &Template, results: &mut [Option<RowResult<'_
     };
     for &i in &placed {
         let Some(values) = &rows[i] else { continue };
-        let exceeds = values[6]
-            .is_some_and(|total| values[..6].iter().flatten().sum::<f64>() > total);
+        let exceeds =
+            values[6].is_some_and(|total| values[..6].iter().flatten().sum::<f64>() > total);
         // Columns where this row holds a number: their identities, checked
         // with this row as placed and every other row as read.
         let breaks = (0..APPLICANTS.len())
@@ -1273,7 +1320,12 @@ struct ColumnChecks {
 
 impl ColumnChecks {
     fn new(template: &Template, results: &[Option<RowResult<'_, '_>>]) -> Option<Self> {
-        let index = |code: &str| template.applications.iter().position(|r| r.row_code == code);
+        let index = |code: &str| {
+            template
+                .applications
+                .iter()
+                .position(|r| r.row_code == code)
+        };
         let alt_found = template
             .applications
             .iter()
@@ -1317,7 +1369,12 @@ impl ColumnChecks {
     /// 新收 + 上年结转 ≠ 总计 + 结转下年度 in one column (`cell`: a row's value
     /// there); false when a cell is not a number.
     fn balance_fails(&self, cell: impl Fn(usize) -> Option<f64>) -> bool {
-        match (cell(self.new), cell(self.carried), cell(self.total), cell(self.forward)) {
+        match (
+            cell(self.new),
+            cell(self.carried),
+            cell(self.total),
+            cell(self.forward),
+        ) {
             (Some(a), Some(b), Some(t), Some(f)) => a + b != t + f,
             _ => false,
         }
@@ -1433,7 +1490,9 @@ fn resolve_glued(template: &Template, results: &mut [Option<RowResult<'_, '_>>])
     }
     for (k, &row) in glued.iter().enumerate() {
         if let Some(Some(p)) = chosen[k]
-            && let Some(RowResult::Glued { line, candidates, .. }) = results[row].take()
+            && let Some(RowResult::Glued {
+                line, candidates, ..
+            }) = results[row].take()
         {
             let cells = candidates.into_iter().nth(p).unwrap_or_default();
             results[row] = Some(RowResult::Aligned {
@@ -1501,7 +1560,11 @@ fn extract_proactive(
             complete &= explain(result, "二", row.item_code, width, report);
         }
         let line = result.line();
-        let cells = if refused { vec![None; width] } else { result.columns(width) };
+        let cells = if refused {
+            vec![None; width]
+        } else {
+            result.columns(width)
+        };
         for (m, cell) in row.metrics.iter().zip(cells) {
             let Some(cell) = cell else {
                 report.active.push(ActiveFact {
@@ -1802,7 +1865,11 @@ fn extract_applications(
             complete &= explain(result, "三", row.row_code, width, report);
         }
         let line = result.line();
-        let cells = if refused { vec![None; width] } else { result.columns(width) };
+        let cells = if refused {
+            vec![None; width]
+        } else {
+            result.columns(width)
+        };
         for (j, cell) in cells.into_iter().enumerate() {
             let Some(cell) = cell else {
                 report.applications.push(ApplicationFact {
@@ -1865,7 +1932,8 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, blocks: bool, report: &m
     let mut label = String::new();
     for row in rows {
         let parts = split_row(row, &mut label);
-        if layout == Layout::GluedText && row.kind == RowKind::Physical && !parts.values.is_empty() {
+        if layout == Layout::GluedText && row.kind == RowKind::Physical && !parts.values.is_empty()
+        {
             let spec = RowSpec {
                 width,
                 alternative: false,
@@ -1880,9 +1948,9 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, blocks: bool, report: &m
                     certain = c;
                     Err(parts.values.len())
                 }
-                RowResult::Mismatch { .. } | RowResult::Withdrawn { .. } | RowResult::Detached { .. } => {
-                    Err(parts.values.len())
-                }
+                RowResult::Mismatch { .. }
+                | RowResult::Withdrawn { .. }
+                | RowResult::Detached { .. } => Err(parts.values.len()),
             });
             ambiguous = true;
             break;
@@ -1891,7 +1959,9 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, blocks: bool, report: &m
             // The values are the one paragraph made only of value cells;
             // paragraphs of header text carry blank padding cells too.
             if row.gap_before && !run.is_empty() {
-                let has_number = run.iter().any(|c| matches!(c.value(), CellValue::Number(_)));
+                let has_number = run
+                    .iter()
+                    .any(|c| matches!(c.value(), CellValue::Number(_)));
                 if has_number || run.len() == width {
                     break;
                 }
@@ -1987,7 +2057,11 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, blocks: bool, report: &m
                 let (count, raw, source_line) = match cell {
                     Some(cell) => {
                         let what = || format!("table 四 {proceeding} {outcome}");
-                        (count_value(cell, &what, cell.line, report).0, Some(span_of(cell)), cell.line)
+                        (
+                            count_value(cell, &what, cell.line, report).0,
+                            Some(span_of(cell)),
+                            cell.line,
+                        )
                     }
                     None => (None, None, run_line),
                 };
@@ -2031,7 +2105,11 @@ fn three_sub_tables<'r, 'a>(rows: &'r [RawRow<'a>]) -> Option<Vec<Cow<'r, Cell<'
     let mut label = String::new();
     for row in rows {
         let parts = split_row(row, &mut label);
-        let written = parts.values.iter().filter(|c| !c.raw.trim().is_empty()).count();
+        let written = parts
+            .values
+            .iter()
+            .filter(|c| !c.raw.trim().is_empty())
+            .count();
         if row.kind == RowKind::Single && parts.values.is_empty() {
             let n = &*label;
             heading = if n.contains("复议后起诉") {
@@ -2150,7 +2228,12 @@ mod tests {
         let mut text = String::from(
             "某县人民政府2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n          自然人    商业企业  科研机构  社会公益组织  法律服务机构  其他  总计\n",
         );
-        for (i, row) in TemplateVersion::V2021.template().applications.iter().enumerate() {
+        for (i, row) in TemplateVersion::V2021
+            .template()
+            .applications
+            .iter()
+            .enumerate()
+        {
             if row.alternative {
                 continue;
             }
@@ -2166,13 +2249,23 @@ mod tests {
 
     fn counts(text: &str, row_code: &str) -> Vec<Option<i64>> {
         let r = parse_bytes("r.txt", text.as_bytes());
-        r.applications.iter().filter(|f| f.row_code == row_code).map(|f| f.count).collect()
+        r.applications
+            .iter()
+            .filter(|f| f.row_code == row_code)
+            .map(|f| f.count)
+            .collect()
     }
 
     #[test]
     fn a_first_value_one_space_after_the_label_is_read_when_the_total_agrees() {
         let printed = |code: &str| {
-            TemplateVersion::V2021.template().applications.iter().find(|r| r.row_code == code).unwrap().printed
+            TemplateVersion::V2021
+                .template()
+                .applications
+                .iter()
+                .find(|r| r.row_code == code)
+                .unwrap()
+                .printed
         };
         let glued = report(|code, values| {
             (code == "other_no_fee").then(|| format!("{} {values}", printed(code)))
@@ -2182,7 +2275,8 @@ mod tests {
         assert!(n.iter().all(Option::is_some), "{n:?}");
         // The total disagrees: nothing is read.
         let broken = report(|code, _| {
-            (code == "other_no_fee").then(|| format!("{} 3    0    0    0    0    0    4", printed(code)))
+            (code == "other_no_fee")
+                .then(|| format!("{} 3    0    0    0    0    0    4", printed(code)))
         });
         assert!(counts(&broken, "other_no_fee").iter().all(Option::is_none));
     }
@@ -2200,7 +2294,14 @@ mod tests {
             _ => None,
         });
         let other_other_total = counts(&report(|_, _| None), "other_other");
-        assert!(other_other_total.iter().any(Option::is_some), "the plain report reads");
-        assert!(counts(&text, "other_no_fee").iter().all(Option::is_none), "{:?}", counts(&text, "other_no_fee"));
+        assert!(
+            other_other_total.iter().any(Option::is_some),
+            "the plain report reads"
+        );
+        assert!(
+            counts(&text, "other_no_fee").iter().all(Option::is_none),
+            "{:?}",
+            counts(&text, "other_no_fee")
+        );
     }
 }

@@ -28,13 +28,16 @@ const TABLES_START: [&str; 6] = [
 ];
 
 /// Where they end: section 五 or 六 after them.
-const TABLES_END: [&str; 4] = ["五、存在", "五、政府信息公开工作存在", "五、本机关", "六、其他需要报告"];
+const TABLES_END: [&str; 4] = [
+    "五、存在",
+    "五、政府信息公开工作存在",
+    "五、本机关",
+    "六、其他需要报告",
+];
 
 /// True for a line that holds the official tables glued into one line.
 pub(super) fn is_glued_tables(line: &str) -> bool {
-    line.len() >= 300
-        && line.contains("本年新收")
-        && TABLE_HEADER.iter().any(|w| line.contains(w))
+    line.len() >= 300 && line.contains("本年新收") && TABLE_HEADER.iter().any(|w| line.contains(w))
 }
 
 /// In a document whose tables are glued (one line is, by
@@ -234,14 +237,28 @@ mod tests {
         let p = pieces(line);
         assert_eq!(p[0], (RowKind::Single, vec!["前言。"]));
         assert_eq!(p[2], (RowKind::Physical, vec!["230", "000023"]));
-        assert_eq!(p[3], (RowKind::Single, vec!["二、上年结转政府信息公开申请数量"]));
+        assert_eq!(
+            p[3],
+            (RowKind::Single, vec!["二、上年结转政府信息公开申请数量"])
+        );
         assert_eq!(p[4], (RowKind::Physical, vec!["0000000"]));
-        assert_eq!(p[5], (RowKind::Single, vec!["（三）不予公开1.属于国家秘密"]));
+        assert_eq!(
+            p[5],
+            (RowKind::Single, vec!["（三）不予公开1.属于国家秘密"])
+        );
         assert_eq!(p[6], (RowKind::Physical, vec!["0000000"]));
         assert_eq!(p[7], (RowKind::Single, vec!["2.其他法律行政法规禁止公开"]));
-        assert_eq!(p.last().unwrap(), &(RowKind::Single, vec!["五、存在的主要问题"]));
-        let p = pieces("申请人情况 本年新收 (三) 不予公开5. 属于三类内部事务信息3 0 0 0 0 0 36. 属于四类过程性信息1 0 0 0 0 0 1");
-        assert_eq!(p[1], (RowKind::Physical, vec!["3", "0", "0", "0", "0", "0", "3"]));
+        assert_eq!(
+            p.last().unwrap(),
+            &(RowKind::Single, vec!["五、存在的主要问题"])
+        );
+        let p = pieces(
+            "申请人情况 本年新收 (三) 不予公开5. 属于三类内部事务信息3 0 0 0 0 0 36. 属于四类过程性信息1 0 0 0 0 0 1",
+        );
+        assert_eq!(
+            p[1],
+            (RowKind::Physical, vec!["3", "0", "0", "0", "0", "0", "3"])
+        );
         assert_eq!(p[2], (RowKind::Single, vec!["6. 属于四类过程性信息"]));
     }
 

@@ -127,7 +127,11 @@ fn attr_str<'a>(attrs: &'a str, name: &str) -> Option<&'a str> {
                 let inner = &rest[1..];
                 &inner[..inner.find(q).unwrap_or(inner.len())]
             }
-            _ => &rest[..rest.find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/').unwrap_or(rest.len())],
+            _ => {
+                &rest[..rest
+                    .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+                    .unwrap_or(rest.len())]
+            }
         });
     }
     None

@@ -376,9 +376,15 @@ mod tests {
         // A smaller file holds one cell per 10 bytes, at least 20,000.
         let k = MIN_CELL_BOUND / 1000;
         assert!(!CellCount::new(100).over(&many[..k], 0));
-        assert!(CellCount::new(100).over(&many[..=k], 0), "20,000 cells in 100 bytes");
+        assert!(
+            CellCount::new(100).over(&many[..=k], 0),
+            "20,000 cells in 100 bytes"
+        );
         assert!(!CellCount::new(300_000).over(&many[..30], 0));
-        assert!(CellCount::new(300_000).over(&many[..31], 0), "one per 10 bytes");
+        assert!(
+            CellCount::new(300_000).over(&many[..31], 0),
+            "one per 10 bytes"
+        );
         assert_eq!(cell_limit(0), MIN_CELL_BOUND);
         assert_eq!(cell_limit(400_000), 40_000);
         assert_eq!(cell_limit(1 << 20), MAX_CELLS);

@@ -140,7 +140,10 @@ fn choose_layout(v: &Votes) -> Layout {
         (v.tabbed, Layout::Tabbed),
         (v.spaced, Layout::SpaceAligned),
         // A cell-per-line table has ~7 single-value lines per row.
-        ((v.single_values + v.space_lines / 2) / 4, Layout::CellPerLine),
+        (
+            (v.single_values + v.space_lines / 2) / 4,
+            Layout::CellPerLine,
+        ),
     ];
     let (best, layout) = candidates
         .iter()
@@ -207,7 +210,10 @@ fn trim_blank(s: &str) -> &str {
     let ascii_blank = |x: &u8| matches!(x, b' ' | b'\t' | 0x0c);
     let b = s.as_bytes();
     let start = b.iter().position(|x| !ascii_blank(x)).unwrap_or(b.len());
-    let end = b.iter().rposition(|x| !ascii_blank(x)).map_or(start, |e| e + 1);
+    let end = b
+        .iter()
+        .rposition(|x| !ascii_blank(x))
+        .map_or(start, |e| e + 1);
     let s = &s[start..end];
     let b = s.as_bytes();
     // The last bytes of the chars `blank_at` knows (0xBD only as the end of
@@ -329,7 +335,12 @@ fn is_box_rule(c: char) -> bool {
 /// lies between vertical strokes (`│`, `├`, `┼` …); stretches of horizontal
 /// rule (`├────┼────┤` beside a merged label) are frame, not cells. None for
 /// a line that is frame only.
-fn split_boxed<'a>(line: &'a str, content: &'a str, base: usize, line_no: u32) -> Option<RawRow<'a>> {
+fn split_boxed<'a>(
+    line: &'a str,
+    content: &'a str,
+    base: usize,
+    line_no: u32,
+) -> Option<RawRow<'a>> {
     if content.chars().all(|c| is_box_char(c) || is_blank_char(c)) {
         return None;
     }
@@ -344,7 +355,9 @@ fn split_boxed<'a>(line: &'a str, content: &'a str, base: usize, line_no: u32) -
         .chain(std::iter::once((content_start + content.len(), 0)));
     for (at, width) in bounds {
         let field = &line[start..at];
-        let is_frame = !field.is_empty() && field.chars().all(|c| is_box_rule(c) || is_blank_char(c)) && field.chars().any(is_box_rule);
+        let is_frame = !field.is_empty()
+            && field.chars().all(|c| is_box_rule(c) || is_blank_char(c))
+            && field.chars().any(is_box_rule);
         // The text before the first stroke and after the last one is
         // outside the frame when empty.
         let outside = (first || width == 0) && trim_blank(field).is_empty();
@@ -394,10 +407,19 @@ fn join_box_bands<'a>(text: &'a Text, rows: &mut Vec<RawRow<'a>>) {
     // Only where the tables rule off every row: a table drawn with rules
     // around its header alone (an "outline" style) writes its rows on
     // consecutive lines, and those must not be joined.
-    let has_number = |r: &RawRow<'_>| r.cells.iter().any(|c| matches!(c.value(), CellValue::Number(_)));
+    let has_number = |r: &RawRow<'_>| {
+        r.cells
+            .iter()
+            .any(|c| matches!(c.value(), CellValue::Number(_)))
+    };
     let ruled_rows = rows
         .windows(2)
-        .filter(|w| w[0].line + 2 == w[1].line && has_number(&w[0]) && has_number(&w[1]) && is_ruler(w[0].line + 1))
+        .filter(|w| {
+            w[0].line + 2 == w[1].line
+                && has_number(&w[0])
+                && has_number(&w[1])
+                && is_ruler(w[0].line + 1)
+        })
         .count();
     if ruled_rows < 2 {
         return;
@@ -415,7 +437,12 @@ fn join_box_bands<'a>(text: &'a Text, rows: &mut Vec<RawRow<'a>>) {
             && is_band_line(&rows[i]);
         if !continues {
             let (first, last) = (rows[start].line, rows[i - 1].line);
-            if i - start > 1 && first > 1 && is_bound(first - 1) && (last as usize) < text.line_count() && is_bound(last + 1) {
+            if i - start > 1
+                && first > 1
+                && is_bound(first - 1)
+                && (last as usize) < text.line_count()
+                && is_bound(last + 1)
+            {
                 bands.push(start..i);
             }
             start = i;
@@ -463,7 +490,8 @@ fn join_box_bands<'a>(text: &'a Text, rows: &mut Vec<RawRow<'a>>) {
 /// A ruler line of a text table that is not a row: `+-----+----+` (grid
 /// tables), `---|---` (markdown's separator without outer pipes).
 fn is_ascii_ruler(s: &str) -> bool {
-    s.bytes().all(|b| matches!(b, b'+' | b'-' | b'=' | b':' | b'|' | b' ' | b'\t'))
+    s.bytes()
+        .all(|b| matches!(b, b'+' | b'-' | b'=' | b':' | b'|' | b' ' | b'\t'))
         && s.contains('-')
         && s.contains(['+', '|'])
 }
@@ -664,7 +692,8 @@ fn trimmed_cell<'a>(
 fn has_tag(s: &str) -> bool {
     memchr::memchr_iter(b'<', s.as_bytes()).any(|i| {
         let rest = &s.as_bytes()[i + 1..];
-        rest.first().is_some_and(|&b| b.is_ascii_alphabetic() || b == b'/')
+        rest.first()
+            .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'/')
             && memchr::memchr(b'>', rest).is_some()
     })
 }
@@ -823,7 +852,14 @@ mod tests {
             ]
         );
         assert_eq!(&line[row.cells[1].offset as usize..][..2], "21");
-        let row = tokenize_line("10 1 0 0 0 0 0 0 0 0 5 0 0 0 0", 0, 1, &Style::default(), &mut v).unwrap();
+        let row = tokenize_line(
+            "10 1 0 0 0 0 0 0 0 0 5 0 0 0 0",
+            0,
+            1,
+            &Style::default(),
+            &mut v,
+        )
+        .unwrap();
         assert_eq!(row.cells.len(), 15);
         let row = tokenize_line(
             "                 4.无正当理由大量反复 申请        0    0",
@@ -882,7 +918,9 @@ mod tests {
         for (i, c) in line.char_indices() {
             if is_blank_char(c) {
                 run += 1;
-                if run >= 2 && let Some(s) = start.take() {
+                if run >= 2
+                    && let Some(s) = start.take()
+                {
                     out.push(&line[s..end]);
                 }
             } else {
@@ -898,8 +936,8 @@ mod tests {
     #[test]
     fn space_splitter_agrees_with_the_char_definition() {
         let pieces = [
-            " ", "  ", "\t", "\x0c", "\u{3000}", "\u{a0}", "\u{2002}", "\u{2009}", "\u{2008}", "\u{3001}",
-            "\u{201c}", "中", "a", "é", "\u{FFFD}", "\u{FF0C}", "规章",
+            " ", "  ", "\t", "\x0c", "\u{3000}", "\u{a0}", "\u{2002}", "\u{2009}", "\u{2008}",
+            "\u{3001}", "\u{201c}", "中", "a", "é", "\u{FFFD}", "\u{FF0C}", "规章",
         ];
         for a in pieces {
             for b in pieces {
@@ -940,10 +978,16 @@ mod tests {
             ]
         );
         // Where every row ends in a pipe, that pipe closes the row.
-        let text = Text::from_utf8_text("规章 | 0 | 0 | 0 |\n行政规范性文件 | 3 | 0 | 20 |\n行政许可 | 5 |\n");
+        let text = Text::from_utf8_text(
+            "规章 | 0 | 0 | 0 |\n行政规范性文件 | 3 | 0 | 20 |\n行政许可 | 5 |\n",
+        );
         assert_eq!(
             cells_of(&read(&text, Format::Text)),
-            [vec!["规章", "0", "0", "0"], vec!["行政规范性文件", "3", "0", "20"], vec!["行政许可", "5"]]
+            [
+                vec!["规章", "0", "0", "0"],
+                vec!["行政规范性文件", "3", "0", "20"],
+                vec!["行政许可", "5"]
+            ]
         );
     }
 
@@ -963,7 +1007,11 @@ mod tests {
         assert_eq!(doc.layout, Layout::MarkdownTable);
         assert_eq!(
             cells_of(&doc),
-            [vec!["规章", "0", ""], vec!["", "(三)不予公开"], vec!["行政许可", "", "21"]]
+            [
+                vec!["规章", "0", ""],
+                vec!["", "(三)不予公开"],
+                vec!["行政许可", "", "21"]
+            ]
         );
     }
 
@@ -1054,7 +1102,11 @@ mod tests {
         let doc = read(&text, Format::Text);
         assert_eq!(
             cells_of(&doc),
-            [vec!["行政许可", "21", ""], vec!["打印本页 \\| 关闭窗口", "1"], vec!["规章", "3", "0"]]
+            [
+                vec!["行政许可", "21", ""],
+                vec!["打印本页 \\| 关闭窗口", "1"],
+                vec!["规章", "3", "0"]
+            ]
         );
     }
 
@@ -1077,7 +1129,14 @@ mod tests {
     #[test]
     fn markdown_rows() {
         let mut v = Votes::default();
-        let row = tokenize_line("| 行政事业性收费 | 0 | 0 | |", 0, 1, &Style::default(), &mut v).unwrap();
+        let row = tokenize_line(
+            "| 行政事业性收费 | 0 | 0 | |",
+            0,
+            1,
+            &Style::default(),
+            &mut v,
+        )
+        .unwrap();
         assert_eq!(texts(&row), ["行政事业性收费", "0", "0", ""]);
         assert!(tokenize_line("|-----|---|", 0, 1, &Style::default(), &mut v).is_none());
     }

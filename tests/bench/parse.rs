@@ -140,7 +140,10 @@ fn write(c: &mut Criterion, inputs: &[(String, Vec<u8>)]) {
                 .zip(schema.fields())
                 .map(|(c, f)| arrow::compute::cast(c, f.data_type()).expect("cast"))
                 .collect();
-            (*table, arrow::record_batch::RecordBatch::try_new(schema, columns).expect("batch"))
+            (
+                *table,
+                arrow::record_batch::RecordBatch::try_new(schema, columns).expect("batch"),
+            )
         })
         .collect();
     group.bench_function("parquet_arrow_writer", |b| {

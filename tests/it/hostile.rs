@@ -124,7 +124,10 @@ fn stray_bytes_give_the_values_of_the_clean_twin() {
         "SELECT count(DISTINCT doc_id) FROM {} WHERE code = 'encoding_fallback' AND severity = 'warning'",
         table(&b, "diagnostics")
     ));
-    assert!(repaired[0][0].as_u64().unwrap() >= (files.len() as u64 - 1) * 3, "{repaired:?}");
+    assert!(
+        repaired[0][0].as_u64().unwrap() >= (files.len() as u64 - 1) * 3,
+        "{repaired:?}"
+    );
 }
 
 /// An empty corpus (an unmounted disk) and one that lost more than half
@@ -187,7 +190,11 @@ fn the_walker_skips_hidden_files_and_the_output_and_applies_globs() {
         assert!(run(&corpus, &out, &[]).status.success());
         source_paths(&out)
     };
-    assert!(visible.iter().all(|p| !p.contains(".git") && !p.contains("CVS") && !p.contains("/.")));
+    assert!(
+        visible
+            .iter()
+            .all(|p| !p.contains(".git") && !p.contains("CVS") && !p.contains("/."))
+    );
     assert!(!visible.iter().any(|p| p.starts_with('.')), "{visible:?}");
 
     // `run . --out out`: the output (with its lock and staging) is in the
@@ -211,13 +218,22 @@ fn the_walker_skips_hidden_files_and_the_output_and_applies_globs() {
     let o = run(
         &corpus,
         &out,
-        &["--include", "*.txt", "--include", "html_table/*", "--exclude", "misc/**"],
+        &[
+            "--include",
+            "*.txt",
+            "--include",
+            "html_table/*",
+            "--exclude",
+            "misc/**",
+        ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let some = source_paths(&out);
     let want: Vec<_> = visible
         .iter()
-        .filter(|p| (p.ends_with(".txt") || p.starts_with("html_table/")) && !p.starts_with("misc/"))
+        .filter(|p| {
+            (p.ends_with(".txt") || p.starts_with("html_table/")) && !p.starts_with("misc/")
+        })
         .cloned()
         .collect();
     assert_eq!(some, want);
@@ -252,11 +268,25 @@ fn files_that_are_not_files_and_links_out_of_the_root() {
         "SELECT source_path, status, error FROM {} WHERE source_path IN ('pipe.txt', 'link.txt', 'zero.txt') OR source_path LIKE 'inside/%' ORDER BY 1",
         table(&out, "reports")
     ));
-    let get = |p: &str| rows.iter().find(|r| r[0] == p).unwrap_or_else(|| panic!("{p}: {rows:?}"));
+    let get = |p: &str| {
+        rows.iter()
+            .find(|r| r[0] == p)
+            .unwrap_or_else(|| panic!("{p}: {rows:?}"))
+    };
     assert_eq!(get("pipe.txt")[1], "failed");
-    assert!(get("link.txt")[2].as_str().unwrap().contains("--follow"), "{rows:?}");
-    assert!(get("zero.txt")[2].as_str().unwrap().contains("--follow"), "{rows:?}");
-    assert!(rows.iter().any(|r| r[0] == "inside/000000.txt" && r[1] == "ok"), "links inside the root are followed: {rows:?}");
+    assert!(
+        get("link.txt")[2].as_str().unwrap().contains("--follow"),
+        "{rows:?}"
+    );
+    assert!(
+        get("zero.txt")[2].as_str().unwrap().contains("--follow"),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r[0] == "inside/000000.txt" && r[1] == "ok"),
+        "links inside the root are followed: {rows:?}"
+    );
     let out = dir.path().join("follow");
     let o = run(&corpus, &out, &["--follow"]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -266,7 +296,10 @@ fn files_that_are_not_files_and_links_out_of_the_root() {
     ));
     assert_eq!(rows[0][1], "duplicate", "{rows:?}"); // of tabbed/000000.txt
     assert_eq!(rows[1][1], "failed", "{rows:?}");
-    assert!(rows[1][2].as_str().unwrap().contains("not a regular file"), "{rows:?}");
+    assert!(
+        rows[1][2].as_str().unwrap().contains("not a regular file"),
+        "{rows:?}"
+    );
 
     // `inspect` on a FIFO returns at once.
     let o = bin().arg("inspect").arg(&fifo).output().unwrap();
@@ -338,7 +371,10 @@ fn the_run_itself_absurd_jobs_full_log_disk_and_symlinked_out() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0));
-    assert!(fs::symlink_metadata(&link).unwrap().is_symlink(), "the link is kept");
+    assert!(
+        fs::symlink_metadata(&link).unwrap().is_symlink(),
+        "the link is kept"
+    );
     assert!(real.join("_run.json").exists());
     // An error with nowhere to write it still exits 1, not 101.
     let full = fs::File::options().write(true).open("/dev/full").unwrap();

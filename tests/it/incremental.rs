@@ -12,7 +12,6 @@ use serde_json::Value;
 use crate::pipeline::generate;
 use crate::support::{TABLES, duckdb, run, run_json, table};
 
-
 /// A generated corpus of `n` files (its root) under `dir`.
 fn corpus(dir: &Path, n: usize, seed: u64) -> PathBuf {
     generate(dir, n, seed, &[]).join("corpus")
@@ -104,7 +103,8 @@ fn incremental_equals_full(corpus: &Path, inc: &Path) -> Value {
             row[0]
         );
         assert_eq!(
-            row[3], inc_json["rows"][row[0].as_str().unwrap()],
+            row[3],
+            inc_json["rows"][row[0].as_str().unwrap()],
             "{} rows",
             row[0]
         );
@@ -144,7 +144,11 @@ fn change_one_digit(path: &Path) {
         .iter()
         .rposition(u8::is_ascii_digit)
         .expect("a digit to change");
-    bytes[at] = if bytes[at] == b'9' { b'1' } else { bytes[at] + 1 };
+    bytes[at] = if bytes[at] == b'9' {
+        b'1'
+    } else {
+        bytes[at] + 1
+    };
     fs::write(path, bytes).unwrap();
 }
 
@@ -168,11 +172,18 @@ fn an_unchanged_corpus_reuses_every_file_and_its_statistics() {
         use std::os::unix::fs::MetadataExt;
         let version = fs::canonicalize(out.join("current")).unwrap();
         let f = parquet_files(&version)[0].clone();
-        assert!(fs::metadata(version.join(&f)).unwrap().nlink() >= 2, "{}", f.display());
+        assert!(
+            fs::metadata(version.join(&f)).unwrap().nlink() >= 2,
+            "{}",
+            f.display()
+        );
     }
     // `--full` parses everything again.
     let full = run_ok(&corpus, &out, &["--full"]);
-    assert_eq!((full["mode"].as_str(), full["files_parsed"].as_u64()), (Some("full"), Some(24)));
+    assert_eq!(
+        (full["mode"].as_str(), full["files_parsed"].as_u64()),
+        (Some("full"), Some(24))
+    );
 }
 
 #[test]
@@ -245,7 +256,10 @@ fn deleting_the_original_of_a_duplicate_makes_the_copy_the_original() {
         table(&out, "applications"),
         table(&out, "reports")
     ));
-    assert!(facts[0][0].as_u64().unwrap() > 0, "the copy has the facts now");
+    assert!(
+        facts[0][0].as_u64().unwrap() > 0,
+        "the copy has the facts now"
+    );
 }
 
 /// The documented limit: a file rewritten with the same size and its
@@ -262,7 +276,10 @@ fn a_change_that_keeps_size_and_mtime_is_reused_by_design() {
     change_one_digit(&path);
     set_mtime(&path, before);
     let json = run_ok(&corpus, &out, &[]);
-    assert_eq!((json["files_reused"].as_u64(), json["files_parsed"].as_u64()), (Some(12), Some(0)));
+    assert_eq!(
+        (json["files_reused"].as_u64(), json["files_parsed"].as_u64()),
+        (Some(12), Some(0))
+    );
     let json = run_ok(&corpus, &out, &["--full"]);
     assert_eq!(json["files_parsed"], 12);
 }
@@ -279,7 +296,10 @@ fn other_options_or_statistics_invalidate_what_they_must() {
     let json = run_ok(&corpus, &out, &["--max-file-size", "5000"]);
     assert_eq!(json["mode"], "full");
     assert!(
-        json["full_reason"].as_str().unwrap().contains("--max-file-size"),
+        json["full_reason"]
+            .as_str()
+            .unwrap()
+            .contains("--max-file-size"),
         "{json}"
     );
     let pipeline = dir.path().join("mine.toml");
@@ -291,11 +311,19 @@ fn other_options_or_statistics_invalidate_what_they_must() {
     let json = run_ok(
         &corpus,
         &out,
-        &["--max-file-size", "5000", "--pipeline", pipeline.to_str().unwrap()],
+        &[
+            "--max-file-size",
+            "5000",
+            "--pipeline",
+            pipeline.to_str().unwrap(),
+        ],
     );
     assert_eq!(json["mode"], "incremental");
     assert_eq!(json["files_parsed"], 0);
-    assert!(json["stats"]["files_per_status"].as_u64().unwrap() > 0, "{json}");
+    assert!(
+        json["stats"]["files_per_status"].as_u64().unwrap() > 0,
+        "{json}"
+    );
     assert!(out.join("stats/files_per_status").is_dir());
 }
 
@@ -313,7 +341,10 @@ fn a_new_file_adds_a_part_and_links_the_others() {
     fs::copy(&source, &added).unwrap();
     change_one_digit(&added);
     let json = incremental_equals_full(&corpus, &out);
-    assert_eq!((json["files_parsed"].as_u64(), json["files_reused"].as_u64()), (Some(1), Some(16)));
+    assert_eq!(
+        (json["files_parsed"].as_u64(), json["files_reused"].as_u64()),
+        (Some(1), Some(16))
+    );
     let reports = fs::canonicalize(out.join("reports")).unwrap();
     let parts: Vec<_> = parquet_files(&reports)
         .into_iter()

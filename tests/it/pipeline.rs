@@ -8,7 +8,6 @@ use serde_json::Value;
 
 use crate::support::{TABLES, bin, duckdb, fixture, repo, run, run_json, table};
 
-
 fn files_under(dir: &Path) -> Vec<String> {
     let mut v = Vec::new();
     let mut stack = vec![dir.to_owned()];
@@ -475,13 +474,7 @@ pub(crate) fn generate(dir: &Path, n: usize, seed: u64, options: &[&str]) -> std
     let gen_dir = dir.join("gen");
     let status = std::process::Command::new("python3")
         .arg(repo().join("data/generator/genreports.py"))
-        .args([
-            "--n",
-            &n.to_string(),
-            "--seed",
-            &seed.to_string(),
-            "-q",
-        ])
+        .args(["--n", &n.to_string(), "--seed", &seed.to_string(), "-q"])
         .args(options)
         .arg("--out")
         .arg(&gen_dir)

@@ -136,8 +136,8 @@ fn check_dir(dir: &str) {
     let mut files = 0;
     for entry in std::fs::read_dir(&truth_dir).expect("truth dir") {
         let path = entry.expect("entry").path();
-        let t: Value = serde_json::from_slice(&std::fs::read(&path).expect("truth file"))
-            .expect("truth json");
+        let t: Value =
+            serde_json::from_slice(&std::fs::read(&path).expect("truth file")).expect("truth json");
         let file = t["file"].as_str().expect("file").to_owned();
         let rel = format!("{dir}/{file}");
         assert!(Path::new(&fixture(&rel)).exists(), "{rel} missing");
