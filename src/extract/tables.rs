@@ -424,49 +424,6 @@ impl<'r, 'a> Placed<'r, 'a> {
     }
 }
 
-/// A space-aligned table 三 row one value short whose label ends in a
-/// number after a single space (`…其政府信息公开申请 0   0     0 0 0 0 0`: the
-/// converter left one space between the label and the first value): that
-/// number is the first value, when the row's total then equals the sum of
-/// its six applicant columns. No label of the form ends in a number.
-fn number_in_label<'r, 'a>(
-    row: &'r RawRow<'a>,
-    values: &'r [Cell<'a>],
-    spec: &RowSpec,
-    layout: Layout,
-) -> Option<RowResult<'r, 'a>> {
-    if layout != Layout::SpaceAligned
-        || spec.identity != RowIdentity::LastIsSum
-        || values.len() + 1 != spec.width
-    {
-        return None;
-    }
-    let label = &row.cells[(row.cells.len() - values.len()).checked_sub(1)?];
-    let (text, token) = label.raw.rsplit_once(' ')?;
-    if text.trim().is_empty() || token.is_empty() || !token.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let first = label.slice(label.raw.len() - token.len()..label.raw.len());
-    let mut numbers = Vec::with_capacity(spec.width);
-    for c in std::iter::once(&first).chain(values) {
-        match c.value() {
-            CellValue::Number(n) if n.is_integer && n.unit.is_none() => numbers.push(n.value),
-            _ => return None,
-        }
-    }
-    let (total, parts) = numbers.split_last()?;
-    if parts.iter().sum::<f64>() != *total {
-        return None;
-    }
-    let mut cells = vec![Cow::Owned(first)];
-    cells.extend(values.iter().map(Cow::Borrowed));
-    Some(RowResult::Aligned {
-        line: row.line,
-        cells,
-        certain: false,
-    })
-}
-
 /// Aligns a row's value cells (`cells`, the tail of `row.cells`) with
 /// `width` columns, or says it cannot.
 fn align<'r, 'a>(
@@ -838,12 +795,8 @@ fn read_labelled<'r, 'a>(
                         grid.cut_at_edge(row, parts.values, specs[idx].width)
                             .map(|cells| Placed::new(cells, false))
                     });
-                out.results[idx] = Some(match placed {
-                    None => number_in_label(row, parts.values, &specs[idx], layout).unwrap_or_else(
-                        || Placed::or_mismatch(None, row.line, parts.values, layout),
-                    ),
-                    placed => Placed::or_mismatch(placed, row.line, parts.values, layout),
-                });
+                out.results[idx] =
+                    Some(Placed::or_mismatch(placed, row.line, parts.values, layout));
             }
             continue;
         }
@@ -2257,7 +2210,7 @@ mod tests {
     }
 
     #[test]
-    fn a_first_value_one_space_after_the_label_is_read_when_the_total_agrees() {
+    fn a_first_value_one_space_after_the_label_is_read() {
         let printed = |code: &str| {
             TemplateVersion::V2021
                 .template()
@@ -2273,12 +2226,23 @@ mod tests {
         let n = counts(&glued, "other_no_fee");
         assert_eq!(n.first().copied().flatten(), n.last().copied().flatten());
         assert!(n.iter().all(Option::is_some), "{n:?}");
-        // The total disagrees: nothing is read.
+        // The total disagrees: the values are read as written (the check
+        // on the row fails), none taken from the label or put elsewhere.
         let broken = report(|code, _| {
             (code == "other_no_fee")
                 .then(|| format!("{} 3    0    0    0    0    0    4", printed(code)))
         });
-        assert!(counts(&broken, "other_no_fee").iter().all(Option::is_none));
+        assert_eq!(
+            counts(&broken, "other_no_fee"),
+            [3, 0, 0, 0, 0, 0, 4].map(Some)
+        );
+        // A numbering mark after the label (`… 1. 22    0 …`) is not a value,
+        // and a label ending in one does not give up the number after it:
+        // the row is one value short and refused, never read as `1, 22, 0 …`.
+        let numbered = report(|code, values| {
+            (code == "other_no_fee").then(|| format!("{} 1. {values}", printed(code)))
+        });
+        assert_eq!(counts(&numbered, "other_no_fee"), [None; 7]);
     }
 
     #[test]

@@ -767,8 +767,48 @@ fn split_markdown<'a>(line: &'a str, content: &'a str, base: usize, line_no: u32
     split_pipes(line, &content[1..], base, line_no)
 }
 
-/// Splits on runs of two or more blanks; a chunk made only of numbers
-/// separated by single spaces (`10 1 0 0 0`) is split into those numbers.
+/// Where the values that end `chunk` start, when it ends in single-space
+/// separated numbers and placeholders (`10 1 0 0 0`, `规章 0 0 0`,
+/// `（七）总计 0 1 / / 0 / 1`: lynx and other converters set a row's cells
+/// one space apart when the page is wide enough): `Some(0)` when the whole
+/// chunk is values, `Some(i)` when a label ends at `i - 1` — a label that ends
+/// in an ideograph or a closing bracket or quote, as every label of the form
+/// does, never in a digit — and `None` when it does not end in values or they
+/// hold no number (a run of placeholders alone stays text).
+fn value_tail(chunk: &str) -> Option<usize> {
+    let mut start = chunk.len();
+    let mut number = false;
+    for token in chunk.rsplit(' ') {
+        // A numbering mark (`1.`, `2、`) is a label's, never a value.
+        let value = if token.is_empty() || token.ends_with(['.', '．', '、']) {
+            CellValue::Text
+        } else {
+            parse_cell(token)
+        };
+        match value {
+            CellValue::Number(_) => number = true,
+            CellValue::Blank => {}
+            CellValue::Text => break,
+        }
+        start -= token.len() + usize::from(start < chunk.len());
+    }
+    if !number {
+        return None;
+    }
+    if start == 0 {
+        return Some(0);
+    }
+    // `start` is the byte after the space that ends the label.
+    let label = &chunk[..start - 1];
+    let last = label.chars().next_back()?;
+    let ends_like_a_label = ('\u{4E00}'..='\u{9FFF}').contains(&last)
+        || matches!(last, '）' | ')' | '”' | '"' | '】' | '」');
+    ends_like_a_label.then_some(start)
+}
+
+/// Splits on runs of two or more blanks; a chunk that ends in numbers
+/// separated by single spaces (`10 1 0 0 0`, `规章 0 0 0`) is split into its
+/// label and those numbers ([`value_tail`]).
 fn split_spaces<'a>(line: &'a str, line_no: u32, base: usize) -> Vec<Cell<'a>> {
     // Each chunk becomes cells as soon as it ends: no list of chunks, and
     // one allocation for the cells of most lines (prose is one cell), of
@@ -776,21 +816,26 @@ fn split_spaces<'a>(line: &'a str, line_no: u32, base: usize) -> Vec<Cell<'a>> {
     let mut cells = Vec::with_capacity(1);
     let push_chunk = |cells: &mut Vec<Cell<'a>>, s: usize, e: usize| {
         let chunk = &line[s..e];
-        if memchr::memchr(b' ', chunk.as_bytes()).is_some()
-            && chunk
-                .split(' ')
-                .all(|t| !t.is_empty() && matches!(parse_cell(t), CellValue::Number(_)))
-        {
-            let mut pos = s;
-            for token in chunk.split(' ') {
-                if cells.len() > MAX_ROW_CELLS {
-                    return; // past a row's bound: the caller fails the file
-                }
-                cells.push(make_cell(line, line_no, base, pos, pos + token.len()));
-                pos += token.len() + 1;
-            }
+        let values = if memchr::memchr(b' ', chunk.as_bytes()).is_some() {
+            value_tail(chunk)
         } else {
+            None
+        };
+        let Some(values) = values else {
             cells.push(make_cell(line, line_no, base, s, e));
+            return;
+        };
+        if values > 0 {
+            // The label the converter left one space before the values.
+            cells.push(make_cell(line, line_no, base, s, s + values - 1));
+        }
+        let mut pos = s + values;
+        for token in line[pos..e].split(' ') {
+            if cells.len() > MAX_ROW_CELLS {
+                return; // past a row's bound: the caller fails the file
+            }
+            cells.push(make_cell(line, line_no, base, pos, pos + token.len()));
+            pos += token.len() + 1;
         }
     };
     let mut chunk_start: Option<usize> = None;
@@ -870,6 +915,29 @@ mod tests {
         )
         .unwrap();
         assert_eq!(texts(&row), ["4.无正当理由大量反复 申请", "0", "0"]);
+    }
+
+    #[test]
+    fn values_one_space_after_a_label_are_cells() {
+        let mut v = Votes::default();
+        let mut split =
+            |line: &str| texts(&tokenize_line(line, 0, 1, &Style::default(), &mut v).unwrap());
+        // lynx at 200 columns: one space between a label and its values.
+        assert_eq!(split("   规章 0 0 0"), ["规章", "0", "0", "0"]);
+        assert_eq!(
+            split("   政府集中采购 1 4.60"),
+            ["政府集中采购", "1", "4.60"]
+        );
+        assert_eq!(
+            split("      （七）总计                         0   1     / / 0 / 1"),
+            ["（七）总计", "0", "1", "/", "/", "0", "/", "1"]
+        );
+        // Not values: words after the number, placeholders alone, a label
+        // that ends in a digit or a Latin letter.
+        assert_eq!(split("   共发布信息 37 条"), ["共发布信息 37 条"]);
+        assert_eq!(split("   / / /"), ["/ / /"]);
+        assert_eq!(split("   附件1 2 3"), ["附件1 2 3"]);
+        assert_eq!(split("   Table 2 3"), ["Table 2 3"]);
     }
 
     #[test]
