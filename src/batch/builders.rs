@@ -137,6 +137,14 @@ fn strings<'a, T>(rows: &[T], value: impl Fn(&T) -> Option<&'a str>) -> ArrayRef
 /// `source_page` and `source_bbox` of every row: NULL unless the report
 /// was read from a PDF.
 fn origins<T>(rows: &[T], at: impl Fn(&T) -> Option<crate::readers::Origin>) -> [ArrayRef; 2] {
+    // Text and HTML reports (nearly every row) have no origin: two NULL
+    // columns made at once instead of a NULL appended per row.
+    if rows.iter().all(|r| at(r).is_none()) {
+        return [
+            Arc::new(arrow::array::Int32Array::new_null(rows.len())),
+            Arc::new(arrow::array::StringArray::new_null(rows.len())),
+        ];
+    }
     let mut pages = Int32Builder::with_capacity(rows.len());
     let mut boxes = StringBuilder::new();
     for r in rows {
