@@ -425,15 +425,17 @@ fn join_box_bands<'a>(text: &'a Text, rows: &mut Vec<RawRow<'a>>) {
             .iter()
             .any(|c| matches!(c.value(), CellValue::Number(_)))
     };
-    let ruled_rows = rows
-        .windows(2)
-        .filter(|w| {
-            w[0].line + 2 == w[1].line
-                && has_number(&w[0])
-                && has_number(&w[1])
-                && is_ruler(w[0].line + 1)
-        })
-        .count();
+    // Rows that begin right under a rule, in order: two in a row that hold
+    // numbers are two data rows each ruled off (a row wrapped over several
+    // lines has its numbers on its first line). An outline-style table
+    // has one such data row, its first, between a header and what follows.
+    let mut ruled_rows = 0;
+    let mut previous_numeric = false;
+    for row in rows.iter().filter(|r| r.line > 1 && is_ruler(r.line - 1)) {
+        let numeric = has_number(row);
+        ruled_rows += usize::from(numeric && previous_numeric);
+        previous_numeric = numeric;
+    }
     if ruled_rows < 2 {
         return;
     }
@@ -1203,6 +1205,44 @@ mod tests {
                 vec!["3.补正后申请内容仍不明确", "1", "1"],
                 vec!["4.其他", "2", "2"],
                 vec!["5.重复", "3", "3"],
+                vec!["(七)总计", "6", "6"],
+                vec!["规章", "3", "0"],
+                vec!["行政许可", "5", "1"],
+                vec!["行政处罚", "6", "2"],
+            ]
+        );
+    }
+
+    #[test]
+    fn a_narrow_grid_table_whose_every_row_wraps_is_read_row_by_row() {
+        // pandoc plain at 80 columns: every label wraps two characters a
+        // line, so no row is one line and no two numeric lines are a rule
+        // apart; the rows are still ruled off one by one. A markdown table
+        // after it (no rule under its rows) stays as it is.
+        let text = Text::from_utf8_text(concat!(
+            "+-------+-------+-------+\n",
+            "| 一、  | 0     | 0     |\n",
+            "| 本年  |       |       |\n",
+            "| 新收  |       |       |\n",
+            "+-------+-------+-------+\n",
+            "| 二、  | 4     | 4     |\n",
+            "| 上年  |       |       |\n",
+            "| 结转  |       |       |\n",
+            "+-------+-------+-------+\n",
+            "| (七)  | 6     | 6     |\n",
+            "| 总计  |       |       |\n",
+            "+-------+-------+-------+\n",
+            "\n",
+            "| 规章 | 3 | 0 |\n",
+            "|---|---|---|\n",
+            "| 行政许可 | 5 | 1 |\n",
+            "| 行政处罚 | 6 | 2 |\n",
+        ));
+        assert_eq!(
+            cells_of(&read(&text, Format::Text)),
+            [
+                vec!["一、本年新收", "0", "0"],
+                vec!["二、上年结转", "4", "4"],
                 vec!["(七)总计", "6", "6"],
                 vec!["规章", "3", "0"],
                 vec!["行政许可", "5", "1"],
