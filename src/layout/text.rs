@@ -176,19 +176,6 @@ fn is_blank_char(c: char) -> bool {
     )
 }
 
-/// The first bytes of the blank chars [`blank_at`] knows: every other byte
-/// is inside a char that is not blank.
-const MAY_START_BLANK: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut k = 0;
-    let starts = [b' ', b'\t', 0x0c, 0xC2, 0xE2, 0xE3, 0xEF];
-    while k < starts.len() {
-        t[starts[k] as usize] = true;
-        k += 1;
-    }
-    t
-};
-
 /// `is_blank_char` on UTF-8 bytes: (is the char at `i` blank, its length).
 /// The column splitter runs over every byte of every line, and decoding each
 /// char to compare it costs several times this.
@@ -859,30 +846,6 @@ fn split_spaces<'a>(line: &'a str, line_no: u32, base: usize) -> Vec<Cell<'a>> {
     let bytes = line.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        if !MAY_START_BLANK[usize::from(bytes[i])] {
-            // A run of chars none of which can be blank (ideographs, digits,
-            // letters) in one sweep; it ends at a char boundary, as every
-            // byte that may start a blank is ASCII or a lead byte.
-            let mut run_end = i + 1;
-            while let Some(&b) = bytes.get(run_end) {
-                if (0xE4..=0xE9).contains(&b) {
-                    // An ideograph (U+4000..=U+9FFF): three bytes, never blank.
-                    run_end += 3;
-                } else if MAY_START_BLANK[usize::from(b)] {
-                    break;
-                } else {
-                    run_end += 1;
-                }
-            }
-            let run_end = run_end.min(bytes.len());
-            if chunk_start.is_none() {
-                chunk_start = Some(i);
-            }
-            blank_run = 0;
-            last_non_blank_end = run_end;
-            i = run_end;
-            continue;
-        }
         let (blank, len) = blank_at(bytes, i);
         if blank {
             blank_run += 1;
@@ -977,18 +940,6 @@ mod tests {
         assert_eq!(split("   / / /"), ["/ / /"]);
         assert_eq!(split("   附件1 2 3"), ["附件1 2 3"]);
         assert_eq!(split("   Table 2 3"), ["Table 2 3"]);
-    }
-
-    #[test]
-    fn every_blank_char_starts_with_a_byte_the_splitter_stops_at() {
-        let mut buf = [0u8; 4];
-        for c in (0..=0x10FFFF)
-            .filter_map(char::from_u32)
-            .filter(|&c| is_blank_char(c))
-        {
-            let first = c.encode_utf8(&mut buf).as_bytes()[0];
-            assert!(MAY_START_BLANK[usize::from(first)], "{c:?}");
-        }
     }
 
     #[test]
