@@ -384,8 +384,28 @@ fn push_uleb(mut v: u64, out: &mut Vec<u8>) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// Value runs for the hybrid encoding's tests (here and the reader's in
+    /// `filter`): empty, single values, runs just under and over the
+    /// eight a repeat needs, literals, runs between literals, wide values.
+    pub(crate) fn hybrid_cases() -> Vec<Vec<u32>> {
+        vec![
+            vec![],
+            vec![0],
+            vec![3; 8],
+            vec![3; 7],
+            (0..20).collect(),
+            [vec![1, 2, 3], vec![5; 9], vec![6, 7]].concat(),
+            [vec![1, 2, 3], vec![5; 12], vec![6]].concat(),
+            [vec![9; 5], vec![1; 20], (0..600).map(|i| i % 7).collect()].concat(),
+            (0..5000).map(|i| (i / 13) % 300).collect(),
+            (0..2000u64)
+                .map(|i| (i * 2_654_435_761 % 70_000) as u32)
+                .collect(),
+        ]
+    }
 
     /// A reader of the hybrid encoding, written from the Parquet spec.
     fn decode_hybrid(mut data: &[u8], bit_width: u8, count: usize) -> Vec<u32> {
@@ -435,21 +455,7 @@ mod tests {
 
     #[test]
     fn hybrid_encoding_round_trips_runs_literals_and_their_borders() {
-        let cases: Vec<Vec<u32>> = vec![
-            vec![],
-            vec![0],
-            vec![3; 8],
-            vec![3; 7],
-            (0..20).collect(),
-            [vec![1, 2, 3], vec![5; 9], vec![6, 7]].concat(),
-            [vec![1, 2, 3], vec![5; 12], vec![6]].concat(),
-            [vec![9; 5], vec![1; 20], (0..600).map(|i| i % 7).collect()].concat(),
-            (0..5000).map(|i| (i / 13) % 300).collect(),
-            (0..2000u64)
-                .map(|i| (i * 2_654_435_761 % 70_000) as u32)
-                .collect(),
-        ];
-        for values in cases {
+        for values in hybrid_cases() {
             let max = values.iter().copied().max().unwrap_or(0) as usize;
             for bit_width in [bits_for(max), bits_for(max) + 3, 32] {
                 if bit_width == 0 && max > 0 {

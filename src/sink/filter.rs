@@ -375,20 +375,8 @@ mod tests {
 
     #[test]
     fn hybrid_decoding_reads_what_the_encoder_writes() {
-        let cases: Vec<Vec<u32>> = vec![
-            vec![],
-            vec![0],
-            vec![3; 8],
-            vec![3; 7],
-            (0..20).collect(),
-            [vec![1, 2, 3], vec![5; 9], vec![6, 7]].concat(),
-            [vec![9; 5], vec![1; 20], (0..600).map(|i| i % 7).collect()].concat(),
-            (0..5000).map(|i| (i / 13) % 300).collect(),
-            (0..2000u64)
-                .map(|i| (i * 2_654_435_761 % 70_000) as u32)
-                .collect(),
-            vec![u32::MAX, 0, u32::MAX],
-        ];
+        let mut cases = crate::sink::dictionary::tests::hybrid_cases();
+        cases.push(vec![u32::MAX, 0, u32::MAX]);
         for values in cases {
             let max = values.iter().copied().max().unwrap_or(0);
             let min_width = (32 - max.leading_zeros()) as u8;
