@@ -733,6 +733,32 @@ fn decide(votes: &[Vote]) -> u32 {
     code
 }
 
+/// What [`decide`] returns for `named` (the organization's and the title's
+/// votes) whatever the body says, when one division has the best score from
+/// the names alone: the body's votes only break ties between the names'
+/// candidates, so its search is skipped (most reports name their place).
+fn decided_by_names(named: &[Vote]) -> Option<u32> {
+    let mut best = (0, None);
+    let mut seen = Vec::new();
+    for c in named.iter().flat_map(Vote::codes) {
+        if seen.contains(&c) {
+            continue;
+        }
+        seen.push(c);
+        let score: u32 = named
+            .iter()
+            .filter(|v| v.codes().any(|a| contains(a, c)))
+            .map(|v| v.weight)
+            .sum();
+        if score > best.0 {
+            best = (score, Some(c));
+        } else if score == best.0 {
+            best.1 = None; // a tie: the body may break it
+        }
+    }
+    best.1
+}
+
 fn name_of(code: u32) -> Option<&'static str> {
     let table = &*TABLE;
     table.by_code.get(&code).map(|&i| table.divisions[i].name)
@@ -762,16 +788,20 @@ pub fn locate(organization: Option<&str>, title: Option<&str>, body: &str) -> Pl
     if let Some(title) = title {
         votes(clean_str(title), 10, false, &mut found, &mut all);
     }
-    let head_end = clip_at_char(body, BODY_HEAD_BYTES);
-    votes(&body[..head_end], 1, true, &mut found, &mut all);
-    if body.len() > head_end {
-        let tail_start = clip_at_char(
-            body,
-            body.len().saturating_sub(BODY_TAIL_BYTES).max(head_end),
-        );
-        votes(&body[tail_start..], 1, true, &mut found, &mut all);
-    }
-    let code = decide(&all);
+    let code = if let Some(code) = decided_by_names(&all) {
+        code
+    } else {
+        let head_end = clip_at_char(body, BODY_HEAD_BYTES);
+        votes(&body[..head_end], 1, true, &mut found, &mut all);
+        if body.len() > head_end {
+            let tail_start = clip_at_char(
+                body,
+                body.len().saturating_sub(BODY_TAIL_BYTES).max(head_end),
+            );
+            votes(&body[tail_start..], 1, true, &mut found, &mut all);
+        }
+        decide(&all)
+    };
     if code == 0 {
         return Place::default();
     }
@@ -896,6 +926,13 @@ mod tests {
                 "北京市朝阳区人民政府",
                 "",
                 "",
+                (s("北京市"), None, s("朝阳区"), s("110105")),
+            ),
+            // Names that decide by themselves: the body's names do not count.
+            (
+                "北京市朝阳区人民政府",
+                "",
+                "吉林省长春市朝阳区人民政府 长春市朝阳区人民政府 长春市朝阳区人民政府",
                 (s("北京市"), None, s("朝阳区"), s("110105")),
             ),
             // 朝阳区 of Changchun, told apart by its city.

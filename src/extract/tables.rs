@@ -1051,6 +1051,7 @@ pub fn extract_tables(
         tables_found: 0,
     };
     let layout = doc.layout;
+    let mode = Mode::of(doc);
 
     match (regions.proactive.clone(), versions.proactive) {
         (Some(range), Some(v)) => {
@@ -1059,7 +1060,7 @@ pub fn extract_tables(
                 &doc.rows[range.clone()],
                 norms.joined(range),
                 v.template(),
-                Mode::of(doc),
+                mode,
                 report,
             );
             outcome.complete &= complete;
@@ -1069,8 +1070,7 @@ pub fn extract_tables(
     match (regions.applications.clone(), versions.applications) {
         (Some(range), Some(v)) => {
             outcome.tables_found += 1;
-            outcome.complete &=
-                extract_applications(&doc.rows[range], v.template(), Mode::of(doc), report);
+            outcome.complete &= extract_applications(&doc.rows[range], v.template(), mode, report);
         }
         (region, _) => outcome.not_read(
             report,
