@@ -23,8 +23,9 @@ cells are marked `ambiguous` (NULL or the intended value is accepted, as in the 
   - any value whose written form is not in the converted text as a whole token (a wrap inside a number).
 
 A report with uncertain cells becomes `partial` with `status_alt: "ok"`. Tools: w3m, lynx, pandoc (apt),
-html2text and markdownify (pip, run by --python or a venv this script makes), and a built-in innerText-like
-dump (cells separated by tabs, rows by newlines, rowspan-covered cells absent, as browsers' innerText).
+html2text, markdownify, inscriptis, BeautifulSoup's get_text and markitdown (pip, run by --python or a venv this
+script makes), elinks and links (apt), and a built-in innerText-like dump (cells separated by tabs, rows by
+newlines, rowspan-covered cells absent, as browsers' innerText).
 A tool that is missing and cannot be installed is skipped with a message. Standard library only.
 """
 
@@ -56,9 +57,16 @@ TOOLS = {
     "html2text_wrap": ("py", "html2text", "md"),
     "markdownify": ("py", "markdownify", "md"),
     "innertext": ("builtin", "innertext", "txt"),
+    "elinks_100": ("cmd", ["elinks", "-dump", "-dump-width", "100", "-no-references", "-no-numbering",
+                           "-dump-charset", "utf-8", "-force-html"], "txt"),
+    # links takes a file name, not standard input: `{}` is the page's path
+    "links_100": ("cmd", ["links", "-dump", "-width", "100", "-codepage", "utf-8", "{}"], "txt"),
+    "inscriptis": ("py", "inscriptis", "txt"),
+    "bs4_lines": ("py", "bs4_lines", "txt"),
+    "markitdown": ("py", "markitdown", "md"),
 }
-APT = {"w3m": "w3m", "lynx": "lynx", "pandoc": "pandoc"}
-PIP = ("html2text", "markdownify")
+APT = {"w3m": "w3m", "lynx": "lynx", "pandoc": "pandoc", "elinks": "elinks", "links": "links"}
+PIP = ("html2text", "markdownify", "inscriptis", "beautifulsoup4", "markitdown")
 
 # The pip converters, run by a Python that has them: reads [[in, out, mode], ...] on stdin.
 PY_WORKER = r"""
@@ -72,6 +80,16 @@ for src, dst, mode in jobs:
         if mode == "html2text0":
             h.body_width = 0
         out = h.handle(text)
+    elif mode == "inscriptis":
+        import inscriptis
+        out = inscriptis.get_text(text)
+    elif mode == "bs4_lines":
+        # a crawler's `soup.get_text("\n", strip=True)`: every text node on a line of its own, empty ones gone
+        import bs4
+        out = bs4.BeautifulSoup(text, "html.parser").get_text("\n", strip=True)
+    elif mode == "markitdown":
+        import markitdown
+        out = markitdown.MarkItDown().convert(src).text_content
     else:
         import markdownify
         out = markdownify.markdownify(text)
@@ -189,7 +207,8 @@ def ensure_tools(wanted, install):
 def python_with_pip_tools(explicit, venv, install):
     """A Python interpreter that imports html2text and markdownify, or None."""
     def works(py):
-        return py and subprocess.run([py, "-c", "import html2text, markdownify"], stdout=subprocess.DEVNULL,
+        return py and subprocess.run([py, "-c", "import html2text, markdownify, inscriptis, bs4, markitdown"],
+                                     stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL).returncode == 0
     for py in (explicit, sys.executable, os.path.join(venv, "bin", "python")):
         if works(py):
@@ -210,13 +229,13 @@ def versions(tools, py):
     for t in tools:
         kind, spec, _ = TOOLS[t]
         if kind == "cmd" and spec[0] not in v:
-            flag = "-version" if spec[0] == "w3m" else "--version"
+            flag = "-version" if spec[0] in ("w3m", "links") else "--version"
             r = subprocess.run([spec[0], flag], capture_output=True, text=True, errors="replace")
             v[spec[0]] = (r.stdout or r.stderr).strip().split("\n")[0]
         elif kind == "py" and py and "python" not in v:
-            r = subprocess.run([py, "-c", "import html2text, importlib.metadata as m; print(html2text.__version__,"
-                                " m.version('markdownify'))"], capture_output=True, text=True)
-            v["html2text markdownify"] = r.stdout.strip()
+            r = subprocess.run([py, "-c", "import importlib.metadata as m; print(*(p + ' ' + m.version(p) for p in %r))"
+                                % (PIP,)], capture_output=True, text=True)
+            v["python"] = r.stdout.strip()
     return v
 
 
@@ -236,7 +255,7 @@ def uncertain_cells(tr, text, src_text, tool):
     # (1) rows holding an empty blank cell, where the converter drops the cell (lynx's one-cell-per-line
     # dump) or keeps it only as a gap in a space alignment (lynx tables, pandoc simple/multiline tables);
     # lynx aligns by characters, not display width: left to the parser, not demanded by the truth
-    drops_empty = tool.startswith("lynx") or tool == "pandoc_md" or (
+    drops_empty = tool.startswith("lynx") or tool in ("pandoc_md", "inscriptis", "bs4_lines") or (
         tool.startswith("pandoc_plain") and not re.search(r"(?m)^\s*\+[-=:+]+\+\s*$", text))
     # (2) values the converter did not write whole: a written form that occurs fewer times in the converted
     # text than in the page's visible text (a number wrapped inside a cell, a table dropped)
@@ -289,8 +308,12 @@ def convert_truth(t, rel, tool, text, src_text, pcells, layout):
 def layout_of(tool, text, pcells):
     """The contract layout nearest to what the converter wrote (data-contract.md has no box-drawing layout:
     w3m's `│` grids and pandoc's `+---+` grid tables are cells between separators, like markdown_table)."""
-    if tool.startswith("w3m"):
+    if tool.startswith(("w3m", "elinks", "links")) or tool == "markitdown":
         return "markdown_table"
+    if tool == "inscriptis":
+        return "space_aligned"
+    if tool == "bs4_lines":
+        return "cell_per_line"
     if tool.startswith("lynx"):
         return "cell_per_line" if pcells else "space_aligned"
     if tool.startswith("pandoc_plain") or tool == "pandoc_md":
@@ -324,7 +347,7 @@ def main(argv=None):
     if any(TOOLS[t][0] == "py" for t in tools):
         py = python_with_pip_tools(args.python, args.venv, not args.no_install)
         if py is None:
-            print("skipping html2text, markdownify: no Python with them (pip install %s)" % " ".join(PIP),
+            print("skipping the pip converters: no Python with them (pip install %s)" % " ".join(PIP),
                   file=sys.stderr)
             tools = [t for t in tools if TOOLS[t][0] != "py"]
 
@@ -355,6 +378,7 @@ def main(argv=None):
             srcs.append((t, name, p, text, innertext(text)))
 
         def run_cmd(argv, src, dst):
+            argv = [src if a == "{}" else a for a in argv]
             with open(src, "rb") as fi:
                 r = subprocess.run(argv, stdin=fi, capture_output=True)
             if r.returncode != 0:

@@ -374,6 +374,9 @@ struct RowSpec {
     identity: RowIdentity,
     /// The printed label, normalised, when the template has it.
     printed: Option<String>,
+    /// The mark of the group the form prints the row under (`(三)`), if any
+    /// ([`crate::template::Template::application_groups`]).
+    group: Option<&'static str>,
     /// Per column, whether a signed number belongs there (`本年增/减`).
     signed: Vec<bool>,
 }
@@ -541,14 +544,16 @@ fn cut_short(
         .iter()
         .rev()
         .find(|c| matches!(c.value(), CellValue::Text))?;
-    let label = normalize(&cell.text);
-    let stripped = crate::template::strip_numbering(&label);
+    let normalized = normalize(&cell.text);
+    // `(三)4.保护第三方合法权`: the row's group mark before its own number.
+    let label = match crate::template::split_group_mark(&normalized) {
+        Some((mark, rest)) if specs[next].group == Some(mark) => rest,
+        _ => normalized.as_str(),
+    };
+    let stripped = crate::template::strip_numbering(label);
     let numbered = stripped.len() < label.len();
-    (numbered
-        && !stripped.is_empty()
-        && label.len() < printed.len()
-        && printed.starts_with(label.as_str()))
-    .then_some(next)
+    (numbered && !stripped.is_empty() && label.len() < printed.len() && printed.starts_with(label))
+        .then_some(next)
 }
 
 /// Whether the row's last label cell starts with a sub-row number (`1.`).
@@ -879,7 +884,18 @@ fn read_labelled<'r, 'a>(
                 // A line that starts with an item number of its own (`3.其他`
                 // the matcher did not know) is a row of its own, not the
                 // rest of the waiting label: its values are not the label's.
+                // The mark of a merged cell the waiting row is printed
+                // beside (`三、` or `(四)` written down a narrow column) is
+                // no row's number.
+                let spec = &specs[p.row];
+                let merged_cell = (parts.label == crate::template::RESULTS_SECTION_MARK
+                    && spec
+                        .printed
+                        .as_deref()
+                        .is_some_and(crate::template::in_results_section))
+                    || spec.group == Some(parts.label);
                 let own_row = !parts.label.is_empty()
+                    && !merged_cell
                     && crate::template::strip_numbering(parts.label).len() < parts.label.len();
                 if p.cells.is_empty() && own_row {
                     finish(&mut pending, specs, &mut out);
@@ -1490,6 +1506,7 @@ fn extract_proactive(
             alternative: false,
             identity: RowIdentity::None,
             printed: None,
+            group: None,
             signed: r.metrics.iter().map(|m| m.signed).collect(),
         })
         .collect();
@@ -1765,11 +1782,13 @@ fn extract_applications(
     let specs: Vec<RowSpec> = template
         .applications
         .iter()
-        .map(|r| RowSpec {
+        .zip(template.application_groups())
+        .map(|(r, group)| RowSpec {
             width,
             alternative: r.alternative,
             identity: RowIdentity::LastIsSum,
             printed: Some(normalize(r.printed)),
+            group,
             signed: Vec::new(),
         })
         .collect();
@@ -1892,6 +1911,7 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, blocks: bool, report: &m
                 alternative: false,
                 identity: RowIdentity::GroupsOfFive,
                 printed: None,
+                group: None,
                 signed: Vec::new(),
             };
             run_line = row.line;
@@ -2267,5 +2287,53 @@ mod tests {
             "{:?}",
             counts(&text, "other_no_fee")
         );
+    }
+
+    /// `pdftotext -layout` of a PDF whose label cells wrap: a row's values
+    /// sit on the middle line of its label, and the merged cells of the
+    /// section (`三、本年度办理结果`) and of the groups (`（三）不予公开`) are
+    /// written down narrow columns, a character or a mark on a row's lines.
+    #[test]
+    fn marks_of_merged_cells_beside_a_wrapped_label_are_no_row_numbers() {
+        let text = report(|code, values| match code {
+            "denied_third_party" => Some(format!(
+                "  （三） 4.保护第三方合法权     {values}\n   不予         益"
+            )),
+            "unable_not_held" => Some(format!(
+                "           1．本机关不掌握相关\n三、                 {values}\n              政府信息"
+            )),
+            "not_processed_publication" => Some(format!(
+                "      3.要求提供公开出版\n  （五）                {values}\n           物"
+            )),
+            _ => None,
+        });
+        for (code, n) in [
+            ("denied_third_party", 8),
+            ("unable_not_held", 13),
+            ("not_processed_publication", 18),
+        ] {
+            let got = counts(&text, code);
+            assert_eq!(got.first(), Some(&Some(n)), "{code}: {got:?}");
+            assert_eq!(got.last(), Some(&Some(n)), "{code}: {got:?}");
+        }
+    }
+
+    /// The same marks are a row's own number when they are not its merged
+    /// cell's: `四、` is no mark of （七）总计's, `（五）` none of a （四） row's.
+    #[test]
+    fn a_mark_of_another_section_or_group_is_a_row_of_its_own() {
+        let text = report(|code, values| match code {
+            "unable_not_held" => Some("           1．本机关不掌握相关政府信息".to_owned()),
+            "unable_needs_creation" => Some(format!(
+                "  （五）                {values}\n     没有现成信息需要另行制作"
+            )),
+            "total_handled" => Some("（七）总计".to_owned()),
+            "carried_forward" => Some(format!("四、                 {values}\n结转下年度继续办理")),
+            _ => None,
+        });
+        for code in ["unable_not_held", "total_handled"] {
+            let got = counts(&text, code);
+            assert!(got.iter().all(Option::is_none), "{code}: {got:?}");
+        }
     }
 }

@@ -129,6 +129,49 @@ impl Template {
         let t3 = self.applications.iter().filter(|r| !r.alternative).count() * APPLICANTS.len();
         t2 + t3 + REVIEW_CELLS.len()
     }
+
+    /// Per table 三 row, the normalised mark of the group the form prints it
+    /// under (`(三)` for `1.属于国家秘密` … `8.属于行政查询事项`, in a merged
+    /// label cell beside them), or None for a row of its own (`(一)予以公开`,
+    /// `一、本年新收…`). The form numbers a group's rows from `1.` after the
+    /// last row numbered `(x)`: the group is the next `(x)`.
+    #[must_use]
+    pub fn application_groups(&self) -> Vec<Option<&'static str>> {
+        const MARKS: [&str; 10] = [
+            "(一)", "(二)", "(三)", "(四)", "(五)", "(六)", "(七)", "(八)", "(九)", "(十)",
+        ];
+        let mut last = 0; // the last group mark seen, 1-based
+        let mut current = None;
+        self.applications
+            .iter()
+            .map(|r| {
+                let printed = crate::normalize::normalize(r.printed);
+                if let Some(k) = MARKS.iter().position(|m| printed.starts_with(m)) {
+                    last = k + 1;
+                    current = None;
+                } else if printed.starts_with("1.") {
+                    current = MARKS.get(last).copied();
+                    last += 1;
+                } else if !in_results_section(&printed) {
+                    current = None;
+                }
+                current
+            })
+            .collect()
+    }
+}
+
+/// `label` without the mark of the group it is printed under, when that
+/// mark comes right before the row's own number (`(三)4.保护第三方合法权`, a
+/// PDF's text dump that put the merged group cell's first line beside the
+/// row): the mark and the rest, or None.
+#[must_use]
+pub fn split_group_mark(label: &str) -> Option<(&str, &str)> {
+    let rest = label.strip_prefix('(')?;
+    let end = rest.find(')')?;
+    let (numeral, after) = (&rest[..end], &rest[end + 1..]);
+    let numbered = after.bytes().next().is_some_and(|b| b.is_ascii_digit());
+    (end > 0 && numeral.chars().all(is_numeral) && numbered).then(|| label.split_at(end + 2))
 }
 
 /// Applicant columns of table 三, left to right, with their contract codes.
@@ -213,6 +256,26 @@ pub fn version_signals(normalized: &str) -> (bool, bool) {
     let has_2019 = N2019.iter().any(|f| f.find(text).is_some());
     let has_2021 = N2021.iter().any(|f| f.find(text).is_some());
     (has_2019, has_2021)
+}
+
+/// The mark of table 三's section whose rows the form prints beside one
+/// merged label cell, `三、本年度办理结果`, written down its narrow first
+/// column. In a text dump of a PDF (`pdftotext -layout`) the cell's
+/// characters fall on its rows' own lines: `三、   0   0   0 …` is a row of
+/// that section whose label is wrapped onto the lines around it.
+pub const RESULTS_SECTION_MARK: &str = "三、";
+
+/// Whether a table 三 row, by its normalised printed label, is one the form
+/// prints inside the [`RESULTS_SECTION_MARK`] section: every row but the
+/// sections' own (`一、本年新收…`, `二、上年结转…`, `四、结转下年度…`).
+#[must_use]
+pub fn in_results_section(printed: &str) -> bool {
+    let numerals = printed
+        .chars()
+        .take_while(|&c| is_numeral(c))
+        .map(char::len_utf8)
+        .sum::<usize>();
+    !(numerals > 0 && printed[numerals..].starts_with('、'))
 }
 
 /// Strips leading numbering such as `1.`, `(一)`, `一、` from a normalised label.
@@ -649,6 +712,57 @@ const APPLICATIONS_TAIL: &[ApplicationRow] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn table_three_rows_know_the_group_they_are_printed_under() {
+        for version in [TemplateVersion::V2019, TemplateVersion::V2021] {
+            let t = version.template();
+            let groups: std::collections::HashMap<&str, Option<&str>> = t
+                .applications
+                .iter()
+                .map(|r| r.row_code)
+                .zip(t.application_groups())
+                .collect();
+            for (code, group) in [
+                ("new_received", None),
+                ("granted", None),
+                ("partially_granted", None),
+                ("denied_state_secret", Some("(三)")),
+                ("denied_query_matter", Some("(三)")),
+                ("unable_not_held", Some("(四)")),
+                ("unable_unclear", Some("(四)")),
+                ("not_processed_petition", Some("(五)")),
+                ("not_processed_confirm", Some("(五)")),
+                ("total_handled", None),
+                ("carried_forward", None),
+            ] {
+                assert_eq!(groups[code], group, "{version:?} {code}");
+            }
+            let other = if version == TemplateVersion::V2021 {
+                Some("(六)")
+            } else {
+                None
+            };
+            let first_other = if version == TemplateVersion::V2021 {
+                "other_no_correction"
+            } else {
+                "other_handling"
+            };
+            assert_eq!(groups[first_other], other, "{version:?}");
+        }
+    }
+
+    #[test]
+    fn a_group_mark_before_a_row_number_is_split_off() {
+        assert_eq!(
+            split_group_mark("(三)4.保护第三方合法权"),
+            Some(("(三)", "4.保护第三方合法权"))
+        );
+        assert_eq!(split_group_mark("(三)不予公开"), None);
+        assert_eq!(split_group_mark("(二)部分公开"), None);
+        assert_eq!(split_group_mark("4.保护第三方合法权益"), None);
+        assert_eq!(split_group_mark("(a)1.x"), None);
+    }
 
     #[test]
     fn every_signal_names_its_version_and_overlapping_signals_are_all_seen() {
