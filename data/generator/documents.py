@@ -24,6 +24,8 @@ each to PDF with one producer in turn:
     DIR/corpus/pdf_scanned/<id>.pdf      the pages as images only, no text layer (refused: failed,
                                          `scanned PDF, no text layer — OCR it first`)
     DIR/corpus/html_page/<id>.html       the HTML page the documents were made from (Chromium prints it)
+    DIR/corpus/p2t_layout/<p>_<id>.txt   each printed PDF as `pdftotext -layout` writes it (wrapped labels
+                                         around their values, merged cells written down narrow columns)
     DIR/truth.jsonl                      one object per file in the genreports.py format, with `family`,
                                          `features` (docx:vmerge_continue, pdf:tbl_header ...) and
                                          gen_layout = the folder name
@@ -586,6 +588,8 @@ def make(args):
         print("note: %s does not show tables 三/四 (producer lost them): removed" % t["source_path"], file=sys.stderr)
         os.unlink(os.path.join(corpus, t["source_path"]))
     kept = [t for t in truth if os.path.exists(os.path.join(corpus, t["source_path"]))]
+    produced = len(kept)
+    kept += text_dumps(corpus, kept)
     with open(os.path.join(args.out, "truth.jsonl"), "a" if args.append else "w", encoding="utf-8") as f:
         for t in kept:
             f.write(json.dumps(t, ensure_ascii=False) + "\n")
@@ -593,9 +597,52 @@ def make(args):
     for t in kept:
         counts[t["gen_layout"]] = counts.get(t["gen_layout"], 0) + 1
     print("%d files: %s" % (len(kept), ", ".join("%s %d" % kv for kv in sorted(counts.items()))), file=sys.stderr)
-    missing = len(truth) - len(kept)
+    missing = len(truth) - produced
     if missing:
         print("note: %d files not produced (producer failed)" % missing, file=sys.stderr)
+
+
+def text_dumps(corpus, truth):
+    """Every printed PDF (pdf_<producer>, not the variants) as `pdftotext -layout` writes it:
+    p2t_layout/<producer>_<id>.txt, the text many crawlers keep of a PDF report. Its label cells wrap
+    onto the lines around their row's values, and the merged cells of table 三 (三、本年度办理结果,
+    （三）不予公开 …) are written down narrow columns, a character or a mark on their rows' lines.
+    The truth is the PDF's, but a blank cell survives only as a gap in the alignment: the values of a
+    row holding one are marked ambiguous (a report with such a value becomes partial, status_alt ok).
+    Nothing without pdftotext (poppler-utils)."""
+    if not shutil.which("pdftotext"):
+        print("note: pdftotext not installed: no p2t_layout text dumps (poppler-utils)", file=sys.stderr)
+        return []
+    os.makedirs(os.path.join(corpus, "p2t_layout"), exist_ok=True)
+    keys = {"active_disclosure": "item_code", "applications": "row_code", "reviews_litigation": "proceeding"}
+    out = []
+    for t in truth:
+        if t["format"] != "pdf" or not t["gen_layout"].startswith("pdf_") or t["status"] == "failed" \
+                or t["gen_layout"] in ("pdf_encrypted", "pdf_locked", "pdf_scanned"):
+            continue
+        prod, name = t["gen_layout"][4:], os.path.splitext(os.path.basename(t["source_path"]))[0]
+        rel = "p2t_layout/%s_%s.txt" % (prod, name)
+        r = subprocess.run(["pdftotext", "-layout", os.path.join(corpus, t["source_path"]),
+                            os.path.join(corpus, rel)], capture_output=True)
+        if r.returncode != 0:
+            continue
+        d = json.loads(json.dumps(t))
+        d.update(source_path=rel, gen_layout="p2t_layout", format="text", encoding="utf-8",
+                 layout="none" if t["layout"] == "none" else "space_aligned",
+                 features=t["features"] + ["p2t:layout"])
+        uncertain = 0
+        for tbl, key in keys.items():
+            cells = d.get(tbl) or []
+            rows = {c[key] for c in cells if c.get("blank") and (c.get("raw") or "").strip(" \xa0\u3000") == ""}
+            for c in cells:
+                if c[key] in rows:
+                    uncertain += not c.get("ambiguous") and c.get("value", c.get("count")) is not None
+                    c["ambiguous"] = True
+        if uncertain and d["status"] == "ok":
+            d["status"], d["status_alt"] = "partial", "ok"
+            d["features"].append("p2t:blank_cell")
+        out.append(d)
+    return out
 
 
 # ----------------------------------------------------------------------------- --gen: the older mode
