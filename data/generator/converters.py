@@ -265,7 +265,8 @@ def uncertain_cells(tr, text, src_text, tool):
         if drops_empty:
             rows = {c[key] for c in cells if c.get("blank") and (c.get("raw") or "").strip(" \xa0\u3000") == ""}
             for i, c in enumerate(cells):
-                if c[key] in rows:
+                # table 四's three proceedings are one row of 15 cells: a dropped cell shifts them all
+                if c[key] in rows or (rows and tbl == "reviews_litigation"):
                     out[tbl].add(i)
                     reasons.add("conv:empty_cell")
         for i, c in enumerate(cells):

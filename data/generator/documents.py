@@ -635,7 +635,8 @@ def text_dumps(corpus, truth):
             cells = d.get(tbl) or []
             rows = {c[key] for c in cells if c.get("blank") and (c.get("raw") or "").strip(" \xa0\u3000") == ""}
             for c in cells:
-                if c[key] in rows:
+                # table 四's three proceedings are one line of 15 cells: a gap shifts them all
+                if c[key] in rows or (rows and tbl == "reviews_litigation"):
                     uncertain += not c.get("ambiguous") and c.get("value", c.get("count")) is not None
                     c["ambiguous"] = True
         if uncertain and d["status"] == "ok":

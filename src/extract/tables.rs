@@ -545,9 +545,10 @@ fn cut_short(
         .rev()
         .find(|c| matches!(c.value(), CellValue::Text))?;
     let normalized = normalize(&cell.text);
-    // `(三)4.保护第三方合法权`: the row's group mark before its own number.
+    // `(三)4.保护第三方合法权`, `不予5.属于三类内部事`: the text of the merged
+    // cell beside the row before its own number.
     let label = match crate::template::split_group_mark(&normalized) {
-        Some((mark, rest)) if specs[next].group == Some(mark) => rest,
+        Some((mark, rest)) if !mark.starts_with('(') || specs[next].group == Some(mark) => rest,
         _ => normalized.as_str(),
     };
     let stripped = crate::template::strip_numbering(label);
@@ -2299,6 +2300,9 @@ mod tests {
             "denied_third_party" => Some(format!(
                 "  （三） 4.保护第三方合法权     {values}\n   不予         益"
             )),
+            "denied_internal_affairs" => Some(format!(
+                "   不予 5、属于三类内部事\n   公开                {values}\n         务信息"
+            )),
             "unable_not_held" => Some(format!(
                 "           1．本机关不掌握相关\n三、                 {values}\n              政府信息"
             )),
@@ -2309,6 +2313,7 @@ mod tests {
         });
         for (code, n) in [
             ("denied_third_party", 8),
+            ("denied_internal_affairs", 9),
             ("unable_not_held", 13),
             ("not_processed_publication", 18),
         ] {

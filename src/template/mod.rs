@@ -161,12 +161,31 @@ impl Template {
     }
 }
 
-/// `label` without the mark of the group it is printed under, when that
-/// mark comes right before the row's own number (`(三)4.保护第三方合法权`, a
-/// PDF's text dump that put the merged group cell's first line beside the
-/// row): the mark and the rest, or None.
+/// `label` split before the row's own number when what comes first is the
+/// text of a merged cell beside the row (a PDF's text dump puts a line of
+/// that cell on the row's line): its group's mark (`(三)4.保护第三方合法权`)
+/// or a fragment of up to three ideographs (`不予5.属于三类内部事`). The
+/// fragment and the rest, or None.
 #[must_use]
 pub fn split_group_mark(label: &str) -> Option<(&str, &str)> {
+    if let Some(split) = split_paren_mark(label) {
+        return Some(split);
+    }
+    // A merged cell's text written down its column, a character or two a
+    // line (`不予5.属于三类内部事`): the fragment, and the rest from the number.
+    let number = label.find(|c: char| c.is_ascii_digit())?;
+    let fragment = &label[..number];
+    let ideographs = fragment
+        .chars()
+        .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let numbered = label[number..]
+        .trim_start_matches(|c: char| c.is_ascii_digit())
+        .starts_with('.');
+    (number > 0 && fragment.chars().count() <= 3 && ideographs && numbered)
+        .then(|| label.split_at(number))
+}
+
+fn split_paren_mark(label: &str) -> Option<(&str, &str)> {
     let rest = label.strip_prefix('(')?;
     let end = rest.find(')')?;
     let (numeral, after) = (&rest[..end], &rest[end + 1..]);
@@ -762,6 +781,13 @@ mod tests {
         assert_eq!(split_group_mark("(二)部分公开"), None);
         assert_eq!(split_group_mark("4.保护第三方合法权益"), None);
         assert_eq!(split_group_mark("(a)1.x"), None);
+        assert_eq!(
+            split_group_mark("不予5.属于三类内部事"),
+            Some(("不予", "5.属于三类内部事"))
+        );
+        assert_eq!(split_group_mark("行政法规5.x"), None);
+        assert_eq!(split_group_mark("不予5x"), None);
+        assert_eq!(split_group_mark("1.属于国家秘密"), None);
     }
 
     #[test]
