@@ -366,6 +366,51 @@ struct Pending<'r, 'a> {
     text_rows: usize,
 }
 
+/// A value row whose label is its number alone (`2.`), held until the text
+/// below it names a row: the row the form prints with that number and that
+/// text takes the values; anything else makes them orphans.
+struct Numbered<'r, 'a> {
+    row: &'r RawRow<'a>,
+    /// The number, normalised (`2.`, `(二)`).
+    mark: String,
+    values: &'r [Cell<'a>],
+    count: usize,
+    /// Unmatched text lines seen since.
+    text_rows: usize,
+    /// The row's index, when no label claiming it leaves it to the
+    /// template's order (a table whose empty cells are written).
+    unlabelled: Option<usize>,
+}
+
+impl<'r, 'a> Numbered<'r, 'a> {
+    fn of(
+        row: &'r RawRow<'a>,
+        label: &str,
+        values: &'r [Cell<'a>],
+        count: usize,
+        unlabelled: Option<usize>,
+    ) -> Option<Self> {
+        let bare = !label.is_empty() && crate::template::strip_numbering(label).is_empty();
+        (bare && row.kind == RowKind::Physical).then(|| Self {
+            row,
+            mark: label.to_owned(),
+            values,
+            count,
+            text_rows: 0,
+            unlabelled,
+        })
+    }
+
+    /// Whether the form prints `spec`'s row with this number.
+    fn names(&self, spec: &RowSpec) -> bool {
+        !spec.alternative
+            && spec
+                .printed
+                .as_deref()
+                .is_some_and(|p| p.starts_with(self.mark.as_str()))
+    }
+}
+
 /// What the state machine needs to know about one table's rows.
 struct RowSpec {
     width: usize,
@@ -741,6 +786,23 @@ fn read_labelled<'r, 'a>(
     let mut waiting: Vec<(usize, u32)> = Vec::new();
     // Value rows with no label and no label waiting for them.
     let mut unlabelled: Vec<usize> = Vec::new();
+    // A value row labelled by its number alone (`2\.  0  0 …`, pandoc's
+    // multiline tables), waiting for the text below it to name its row.
+    let mut numbered: Option<Numbered<'r, 'a>> = None;
+    let expire = |numbered: &mut Option<Numbered<'r, 'a>>,
+                  out: &mut TableRead<'r, 'a>,
+                  unlabelled: &mut Vec<usize>| {
+        match numbered.take() {
+            // A row of a table whose empty cells are written: the template's
+            // order may still place it ([`fill_gaps`]).
+            Some(n) if n.unlabelled.is_some() => unlabelled.extend(n.unlabelled),
+            Some(n) => {
+                out.orphans += n.count;
+                out.first_orphan_line.get_or_insert(n.row.line);
+            }
+            None => {}
+        }
+    };
     let mut next = 0;
     while next < rows.len() {
         let row = &rows[next];
@@ -774,6 +836,27 @@ fn read_labelled<'r, 'a>(
         };
         if let Some(i) = matched {
             last_matched = Some(i);
+        }
+        if let Some(n) = numbered.take() {
+            if let Some(idx) = matched.filter(|&i| n.names(&specs[i]) && out.results[i].is_none())
+                && parts.values.is_empty()
+            {
+                // The label below the numbered values names their row.
+                carry.clear();
+                finish(&mut pending, specs, &mut out);
+                let placed = align(n.row, n.values, specs[idx].width, layout, &grid);
+                out.results[idx] = Some(Placed::or_mismatch(placed, n.row.line, n.values, layout));
+                continue;
+            }
+            if parts.values.is_empty() && matched.is_none() && n.text_rows < 2 {
+                // The label may go on over another line first.
+                numbered = Some(Numbered {
+                    text_rows: n.text_rows + 1,
+                    ..n
+                });
+            } else {
+                expire(&mut Some(n), &mut out, &mut unlabelled);
+            }
         }
         if let Some(idx) = matched {
             carry.clear();
@@ -822,6 +905,14 @@ fn read_labelled<'r, 'a>(
                     .filter(|&i| !specs[i].alternative && out.results[i].is_none());
                 if let Some(idx) = found {
                     carry.clear();
+                    if let Some(n) = numbered.take_if(|n| n.names(&specs[idx])) {
+                        // A label wrapped over lines below numbered values.
+                        let placed = align(n.row, n.values, specs[idx].width, layout, &grid);
+                        out.results[idx] =
+                            Some(Placed::or_mismatch(placed, n.row.line, n.values, layout));
+                        last_matched = Some(idx);
+                        continue;
+                    }
                     pending = Some(Pending {
                         row: idx,
                         line: row.line,
@@ -900,7 +991,10 @@ fn read_labelled<'r, 'a>(
                     && crate::template::strip_numbering(parts.label).len() < parts.label.len();
                 if p.cells.is_empty() && own_row {
                     finish(&mut pending, specs, &mut out);
-                    orphan(&mut out, values_count, row.line);
+                    numbered = Numbered::of(row, parts.label, parts.values, values_count, None);
+                    if numbered.is_none() {
+                        orphan(&mut out, values_count, row.line);
+                    }
                 } else if p.cells.is_empty() {
                     let width = specs[p.row].width;
                     let line = p.line;
@@ -933,8 +1027,14 @@ fn read_labelled<'r, 'a>(
                 // label are the padding of merged label cells.
                 let padding = blocks && row.kind == RowKind::BlankCell;
                 if values_count > 0 && !padding {
-                    if row.kind == RowKind::Physical && layout.has_explicit_empty_cells() {
-                        unlabelled.push(next - 1);
+                    let placeable = (row.kind == RowKind::Physical
+                        && layout.has_explicit_empty_cells())
+                    .then_some(next - 1);
+                    numbered =
+                        Numbered::of(row, parts.label, parts.values, values_count, placeable);
+                    if numbered.is_some() {
+                    } else if let Some(i) = placeable {
+                        unlabelled.push(i);
                     } else {
                         orphan(&mut out, values_count, row.line);
                     }
@@ -943,6 +1043,7 @@ fn read_labelled<'r, 'a>(
         }
     }
     finish(&mut pending, specs, &mut out);
+    expire(&mut numbered, &mut out, &mut unlabelled);
     fill_gaps(rows, &unlabelled, specs, layout, &grid, &mut out);
     out
 }
@@ -2283,11 +2384,40 @@ mod tests {
             other_other_total.iter().any(Option::is_some),
             "the plain report reads"
         );
-        assert!(
-            counts(&text, "other_no_fee").iter().all(Option::is_none),
-            "{:?}",
-            counts(&text, "other_no_fee")
+        // `2.`'s values are its own: the label below names the form's row 2.
+        assert_eq!(
+            counts(&text, "other_no_fee"),
+            [22, 0, 0, 0, 0, 0, 22].map(Some),
         );
+    }
+
+    /// A value row labelled by its number alone takes the row the text below
+    /// names only when the form prints that row with that number.
+    #[test]
+    fn numbered_values_wait_for_the_label_below_them() {
+        // pandoc's multiline table: `(二)` and `2.` with the values, the
+        // label's words on the lines below.
+        let text = report(|code, values| match code {
+            "partially_granted" => Some(format!(
+                "(二)        {values}\n     部分公开（区分处理的，只计这一情形，\n     不计其他情形）"
+            )),
+            "denied_prohibited_by_law" => {
+                Some(format!("2.        {values}\n     其他法律行政法规禁止公开"))
+            }
+            // The number is another row's: `3.` over 重复申请 (row 2).
+            "not_processed_repeat" => Some(format!("3.        {values}\n     重复申请")),
+            _ => None,
+        });
+        assert_eq!(
+            counts(&text, "partially_granted"),
+            [4, 0, 0, 0, 0, 0, 4].map(Some)
+        );
+        assert_eq!(
+            counts(&text, "denied_prohibited_by_law"),
+            [6, 0, 0, 0, 0, 0, 6].map(Some)
+        );
+        let repeat = counts(&text, "not_processed_repeat");
+        assert!(repeat.iter().all(Option::is_none), "{repeat:?}");
     }
 
     /// `pdftotext -layout` of a PDF whose label cells wrap: a row's values
