@@ -269,8 +269,14 @@ impl Grid {
             .full_rows
             .iter()
             .any(|&(from, cells)| cells == self.max_cells && from < values_from);
+        // A number before the values is no label cut at the edge: the
+        // values follow a cell the row's columns could not read (`\-`).
+        let label_only = row.cells[..values_from]
+            .iter()
+            .all(|c| !matches!(c.value(), crate::value::CellValue::Number(_)));
         (follows_label
             && capped
+            && label_only
             && row.cells.len() == self.max_cells
             && !values.is_empty()
             && values.len() < width

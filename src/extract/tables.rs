@@ -2391,6 +2391,42 @@ mod tests {
         );
     }
 
+    /// A markdown table 三 laid out as pandoc writes a Word table (three
+    /// label columns, empty cells written), one row holding a value cell no
+    /// column reads (`见附件`): the numbers after it are not its first columns.
+    #[test]
+    fn values_after_an_unreadable_cell_are_not_read_as_the_first_columns() {
+        let mut text = String::from(
+            "某县人民政府2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n| | | | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |\n|---|---|---|---|---|---|---|---|---|---|\n",
+        );
+        for (i, row) in TemplateVersion::V2021
+            .template()
+            .applications
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.alternative)
+        {
+            let n = i + 1;
+            let label = if row.printed.starts_with(['一', '二', '四']) {
+                format!("{} | |", row.printed)
+            } else {
+                format!("| {} |", row.printed)
+            };
+            let values = if row.row_code == "granted" {
+                format!("{n} | 0 | | 见附件 | 1 | 无 | {n}")
+            } else {
+                format!("{n} | 0 | 0 | 0 | 0 | 0 | {n}")
+            };
+            text.push_str(&format!("| {label} {values} |\n"));
+        }
+        assert_eq!(
+            counts(&text, "new_received"),
+            [1, 0, 0, 0, 0, 0, 1].map(Some)
+        );
+        let granted = counts(&text, "granted");
+        assert!(granted.iter().all(Option::is_none), "{granted:?}");
+    }
+
     /// A value row labelled by its number alone takes the row the text below
     /// names only when the form prints that row with that number.
     #[test]
