@@ -26,6 +26,7 @@ each to PDF with one producer in turn:
     DIR/corpus/html_page/<id>.html       the HTML page the documents were made from (Chromium prints it)
     DIR/corpus/p2t_layout/<p>_<id>.txt   each printed PDF as `pdftotext -layout` writes it (wrapped labels
                                          around their values, merged cells written down narrow columns)
+    DIR/corpus/docx_pandoc_<t>/<id>.*    each .docx through pandoc: gfm pipe tables, pandoc markdown and plain
     DIR/truth.jsonl                      one object per file in the genreports.py format, with `family`,
                                          `features` (docx:vmerge_continue, pdf:tbl_header ...) and
                                          gen_layout = the folder name
@@ -43,6 +44,7 @@ import html
 import html.parser
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -590,6 +592,7 @@ def make(args):
     kept = [t for t in truth if os.path.exists(os.path.join(corpus, t["source_path"]))]
     produced = len(kept)
     kept += text_dumps(corpus, kept)
+    kept += word_dumps(corpus, kept)
     with open(os.path.join(args.out, "truth.jsonl"), "a" if args.append else "w", encoding="utf-8") as f:
         for t in kept:
             f.write(json.dumps(t, ensure_ascii=False) + "\n")
@@ -614,7 +617,6 @@ def text_dumps(corpus, truth):
         print("note: pdftotext not installed: no p2t_layout text dumps (poppler-utils)", file=sys.stderr)
         return []
     os.makedirs(os.path.join(corpus, "p2t_layout"), exist_ok=True)
-    keys = {"active_disclosure": "item_code", "applications": "row_code", "reviews_litigation": "proceeding"}
     out = []
     for t in truth:
         if t["format"] != "pdf" or not t["gen_layout"].startswith("pdf_") or t["status"] == "failed" \
@@ -630,19 +632,66 @@ def text_dumps(corpus, truth):
         d.update(source_path=rel, gen_layout="p2t_layout", format="text", encoding="utf-8",
                  layout="none" if t["layout"] == "none" else "space_aligned",
                  features=t["features"] + ["p2t:layout"])
-        uncertain = 0
-        for tbl, key in keys.items():
-            cells = d.get(tbl) or []
-            rows = {c[key] for c in cells if c.get("blank") and (c.get("raw") or "").strip(" \xa0\u3000") == ""}
-            for c in cells:
-                # table 四's three proceedings are one line of 15 cells: a gap shifts them all
-                if c[key] in rows or (rows and tbl == "reviews_litigation"):
-                    uncertain += not c.get("ambiguous") and c.get("value", c.get("count")) is not None
-                    c["ambiguous"] = True
-        if uncertain and d["status"] == "ok":
+        if uncertain_blank_rows(d) and d["status"] == "ok":
             d["status"], d["status_alt"] = "partial", "ok"
             d["features"].append("p2t:blank_cell")
         out.append(d)
+    return out
+
+
+def uncertain_blank_rows(d):
+    """Marks ambiguous the values of every row holding an empty blank cell (all of table 四, one line
+    of 15 cells), for layouts where a blank cell survives only as a gap in the alignment; True when a
+    value that was not ambiguous became so."""
+    keys = {"active_disclosure": "item_code", "applications": "row_code", "reviews_litigation": "proceeding"}
+    uncertain = 0
+    for tbl, key in keys.items():
+        cells = d.get(tbl) or []
+        rows = {c[key] for c in cells if c.get("blank") and (c.get("raw") or "").strip(" \xa0\u3000") == ""}
+        for c in cells:
+            if c[key] in rows or (rows and tbl == "reviews_litigation"):
+                uncertain += not c.get("ambiguous") and c.get("value", c.get("count")) is not None
+                c["ambiguous"] = True
+    return uncertain > 0
+
+
+def word_dumps(corpus, truth):
+    """Every .docx (docx_table) as pandoc converts it: docx_pandoc_gfm/<id>.md (pipe tables, every empty
+    cell written, merged cells unrolled), docx_pandoc_md/<id>.md (pandoc's own markdown: multiline and
+    grid tables) and docx_pandoc_plain/<id>.txt (plain text). Where only the alignment keeps a blank
+    cell (md, plain), the values of its row are ambiguous, as in text_dumps. A file where pandoc wrote
+    `[TABLE]` (a table it cannot express) is left out. Nothing without pandoc."""
+    if not shutil.which("pandoc"):
+        print("note: pandoc not installed: no docx_pandoc_* text dumps", file=sys.stderr)
+        return []
+    targets = [("gfm", "gfm", "md", "markdown_table", False),
+               ("md", "markdown-raw_html", "md", "space_aligned", True),
+               ("plain", "plain", "txt", "space_aligned", True)]
+    out = []
+    for name, to, ext, layout, positional in targets:
+        os.makedirs(os.path.join(corpus, "docx_pandoc_" + name), exist_ok=True)
+    for t in truth:
+        if t["gen_layout"] != "docx_table":
+            continue
+        stem = os.path.splitext(os.path.basename(t["source_path"]))[0]
+        for name, to, ext, layout, positional in targets:
+            rel = "docx_pandoc_%s/%s.%s" % (name, stem, ext)
+            dst = os.path.join(corpus, rel)
+            r = subprocess.run(["pandoc", "-f", "docx", "-t", to, "--columns=100", "-o", dst,
+                                os.path.join(corpus, t["source_path"])], capture_output=True)
+            if r.returncode != 0:
+                continue
+            with open(dst, encoding="utf-8", errors="replace") as f:
+                if re.search(r"(?m)^\[TABLE\]$", f.read()):
+                    os.remove(dst)
+                    continue
+            d = json.loads(json.dumps(t))
+            d.update(source_path=rel, gen_layout="docx_pandoc_" + name, format="markdown" if ext == "md" else "text",
+                     encoding="utf-8", layout="none" if t["layout"] == "none" else layout,
+                     features=t["features"] + ["pandoc:" + name])
+            if positional and uncertain_blank_rows(d) and d["status"] == "ok":
+                d["status"], d["status_alt"] = "partial", "ok"
+            out.append(d)
     return out
 
 
