@@ -148,6 +148,12 @@ fn is_placeholder(s: &str) -> bool {
         len += enc.len();
     }
     let folded = std::str::from_utf8(&buf[..len]).unwrap_or("");
+    // A markdown escape before the mark (`\-`: pandoc writes a cell holding
+    // `-` so, lest it start a list) is the converter's, not the cell's.
+    let folded = folded
+        .strip_prefix('\\')
+        .filter(|rest| rest.starts_with(|c: char| c.is_ascii_punctuation()))
+        .unwrap_or(folded);
     PLACEHOLDERS.contains(&folded)
         || (!folded.is_empty() && folded.chars().all(|c| c == '-' || c == '/'))
 }
@@ -313,6 +319,13 @@ mod tests {
             "", " ", "\u{a0}", "\u{3000}", "—", "——", "-", "－", "/", "／", "无", "—/—",
         ] {
             assert_eq!(parse_cell(s), CellValue::Blank, "{s:?}");
+        }
+        // Markdown-escaped marks (pandoc): blank; an escaped numbering is no value.
+        for s in ["\\-", "\\*", "\\/"] {
+            assert_eq!(parse_cell(s), CellValue::Blank, "{s:?}");
+        }
+        for s in ["2\\.", "\\1", "\\a"] {
+            assert!(!matches!(parse_cell(s), CellValue::Blank), "{s:?}");
         }
     }
 

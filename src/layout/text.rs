@@ -687,15 +687,6 @@ fn trimmed_cell<'a>(
         // is what the page showed.
         cell.text = Cow::Owned(super::html::inner_text(inner).into_owned());
     }
-    if let [b'\\', c] = cell.text.as_bytes()
-        && c.is_ascii_punctuation()
-    {
-        // A cell that is one escaped mark (`\-`: pandoc's gfm writes a cell
-        // holding the placeholder `-` so, lest it start a list) is that mark.
-        // Escapes inside longer text stay (`1\.`): labels are matched on
-        // their normalised form, which drops them.
-        cell.text = Cow::Owned(cell.text[1..].to_owned());
-    }
     cell
 }
 
@@ -1225,21 +1216,6 @@ mod tests {
                 vec!["规章", "3", "0"]
             ]
         );
-    }
-
-    #[test]
-    fn an_escaped_mark_alone_in_a_pipe_cell_is_that_mark() {
-        let text = Text::from_utf8_text("| 三、本年度办理结果 | 77 | \\- | \\* | 2\\. | a\\b |");
-        let doc = read(&text, Format::Markdown);
-        assert_eq!(
-            cells_of(&doc),
-            [["三、本年度办理结果", "77", "-", "*", "2\\.", "a\\b"]]
-        );
-        assert_eq!(
-            doc.rows[0].cells[2].raw, "\\-",
-            "the raw text stays as written"
-        );
-        assert!(matches!(doc.rows[0].cells[2].value(), CellValue::Blank));
     }
 
     #[test]
