@@ -1175,7 +1175,7 @@ pub fn extract_tables(
         (Some(range), Some(v)) => {
             outcome.tables_found += 1;
             let complete = extract_proactive(
-                &doc.rows[range.clone()],
+                &one_label_per_row(&doc.rows[range.clone()]),
                 norms.joined(range),
                 v.template(),
                 mode,
@@ -1188,7 +1188,12 @@ pub fn extract_tables(
     match (regions.applications.clone(), versions.applications) {
         (Some(range), Some(v)) => {
             outcome.tables_found += 1;
-            outcome.complete &= extract_applications(&doc.rows[range], v.template(), mode, report);
+            outcome.complete &= extract_applications(
+                &one_label_per_row(&doc.rows[range]),
+                v.template(),
+                mode,
+                report,
+            );
         }
         (region, _) => outcome.not_read(
             report,
@@ -1198,7 +1203,26 @@ pub fn extract_tables(
             "收到和处理政府信息公开申请情况",
         ),
     }
+    // Text extracted without layout scrambles every table of a document the
+    // same way: when table 二 or 三 showed it, table 四's run of values is no
+    // more trustworthy (its count may come out right by chance).
+    let line_by_line = matches!(layout, Layout::CellPerLine | Layout::None);
+    let scrambled = line_by_line
+        && report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == DiagCode::ReadingOrderScrambled);
     match regions.reviews.clone() {
+        Some(range) if scrambled => {
+            outcome.tables_found += 1;
+            outcome.complete = false;
+            report.diag(
+                Severity::Warning,
+                DiagCode::ReadingOrderScrambled,
+                doc.rows.get(range.start).map(|r| r.line),
+                "table 四: the document's text is out of order (tables 二/三); no value of this table is trusted",
+            );
+        }
         Some(range) => {
             outcome.tables_found += 1;
             outcome.complete &= extract_reviews(&doc.rows[range], layout, doc.blocks, report);
@@ -1206,6 +1230,55 @@ pub fn extract_tables(
         None => outcome.not_read(report, doc, None, "table 四", "行政复议、行政诉讼"),
     }
     outcome
+}
+
+/// `rows` with every line that holds two labelled runs of values
+/// (`二、上年结转…  0 … 0  （一）予以公开  62 … 64`: a PDF's text extracted
+/// line by line puts a row's label beside the one before it) cut into one
+/// row per label: a text cell after a number starts a new row. Borrowed
+/// when no line does (nearly every document).
+fn one_label_per_row<'r, 'a>(rows: &'r [RawRow<'a>]) -> Cow<'r, [RawRow<'a>]> {
+    // Where new rows start: the text cells that follow a number after an
+    // earlier text cell.
+    let starts = |row: &RawRow<'_>| -> Vec<usize> {
+        let mut out = Vec::new();
+        if row.kind != RowKind::Physical {
+            return out;
+        }
+        let (mut text_seen, mut number_since) = (false, false);
+        for (i, c) in row.cells.iter().enumerate() {
+            match c.value() {
+                CellValue::Text => {
+                    if text_seen && number_since {
+                        out.push(i);
+                    }
+                    text_seen = true;
+                    number_since = false;
+                }
+                CellValue::Number(_) => number_since = true,
+                CellValue::Blank => {}
+            }
+        }
+        out
+    };
+    if rows.iter().all(|r| starts(r).is_empty()) {
+        return Cow::Borrowed(rows);
+    }
+    let mut out = Vec::with_capacity(rows.len() + 1);
+    for row in rows {
+        let mut from = 0;
+        let cuts = starts(row);
+        for (k, &to) in cuts.iter().chain([&row.cells.len()]).enumerate() {
+            out.push(RawRow {
+                line: row.line,
+                kind: row.kind,
+                cells: row.cells[from..to].to_vec(),
+                gap_before: row.gap_before && k == 0,
+            });
+            from = to;
+        }
+    }
+    Cow::Owned(out)
 }
 
 fn span_of(cell: &Cell<'_>) -> Span {
@@ -1228,7 +1301,10 @@ fn scrambled(read: &TableRead<'_, '_>, layout: Layout) -> bool {
         .iter()
         .filter(|r| matches!(r, Some(RowResult::Mismatch { .. })))
         .count();
-    layout == Layout::CellPerLine && (read.orphans > 0 || misfits > 1)
+    // A document whose lines showed no table layout at all (text extracted
+    // column by column: labels, then header cells, then the numbers) is read
+    // line by line as well.
+    matches!(layout, Layout::CellPerLine | Layout::None) && (read.orphans > 0 || misfits > 1)
 }
 
 fn report_table_issues(
@@ -2425,6 +2501,25 @@ mod tests {
         );
         let granted = counts(&text, "granted");
         assert!(granted.iter().all(Option::is_none), "{granted:?}");
+    }
+
+    /// Two rows on one line (a PDF's text extracted line by line puts
+    /// `（一）予以公开`, centred in its merged cells, beside the row above):
+    /// each label takes its own values, never the other's.
+    #[test]
+    fn two_labelled_runs_on_one_line_are_two_rows() {
+        let text = report(|code, values| match code {
+            "carried_over" => Some(format!(
+                "二、上年结转政府信息公开申请数量    {values}    （一）予以公开    3    0    0    0    0    0    3"
+            )),
+            "granted" => Some(String::new()),
+            _ => None,
+        });
+        assert_eq!(
+            counts(&text, "carried_over"),
+            [2, 0, 0, 0, 0, 0, 2].map(Some)
+        );
+        assert_eq!(counts(&text, "granted"), [3, 0, 0, 0, 0, 0, 3].map(Some));
     }
 
     /// A value row labelled by its number alone takes the row the text below
