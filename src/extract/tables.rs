@@ -2522,6 +2522,67 @@ mod tests {
         assert_eq!(counts(&text, "granted"), [3, 0, 0, 0, 0, 0, 3].map(Some));
     }
 
+    /// Text a PDF library extracted column by column (labels, then the
+    /// header cells, then the numbers, one a line): no number is given to a
+    /// label, in any table.
+    #[test]
+    fn a_table_read_column_by_column_gives_no_values() {
+        let para = |cells: &[&str]| cells.iter().map(|c| format!("{c}\n\n")).collect::<String>();
+        let mut text = String::from(
+            "某县人民政府2023年政府信息公开工作年度报告\n\n二、主动公开政府信息情况\n\n",
+        );
+        text += &para(&["第二十条第（一）项", "信息内容", "规章", "行政规范性文件"]);
+        text += &para(&[
+            "本年制发件数",
+            "本年废止件数",
+            "现行有效件数",
+            "0",
+            "1",
+            "0",
+            "0",
+            "0",
+            "5",
+        ]);
+        text += "三、收到和处理政府信息公开申请情况\n\n";
+        let labels: Vec<&str> = TemplateVersion::V2021
+            .template()
+            .applications
+            .iter()
+            .filter(|r| !r.alternative)
+            .map(|r| r.printed)
+            .collect();
+        text += &para(&labels);
+        text += &para(&[
+            "自然人",
+            "商业企业",
+            "科研机构",
+            "社会公益组织",
+            "法律服务机构",
+            "其他",
+            "总计",
+        ]);
+        text += &para(&["1"; 7 * 25]);
+        text += "四、政府信息公开行政复议、行政诉讼情况\n\n";
+        text += &para(&[
+            "行政复议",
+            "行政诉讼",
+            "结果维持",
+            "结果纠正",
+            "其他结果",
+            "尚未审结",
+            "总计",
+        ]);
+        text += &para(&["2"; 15]);
+        let r = parse_bytes("r.txt", text.as_bytes());
+        assert!(r.active.iter().all(|f| f.value.is_none()), "{:?}", r.active);
+        assert!(r.applications.iter().all(|f| f.count.is_none()));
+        assert!(
+            r.reviews.iter().all(|f| f.count.is_none()),
+            "{:?}",
+            r.reviews
+        );
+    }
+
     /// A value row labelled by its number alone takes the row the text below
     /// names only when the form prints that row with that number.
     #[test]
