@@ -1292,7 +1292,7 @@ fn span_of(cell: &Cell<'_>) -> Span {
 /// line table every label is followed by exactly its values. Orphan numbers or
 /// runs of the wrong length mean the extractor scrambled the order, and then
 /// even runs of the right length may belong to another row.
-fn scrambled(read: &TableRead<'_, '_>, layout: Layout) -> bool {
+fn scrambled(read: &TableRead<'_, '_>, specs: &[RowSpec], layout: Layout) -> bool {
     // One row with a lost or extra cell is that row's problem (its label
     // and the next one fence it in); numbers outside any row, or several
     // misfits, mean the reading order itself is broken.
@@ -1301,6 +1301,14 @@ fn scrambled(read: &TableRead<'_, '_>, layout: Layout) -> bool {
         .iter()
         .filter(|r| matches!(r, Some(RowResult::Mismatch { .. })))
         .count();
+    // Rows that all came out short, between labels found in the form's
+    // order, lost cells (a converter that drops empty cells): each is its
+    // own row's problem. A row with too many values took another's.
+    let all_short = read.results.iter().zip(specs).all(|(r, spec)| match r {
+        Some(RowResult::Mismatch { found, .. }) => *found < spec.width,
+        _ => true,
+    });
+    let misfits = if all_short { misfits.min(1) } else { misfits };
     // A document whose lines showed no table layout at all (text extracted
     // column by column: labels, then header cells, then the numbers) is read
     // line by line as well.
@@ -1310,6 +1318,7 @@ fn scrambled(read: &TableRead<'_, '_>, layout: Layout) -> bool {
 fn report_table_issues(
     table: TableId,
     read: &TableRead<'_, '_>,
+    specs: &[RowSpec],
     layout: Layout,
     report: &mut Report,
 ) -> bool {
@@ -1324,7 +1333,7 @@ fn report_table_issues(
             ),
         );
     }
-    if scrambled(read, layout) {
+    if scrambled(read, specs, layout) {
         let line = read
             .first_orphan_line
             .or_else(|| read.results.iter().flatten().map(RowResult::line).next());
@@ -1692,7 +1701,7 @@ fn extract_proactive(
         .active
         .reserve(template.proactive.iter().map(|r| r.metrics.len()).sum());
     let read = read_labelled(rows, &specs, &template.proactive_labels, mode, None);
-    let refused = report_table_issues(TableId::Proactive, &read, layout, report);
+    let refused = report_table_issues(TableId::Proactive, &read, &specs, layout, report);
     let money_unit_stated = region_norm.contains("万元");
     let yuan_stated = region_norm.contains("(元)") || region_norm.contains("单位:元");
     let mut complete = !refused;
@@ -1981,7 +1990,7 @@ fn extract_applications(
     );
     resolve_glued(template, &mut read.results);
     withdraw_contradicted(template, &mut read.results);
-    let refused = report_table_issues(TableId::Applications, &read, layout, report);
+    let refused = report_table_issues(TableId::Applications, &read, &specs, layout, report);
     let mut complete = !refused;
 
     // The collapsed （六） of some 2021 reports stands in for its three sub-rows.
