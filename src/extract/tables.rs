@@ -2592,6 +2592,58 @@ mod tests {
         );
     }
 
+    /// One cell per line from a converter that drops empty cells: rows
+    /// that came out short are NULL, the others read; a row that came out
+    /// long means the order is broken, and nothing of the table is read.
+    #[test]
+    fn short_rows_of_a_cell_per_line_table_lost_cells_long_ones_broke_it() {
+        let table = |edit: &dyn Fn(&str, Vec<String>) -> Vec<String>| {
+            let mut text = String::from(
+                "某县人民政府2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n自然人\n商业企业\n科研机构\n社会公益组织\n法律服务机构\n其他\n总计\n",
+            );
+            for (i, row) in TemplateVersion::V2021
+                .template()
+                .applications
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| !r.alternative)
+            {
+                let n = (i + 1).to_string();
+                let values = [&n, "0", "0", "0", "0", "0", &n]
+                    .map(str::to_owned)
+                    .to_vec();
+                text += row.printed;
+                text.push('\n');
+                for v in edit(row.row_code, values) {
+                    text += &v;
+                    text.push('\n');
+                }
+            }
+            text
+        };
+        let short = table(&|code, mut v| {
+            if matches!(code, "granted" | "denied_query_matter") {
+                v.remove(3);
+            }
+            v
+        });
+        assert!(counts(&short, "granted").iter().all(Option::is_none));
+        assert_eq!(
+            counts(&short, "carried_over"),
+            [2, 0, 0, 0, 0, 0, 2].map(Some)
+        );
+        let long = table(&|code, mut v| {
+            if matches!(code, "granted" | "denied_query_matter") {
+                v.remove(3);
+            }
+            if code == "partially_granted" {
+                v.push("9".to_owned());
+            }
+            v
+        });
+        assert!(counts(&long, "carried_over").iter().all(Option::is_none));
+    }
+
     /// A value row labelled by its number alone takes the row the text below
     /// names only when the form prints that row with that number.
     #[test]
