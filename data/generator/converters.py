@@ -61,6 +61,9 @@ TOOLS = {
                            "-dump-charset", "utf-8", "-force-html"], "txt"),
     # links takes a file name, not standard input: `{}` is the page's path
     "links_100": ("cmd", ["links", "-dump", "-width", "100", "-codepage", "utf-8", "{}"], "txt"),
+    "w3m_60": ("cmd", ["w3m", "-dump", "-cols", "60", "-T", "text/html", "-I", "UTF-8", "-O", "UTF-8"], "txt"),
+    "lynx_60": ("cmd", ["lynx", "-dump", "-nolist", "-width=60", "-assume_charset=utf-8",
+                        "-display_charset=utf-8", "-stdin"], "txt"),
     "inscriptis": ("py", "inscriptis", "txt"),
     "bs4_lines": ("py", "bs4_lines", "txt"),
     "markitdown": ("py", "markitdown", "md"),

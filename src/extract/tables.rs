@@ -879,10 +879,17 @@ fn read_labelled<'r, 'a>(
                     text_rows: 0,
                 });
             } else {
-                let placed =
-                    align(row, parts.values, specs[idx].width, layout, &grid).or_else(|| {
-                        grid.cut_at_edge(row, parts.values, specs[idx].width)
+                let width = specs[idx].width;
+                let placed = align(row, parts.values, width, layout, &grid)
+                    .or_else(|| {
+                        grid.cut_at_edge(row, parts.values, width)
                             .map(|cells| Placed::new(cells, false))
+                    })
+                    .or_else(|| {
+                        let rest =
+                            wrapped_values(rows.get(next)?, parts.values.len(), width, layout)?;
+                        next += 1; // the continuation line is this row's
+                        Some(Placed::new(parts.values.iter().chain(rest), false))
                     });
                 out.results[idx] =
                     Some(Placed::or_mismatch(placed, row.line, parts.values, layout));
@@ -1230,6 +1237,33 @@ pub fn extract_tables(
         None => outcome.not_read(report, doc, None, "table 四", "行政复议、行政诉讼"),
     }
     outcome
+}
+
+/// The values a row of `found` values (of `width`) continues with on the
+/// next line, when a converter wrapped it there (`（六）其他处理 1. 申请人无正
+/// 当理由…申请 0 0 0 0` / `0 0 0`, lynx at 60 columns): the next line holds
+/// values only, exactly the missing ones, right below (no empty line). Only
+/// in layouts that set cells apart by spaces, where a wrapped line is a
+/// line of its own.
+fn wrapped_values<'r, 'a>(
+    next: &'r RawRow<'a>,
+    found: usize,
+    width: usize,
+    layout: Layout,
+) -> Option<&'r [Cell<'a>]> {
+    let spaced = matches!(layout, Layout::SpaceAligned | Layout::None);
+    let values_only = next
+        .cells
+        .iter()
+        .all(|c| !matches!(c.value(), CellValue::Text));
+    (spaced
+        && found > 0
+        && found < width
+        && !next.gap_before
+        && next.kind != RowKind::BlankCell
+        && values_only
+        && found + next.cells.len() == width)
+        .then_some(&next.cells[..])
 }
 
 /// `rows` with every line that holds two labelled runs of values
@@ -2642,6 +2676,29 @@ mod tests {
             v
         });
         assert!(counts(&long, "carried_over").iter().all(Option::is_none));
+    }
+
+    /// A row a narrow dump wrapped after its fourth value (lynx at 60
+    /// columns): the values-only line right below holds the rest. With an
+    /// empty line between, or a count that does not add up, it does not.
+    #[test]
+    fn a_row_wrapped_onto_a_line_of_values_reads_whole() {
+        let wrapped = |gap: &'static str, rest: &'static str| {
+            report(move |code, values| {
+                (code == "other_no_fee").then(|| {
+                    let (head, _) = values.match_indices("    ").nth(3).map_or((values, ""), |(i, _)| values.split_at(i));
+                    format!("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 {head}\n{gap}   {rest}")
+                })
+            })
+        };
+        assert_eq!(
+            counts(&wrapped("", "0    0    22"), "other_no_fee"),
+            [22, 0, 0, 0, 0, 0, 22].map(Some)
+        );
+        for text in [wrapped("\n", "0    0    22"), wrapped("", "0    22")] {
+            let got = counts(&text, "other_no_fee");
+            assert!(got.iter().all(Option::is_none), "{got:?}");
+        }
     }
 
     /// A value row labelled by its number alone takes the row the text below
