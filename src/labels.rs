@@ -372,7 +372,7 @@ pub const DIAGNOSTIC_CODES: &[Label] = &[
     ),
     n(
         l("duplicate_row", "重复行"),
-        "the same row of the form appeared twice",
+        "the same row of the form appeared twice: the first is kept, or, when the two carry different numbers, neither (values NULL)",
     ),
     n(
         l("version_fallback", "按年份推定格式"),

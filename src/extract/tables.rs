@@ -264,6 +264,13 @@ enum RowResult<'r, 'a> {
     Detached {
         line: u32,
     },
+    /// The row printed twice with other values (a report that quotes last
+    /// year's table beside this year's): which is the report's own cannot
+    /// be told.
+    Conflicting {
+        line: u32,
+        again: u32,
+    },
 }
 
 impl<'a> RowResult<'_, 'a> {
@@ -272,7 +279,10 @@ impl<'a> RowResult<'_, 'a> {
         let mut out: Vec<Option<&Cell<'a>>> = match self {
             Self::Aligned { cells, .. } => cells.iter().map(|c| Some(&**c)).collect(),
             Self::Glued { certain, .. } => certain.iter().map(Option::as_ref).collect(),
-            Self::Mismatch { .. } | Self::Withdrawn { .. } | Self::Detached { .. } => Vec::new(),
+            Self::Mismatch { .. }
+            | Self::Withdrawn { .. }
+            | Self::Detached { .. }
+            | Self::Conflicting { .. } => Vec::new(),
         };
         out.resize(width, None);
         out
@@ -284,7 +294,8 @@ impl<'a> RowResult<'_, 'a> {
             | Self::Mismatch { line, .. }
             | Self::Glued { line, .. }
             | Self::Withdrawn { line }
-            | Self::Detached { line } => *line,
+            | Self::Detached { line }
+            | Self::Conflicting { line, .. } => *line,
         }
     }
 }
@@ -867,8 +878,17 @@ fn read_labelled<'r, 'a>(
                 _ => waiting.clear(),
             }
             finish(&mut pending, specs, &mut out);
-            if out.results[idx].is_some() {
-                out.duplicates.push((idx, row.line));
+            if let Some(first) = &out.results[idx] {
+                if let RowResult::Aligned { line, cells, .. } = first
+                    && differ(cells, parts.values)
+                {
+                    out.results[idx] = Some(RowResult::Conflicting {
+                        line: *line,
+                        again: row.line,
+                    });
+                } else {
+                    out.duplicates.push((idx, row.line));
+                }
                 continue;
             }
             if parts.values.is_empty() {
@@ -1239,6 +1259,21 @@ pub fn extract_tables(
     outcome
 }
 
+/// Whether a repeated row's `values` say other numbers than the cells read
+/// for its first occurrence (a repeat with no values says nothing).
+fn differ(first: &[Cow<'_, Cell<'_>>], values: &[Cell<'_>]) -> bool {
+    let numbers = |cells: &mut dyn Iterator<Item = &Cell<'_>>| -> Vec<f64> {
+        cells
+            .filter_map(|c| match c.value() {
+                CellValue::Number(n) => Some(n.value),
+                _ => None,
+            })
+            .collect()
+    };
+    let again = numbers(&mut values.iter());
+    !again.is_empty() && again != numbers(&mut first.iter().map(|c| &**c))
+}
+
 /// The values a row of `found` values (of `width`) continues with on the
 /// next line, when a converter wrapped it there (`（六）其他处理 1. 申请人无正
 /// 当理由…申请 0 0 0 0` / `0 0 0`, lynx at 60 columns): the next line holds
@@ -1444,6 +1479,12 @@ fn explain(
             DiagCode::UncertainRow,
             format!(
                 "table {table} row {code}: its label is printed apart from its values and the value rows that follow do not match the labels one to one; values left NULL"
+            ),
+        ),
+        RowResult::Conflicting { line, again } => (
+            DiagCode::DuplicateRow,
+            format!(
+                "table {table} row {code}: printed on lines {line} and {again} with different values; which is this report's cannot be told: values left NULL"
             ),
         ),
         RowResult::Withdrawn { .. } => (
@@ -2144,7 +2185,8 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, blocks: bool, report: &m
                 }
                 RowResult::Mismatch { .. }
                 | RowResult::Withdrawn { .. }
-                | RowResult::Detached { .. } => Err(parts.values.len()),
+                | RowResult::Detached { .. }
+                | RowResult::Conflicting { .. } => Err(parts.values.len()),
             });
             ambiguous = true;
             break;
@@ -2699,6 +2741,27 @@ mod tests {
             let got = counts(&text, "other_no_fee");
             assert!(got.iter().all(Option::is_none), "{got:?}");
         }
+    }
+
+    /// A report that prints a row twice (last year's table beside this
+    /// year's): with other numbers neither is read; the same numbers again
+    /// change nothing.
+    #[test]
+    fn a_row_printed_twice_with_other_values_is_not_read() {
+        let other = report(|code, values| {
+            (code == "granted").then(|| {
+                format!(
+                    "（一）予以公开    {values}\n（一）予以公开    9    9    0    0    0    0    18"
+                )
+            })
+        });
+        let got = counts(&other, "granted");
+        assert!(got.iter().all(Option::is_none), "{got:?}");
+        let same = report(|code, values| {
+            (code == "granted")
+                .then(|| format!("（一）予以公开    {values}\n（一）予以公开    {values}"))
+        });
+        assert_eq!(counts(&same, "granted"), [3, 0, 0, 0, 0, 0, 3].map(Some));
     }
 
     /// A value row labelled by its number alone takes the row the text below
