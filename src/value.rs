@@ -119,7 +119,28 @@ pub fn parse_cell(raw: &str) -> CellValue {
     if is_placeholder(s) {
         return CellValue::Blank;
     }
+    if s.contains('\\') {
+        // Markdown escapes inside a number (`2656\.76`, mammoth): the
+        // converter's, not the cell's.
+        let unescaped = unescape_markdown(s);
+        if unescaped.len() < s.len() {
+            return parse_number(&unescaped).map_or(CellValue::Text, CellValue::Number);
+        }
+    }
     parse_number(s).map_or(CellValue::Text, CellValue::Number)
+}
+
+/// `s` without the backslash of every markdown escape (one before ASCII
+/// punctuation).
+fn unescape_markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' || !chars.peek().is_some_and(char::is_ascii_punctuation) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn is_placeholder(s: &str) -> bool {
@@ -327,6 +348,12 @@ mod tests {
         for s in ["2\\.", "\\1", "\\a"] {
             assert!(!matches!(parse_cell(s), CellValue::Blank), "{s:?}");
         }
+        // ... and inside a number (mammoth writes `2656\.76`).
+        assert!(matches!(parse_cell("2656\\.76"), CellValue::Number(n) if n.value == 2656.76));
+        assert!(matches!(parse_cell("1\\,234"), CellValue::Number(n) if n.value == 1234.0));
+        assert_eq!(parse_cell("2\\.属于"), CellValue::Text);
+        // An escaped numbering (`2\.`, pandoc) stays a label.
+        assert_eq!(parse_cell("2\\."), CellValue::Text);
     }
 
     #[test]
