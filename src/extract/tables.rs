@@ -952,7 +952,18 @@ fn read_labelled<'r, 'a>(
             // Text that is no row label: a wrapped label's continuation, a
             // group label, a header. It ends a run of one-per-line values.
             if let Some(p) = pending.as_mut() {
-                p.text_rows += 1;
+                // A piece of the waiting row's own printed label: the label
+                // goes on over more lines (a narrow column, `费通知要求缴纳费`
+                // / `用、行政机关不再` / …), before its values.
+                let own_label = p.cells.is_empty()
+                    && parts.label.chars().count() >= 2
+                    && specs[p.row]
+                        .printed
+                        .as_deref()
+                        .is_some_and(|printed| printed.contains(parts.label));
+                if !own_label {
+                    p.text_rows += 1;
+                }
                 if !p.cells.is_empty() || p.text_rows > 3 {
                     finish(&mut pending, specs, &mut out);
                 }
@@ -2762,6 +2773,21 @@ mod tests {
                 .then(|| format!("（一）予以公开    {values}\n（一）予以公开    {values}"))
         });
         assert_eq!(counts(&same, "granted"), [3, 0, 0, 0, 0, 0, 3].map(Some));
+    }
+
+    /// A label wrapped over five lines of a narrow column before its values
+    /// (PyMuPDF's text of a PDF): its pieces are its own, the values too.
+    #[test]
+    fn a_label_wrapped_over_many_lines_keeps_its_values() {
+        let text = report(|code, values| {
+            (code == "other_no_fee").then(|| {
+                format!("2.申请人逾期未按收\n费通知要求缴纳费\n用、行政机关不再\n处理其政府信息公\n开申请\n{values}")
+            })
+        });
+        assert_eq!(
+            counts(&text, "other_no_fee"),
+            [22, 0, 0, 0, 0, 0, 22].map(Some)
+        );
     }
 
     /// A value row labelled by its number alone takes the row the text below
