@@ -604,7 +604,11 @@ fn cut_short(
     // `(三)4.保护第三方合法权`, `不予5.属于三类内部事`: the text of the merged
     // cell beside the row before its own number.
     let label = match crate::template::split_group_mark(&normalized) {
-        Some((mark, rest)) if !mark.starts_with('(') || specs[next].group == Some(mark) => rest,
+        Some((mark, rest))
+            if !mark.starts_with('(') || specs[next].group.is_some_and(|g| g.starts_with(mark)) =>
+        {
+            rest
+        }
         _ => normalized.as_str(),
     };
     let stripped = crate::template::strip_numbering(label);

@@ -164,20 +164,22 @@ impl Template {
 /// `label` split before the row's own number when what comes first is the
 /// text of a merged cell beside the row (a PDF's text dump puts a line of
 /// that cell on the row's line): its group's mark (`(三)4.保护第三方合法权`)
-/// or a fragment of up to three ideographs (`不予5.属于三类内部事`). The
-/// fragment and the rest, or None.
+/// or a fragment of up to three ideographs and brackets (`不予5.属于三类内部事`,
+/// `(六1.申请人无正当理由`). The fragment and the rest, or None.
 #[must_use]
 pub fn split_group_mark(label: &str) -> Option<(&str, &str)> {
     if let Some(split) = split_paren_mark(label) {
         return Some(split);
     }
     // A merged cell's text written down its column, a character or two a
-    // line (`不予5.属于三类内部事`): the fragment, and the rest from the number.
+    // line (`不予5.属于三类内部事`), or its group mark cut by the column's
+    // width (`(六1.申请人无正当理由`): the fragment, and the rest from the
+    // number.
     let number = label.find(|c: char| c.is_ascii_digit())?;
     let fragment = &label[..number];
     let ideographs = fragment
         .chars()
-        .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || matches!(c, '(' | ')'));
     let numbered = label[number..]
         .trim_start_matches(|c: char| c.is_ascii_digit())
         .starts_with('.');
@@ -786,6 +788,10 @@ mod tests {
             Some(("不予", "5.属于三类内部事"))
         );
         assert_eq!(split_group_mark("行政法规5.x"), None);
+        assert_eq!(
+            split_group_mark("(六1.申请人无正当理由"),
+            Some(("(六", "1.申请人无正当理由"))
+        );
         assert_eq!(split_group_mark("不予5x"), None);
         assert_eq!(split_group_mark("1.属于国家秘密"), None);
     }
