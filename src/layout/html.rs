@@ -244,6 +244,28 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
     let mut i = 0usize;
     let mut table_rows = 0usize;
 
+    // One line of text with no tag in it, at byte `from`, as a row.
+    let flush_line = |rows: &mut Vec<RawRow<'a>>, from: usize, raw: &'a str| {
+        let text_content = inner_text(raw);
+        if text_content.trim().is_empty() {
+            return;
+        }
+        let lead = raw.len() - raw.trim_start().len();
+        let offset = from + lead;
+        let line = text.line_of(offset);
+        rows.push(RawRow {
+            line,
+            kind: RowKind::Single,
+            cells: vec![Cell {
+                raw: raw.trim(),
+                text: text_content,
+                offset: offset as u32,
+                line,
+                value: std::cell::OnceCell::new(),
+            }],
+            gap_before: false,
+        });
+    };
     let flush_prose = |rows: &mut Vec<RawRow<'a>>, from: usize, to: usize| {
         if from >= to {
             return;
@@ -251,6 +273,18 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
         let raw = &s[from..to];
         if let Some(table) = super::text::pipe_table_rows(raw, from, |o| text.line_of(o)) {
             rows.extend(table);
+            return;
+        }
+        if !raw.contains('<') && raw.trim().contains('\n') {
+            // Text written over several lines between two tags (a markdown
+            // paragraph inside a converter's raw `<div>`): a row per line, so
+            // that a count keeps the line it is written on. The lines of one
+            // paragraph are read together again (`extract::narrative`).
+            let mut at = from;
+            for line in raw.split_inclusive('\n') {
+                flush_line(rows, at, &line[..line.trim_end().len()]);
+                at += line.len();
+            }
             return;
         }
         let text_content = inner_text(raw);
@@ -575,6 +609,30 @@ mod tests {
         // Not verbatim at all: the whole cell.
         assert_eq!(cells[2].text, "23");
         assert_eq!(cells[2].raw, "2<br>3");
+    }
+
+    #[test]
+    fn text_over_several_lines_between_tags_is_a_row_a_line() {
+        // pandoc's gfm: a markdown paragraph inside a raw `<div>`, beside
+        // raw `<table>`s; text with inline tags stays one row.
+        let html = "<div class=\"content\">\n\n本报告由某县人民政府办公室根据（国令第\n711 号）要求编制。\n\n共收到申请 12\n件。\n<p>主动<b>公开</b>\n38 条</p></div>";
+        let text = Text::from_utf8_text(html);
+        let doc = read(&text);
+        let rows: Vec<(u32, String)> = doc
+            .rows
+            .iter()
+            .map(|r| (r.line, r.cells[0].text.to_string()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (3, "本报告由某县人民政府办公室根据（国令第".to_owned()),
+                (4, "711 号）要求编制。".to_owned()),
+                (6, "共收到申请 12".to_owned()),
+                (7, "件。".to_owned()),
+                (8, "主动公开\n38 条".to_owned()),
+            ]
+        );
     }
 
     #[test]
