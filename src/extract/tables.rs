@@ -1277,16 +1277,9 @@ pub fn extract_tables(
 /// Whether a repeated row's `values` say other numbers than the cells read
 /// for its first occurrence (a repeat with no values says nothing).
 fn differ(first: &[Cow<'_, Cell<'_>>], values: &[Cell<'_>]) -> bool {
-    let numbers = |cells: &mut dyn Iterator<Item = &Cell<'_>>| -> Vec<f64> {
-        cells
-            .filter_map(|c| match c.value() {
-                CellValue::Number(n) => Some(n.value),
-                _ => None,
-            })
-            .collect()
-    };
-    let again = numbers(&mut values.iter());
-    !again.is_empty() && again != numbers(&mut first.iter().map(|c| &**c))
+    let written = |cells: Vec<Option<f64>>| cells.into_iter().flatten().collect::<Vec<_>>();
+    let again = written(numbers(values.iter()));
+    !again.is_empty() && again != written(numbers(first.iter().map(|c| &**c)))
 }
 
 /// The values a row of `found` values (of `width`) continues with on the
