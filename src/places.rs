@@ -688,27 +688,8 @@ fn votes(text: &str, weight: u32, from_body: bool, found: &mut Vec<Found>, out: 
 /// characters and short forms left out there (`和县` inside `市和县两级`).
 fn decide(votes: &[Vote]) -> u32 {
     let named = votes.iter().any(|v| !v.from_body);
-    let mut candidates: Vec<u32> = votes
-        .iter()
-        .filter(|v| v.from_body != named)
-        .flat_map(Vote::codes)
-        .collect();
-    candidates.sort_unstable();
-    candidates.dedup();
-    let score = |c: u32| -> (u32, u32) {
-        let (mut primary, mut body) = (0, 0);
-        for v in votes {
-            if v.codes().any(|a| contains(a, c)) {
-                if v.from_body {
-                    body += v.weight;
-                }
-                if v.from_body != named {
-                    primary += v.weight;
-                }
-            }
-        }
-        (primary, body)
-    };
+    let primary = || votes.iter().filter(|v| v.from_body != named);
+    let candidates = candidates(primary());
     let table = &*TABLE;
     let level = |c: u32| {
         table
@@ -718,19 +699,38 @@ fn decide(votes: &[Vote]) -> u32 {
     };
     // Best by primary score, then body score, then depth.
     let key = |c: u32| {
-        let (p, b) = score(c);
-        (p, b, level(c))
+        (
+            support(primary(), c),
+            support(votes.iter().filter(|v| v.from_body), c),
+            level(c),
+        )
     };
     let Some(top) = candidates.iter().map(|&c| key(c)).max() else {
         return 0;
     };
-    let code = candidates
+    candidates
         .iter()
         .filter(|&&c| key(c) == top)
         .copied()
         .reduce(common)
-        .unwrap_or(0);
-    code
+        .unwrap_or(0)
+}
+
+/// Every code `votes` name, each once.
+fn candidates<'v>(votes: impl Iterator<Item = &'v Vote>) -> Vec<u32> {
+    let mut codes: Vec<u32> = votes.flat_map(Vote::codes).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes
+}
+
+/// The weight of the `votes` for division `c`: those naming it or a
+/// division that contains it.
+fn support<'v>(votes: impl Iterator<Item = &'v Vote>, c: u32) -> u32 {
+    votes
+        .filter(|v| v.codes().any(|a| contains(a, c)))
+        .map(|v| v.weight)
+        .sum()
 }
 
 /// What [`decide`] returns for `named` (the organization's and the title's
@@ -739,17 +739,8 @@ fn decide(votes: &[Vote]) -> u32 {
 /// candidates, so its search is skipped (most reports name their place).
 fn decided_by_names(named: &[Vote]) -> Option<u32> {
     let mut best = (0, None);
-    let mut seen = Vec::new();
-    for c in named.iter().flat_map(Vote::codes) {
-        if seen.contains(&c) {
-            continue;
-        }
-        seen.push(c);
-        let score: u32 = named
-            .iter()
-            .filter(|v| v.codes().any(|a| contains(a, c)))
-            .map(|v| v.weight)
-            .sum();
+    for c in candidates(named.iter()) {
+        let score = support(named.iter(), c);
         if score > best.0 {
             best = (score, Some(c));
         } else if score == best.0 {
