@@ -2464,31 +2464,40 @@ pub fn normalized(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use crate::parse::parse_bytes;
-    use crate::template::TemplateVersion;
+    use crate::template::{APPLICANT_LABELS, ApplicationRow, TemplateVersion};
 
-    /// A 2021 report whose table 三 is space-aligned, each row `label  v…`,
-    /// with the rows `edit` returns in place of a printed label's line.
-    fn report(edit: impl Fn(&str, &str) -> Option<String>) -> String {
-        let mut text = String::from(
-            "某县人民政府2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n          自然人    商业企业  科研机构  社会公益组织  法律服务机构  其他  总计\n",
+    /// A 2021 report's title and table 三: `header` under the table's
+    /// heading, then what `row` writes for each row of the form, given the
+    /// row and its number `n` in the form (tests give it the values
+    /// `n 0 0 0 0 0 n`).
+    fn table_three(header: &str, row: impl Fn(&ApplicationRow, usize) -> String) -> String {
+        let mut text = format!(
+            "某县人民政府2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n{header}\n"
         );
-        for (i, row) in TemplateVersion::V2021
+        for (i, r) in TemplateVersion::V2021
             .template()
             .applications
             .iter()
             .enumerate()
+            .filter(|(_, r)| !r.alternative)
         {
-            if row.alternative {
-                continue;
-            }
-            let n = i + 1;
-            let values = format!("{n}    0    0    0    0    0    {n}");
-            let line = edit(row.row_code, &values)
-                .unwrap_or_else(|| format!("{}        {values}", row.printed));
-            text.push_str(&line);
+            text += &row(r, i + 1);
             text.push('\n');
         }
         text
+    }
+
+    /// A 2021 report whose table 三 is space-aligned, each row `label  v…`,
+    /// with the rows `edit` returns in place of a printed label's line.
+    fn report(edit: impl Fn(&str, &str) -> Option<String>) -> String {
+        table_three(
+            "          自然人    商业企业  科研机构  社会公益组织  法律服务机构  其他  总计",
+            |row, n| {
+                let values = format!("{n}    0    0    0    0    0    {n}");
+                edit(row.row_code, &values)
+                    .unwrap_or_else(|| format!("{}        {values}", row.printed))
+            },
+        )
     }
 
     fn counts(text: &str, row_code: &str) -> Vec<Option<i64>> {
@@ -2565,17 +2574,11 @@ mod tests {
     /// column reads (`见附件`): the numbers after it are not its first columns.
     #[test]
     fn values_after_an_unreadable_cell_are_not_read_as_the_first_columns() {
-        let mut text = String::from(
-            "某县人民政府2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n| | | | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |\n|---|---|---|---|---|---|---|---|---|---|\n",
+        let header = format!(
+            "| | | | {} |\n|---|---|---|---|---|---|---|---|---|---|",
+            APPLICANT_LABELS.join(" | ")
         );
-        for (i, row) in TemplateVersion::V2021
-            .template()
-            .applications
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| !r.alternative)
-        {
-            let n = i + 1;
+        let text = table_three(&header, |row, n| {
             let label = if row.printed.starts_with(['一', '二', '四']) {
                 format!("{} | |", row.printed)
             } else {
@@ -2586,8 +2589,8 @@ mod tests {
             } else {
                 format!("{n} | 0 | 0 | 0 | 0 | 0 | {n}")
             };
-            text.push_str(&format!("| {label} {values} |\n"));
-        }
+            format!("| {label} {values} |")
+        });
         assert_eq!(
             counts(&text, "new_received"),
             [1, 0, 0, 0, 0, 0, 1].map(Some)
@@ -2645,15 +2648,7 @@ mod tests {
             .map(|r| r.printed)
             .collect();
         text += &para(&labels);
-        text += &para(&[
-            "自然人",
-            "商业企业",
-            "科研机构",
-            "社会公益组织",
-            "法律服务机构",
-            "其他",
-            "总计",
-        ]);
+        text += &para(&APPLICANT_LABELS);
         text += &para(&["1"; 7 * 25]);
         text += "四、政府信息公开行政复议、行政诉讼情况\n\n";
         text += &para(&[
@@ -2682,28 +2677,13 @@ mod tests {
     #[test]
     fn short_rows_of_a_cell_per_line_table_lost_cells_long_ones_broke_it() {
         let table = |edit: &dyn Fn(&str, Vec<String>) -> Vec<String>| {
-            let mut text = String::from(
-                "某县人民政府2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n自然人\n商业企业\n科研机构\n社会公益组织\n法律服务机构\n其他\n总计\n",
-            );
-            for (i, row) in TemplateVersion::V2021
-                .template()
-                .applications
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| !r.alternative)
-            {
-                let n = (i + 1).to_string();
+            table_three(&APPLICANT_LABELS.join("\n"), |row, n| {
+                let n = n.to_string();
                 let values = [&n, "0", "0", "0", "0", "0", &n]
                     .map(str::to_owned)
                     .to_vec();
-                text += row.printed;
-                text.push('\n');
-                for v in edit(row.row_code, values) {
-                    text += &v;
-                    text.push('\n');
-                }
-            }
-            text
+                format!("{}\n{}", row.printed, edit(row.row_code, values).join("\n"))
+            })
         };
         let short = table(&|code, mut v| {
             if matches!(code, "granted" | "denied_query_matter") {
