@@ -18,8 +18,8 @@ use crate::layout::{Cell, Document, Layout, RawRow, RowKind};
 use crate::normalize::{normalize, normalize_into};
 use crate::report::{ActiveFact, ApplicationFact, Report, ReviewFact, Span};
 use crate::template::{
-    APPLICANT_LABELS, APPLICANTS, LabelMatcher, REVIEW_CELLS, Template, TemplateVersion,
-    version_signals,
+    APPLICANT_LABELS, APPLICANTS, LabelMatcher, MergedMarks, REVIEW_CELLS, Template,
+    TemplateVersion, version_signals,
 };
 use crate::value::{CellUnit, CellValue, Number};
 
@@ -430,9 +430,9 @@ struct RowSpec {
     identity: RowIdentity,
     /// The printed label, normalised, when the template has it.
     printed: Option<String>,
-    /// The mark of the group the form prints the row under (`(三)`), if any
-    /// ([`crate::template::Template::application_groups`]).
-    group: Option<&'static str>,
+    /// The marks of the merged cells the form prints the row beside
+    /// ([`crate::template::Template::application_marks`]).
+    marks: MergedMarks,
     /// Per column, whether a signed number belongs there (`本年增/减`).
     signed: Vec<bool>,
 }
@@ -605,7 +605,8 @@ fn cut_short(
     // cell beside the row before its own number.
     let label = match crate::template::split_group_mark(&normalized) {
         Some((mark, rest))
-            if !mark.starts_with('(') || specs[next].group.is_some_and(|g| g.starts_with(mark)) =>
+            if !mark.starts_with('(')
+                || specs[next].marks.group.is_some_and(|g| g.starts_with(mark)) =>
         {
             rest
         }
@@ -1021,13 +1022,7 @@ fn read_labelled<'r, 'a>(
                 // The mark of a merged cell the waiting row is printed
                 // beside (`三、` or `(四)` written down a narrow column) is
                 // no row's number.
-                let spec = &specs[p.row];
-                let merged_cell = (parts.label == crate::template::RESULTS_SECTION_MARK
-                    && spec
-                        .printed
-                        .as_deref()
-                        .is_some_and(crate::template::in_results_section))
-                    || spec.group == Some(parts.label);
+                let merged_cell = specs[p.row].marks.is_mark(parts.label);
                 let own_row = !parts.label.is_empty()
                     && !merged_cell
                     && crate::template::strip_numbering(parts.label).len() < parts.label.len();
@@ -1776,7 +1771,7 @@ fn extract_proactive(
             alternative: false,
             identity: RowIdentity::None,
             printed: None,
-            group: None,
+            marks: MergedMarks::default(),
             signed: r.metrics.iter().map(|m| m.signed).collect(),
         })
         .collect();
@@ -2052,13 +2047,13 @@ fn extract_applications(
     let specs: Vec<RowSpec> = template
         .applications
         .iter()
-        .zip(template.application_groups())
-        .map(|(r, group)| RowSpec {
+        .zip(template.application_marks())
+        .map(|(r, marks)| RowSpec {
             width,
             alternative: r.alternative,
             identity: RowIdentity::LastIsSum,
             printed: Some(normalize(r.printed)),
-            group,
+            marks,
             signed: Vec::new(),
         })
         .collect();
@@ -2181,7 +2176,7 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, blocks: bool, report: &m
                 alternative: false,
                 identity: RowIdentity::GroupsOfFive,
                 printed: None,
-                group: None,
+                marks: MergedMarks::default(),
                 signed: Vec::new(),
             };
             run_line = row.line;

@@ -130,34 +130,58 @@ impl Template {
         t2 + t3 + REVIEW_CELLS.len()
     }
 
-    /// Per table 三 row, the normalised mark of the group the form prints it
-    /// under (`(三)` for `1.属于国家秘密` … `8.属于行政查询事项`, in a merged
-    /// label cell beside them), or None for a row of its own (`(一)予以公开`,
-    /// `一、本年新收…`). The form numbers a group's rows from `1.` after the
-    /// last row numbered `(x)`: the group is the next `(x)`.
+    /// Per table 三 row, the normalised marks of the merged label cells the
+    /// form prints it beside ([`MergedMarks`]). The form numbers a group's
+    /// rows from `1.` after the last row numbered `(x)`: their group is the
+    /// next `(x)`.
     #[must_use]
-    pub fn application_groups(&self) -> Vec<Option<&'static str>> {
+    pub fn application_marks(&self) -> Vec<MergedMarks> {
         const MARKS: [&str; 10] = [
             "(一)", "(二)", "(三)", "(四)", "(五)", "(六)", "(七)", "(八)", "(九)", "(十)",
         ];
         let mut last = 0; // the last group mark seen, 1-based
-        let mut current = None;
+        let mut group = None;
         self.applications
             .iter()
             .map(|r| {
                 let printed = crate::normalize::normalize(r.printed);
+                let in_section = in_results_section(&printed);
                 if let Some(k) = MARKS.iter().position(|m| printed.starts_with(m)) {
                     last = k + 1;
-                    current = None;
+                    group = None;
                 } else if printed.starts_with("1.") {
-                    current = MARKS.get(last).copied();
+                    group = MARKS.get(last).copied();
                     last += 1;
-                } else if !in_results_section(&printed) {
-                    current = None;
+                } else if !in_section {
+                    group = None;
                 }
-                current
+                MergedMarks {
+                    section: in_section.then_some(RESULTS_SECTION_MARK),
+                    group,
+                }
             })
             .collect()
+    }
+}
+
+/// The marks of the merged label cells the form prints a table 三 row
+/// beside, written down their narrow columns: in a text dump of a PDF
+/// (`pdftotext -layout`) their characters fall on the row's own lines
+/// (`三、   0   0   0 …`), and there they are no row's number.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MergedMarks {
+    /// `三、` of `三、本年度办理结果`, for every row inside that section.
+    pub section: Option<&'static str>,
+    /// `(三)` of `（三）不予公开` for `1.属于国家秘密` … `8.属于行政查询事项`;
+    /// None for a row of its own (`(一)予以公开`, `一、本年新收…`).
+    pub group: Option<&'static str>,
+}
+
+impl MergedMarks {
+    /// Whether `label` (normalised) is one of these marks alone.
+    #[must_use]
+    pub fn is_mark(&self, label: &str) -> bool {
+        self.section == Some(label) || self.group == Some(label)
     }
 }
 
@@ -280,17 +304,13 @@ pub fn version_signals(normalized: &str) -> (bool, bool) {
 }
 
 /// The mark of table 三's section whose rows the form prints beside one
-/// merged label cell, `三、本年度办理结果`, written down its narrow first
-/// column. In a text dump of a PDF (`pdftotext -layout`) the cell's
-/// characters fall on its rows' own lines: `三、   0   0   0 …` is a row of
-/// that section whose label is wrapped onto the lines around it.
-pub const RESULTS_SECTION_MARK: &str = "三、";
+/// merged label cell, `三、本年度办理结果`.
+const RESULTS_SECTION_MARK: &str = "三、";
 
 /// Whether a table 三 row, by its normalised printed label, is one the form
 /// prints inside the [`RESULTS_SECTION_MARK`] section: every row but the
 /// sections' own (`一、本年新收…`, `二、上年结转…`, `四、结转下年度…`).
-#[must_use]
-pub fn in_results_section(printed: &str) -> bool {
+fn in_results_section(printed: &str) -> bool {
     let numerals = printed
         .chars()
         .take_while(|&c| is_numeral(c))
@@ -735,15 +755,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn table_three_rows_know_the_group_they_are_printed_under() {
+    fn table_three_rows_know_the_merged_cells_they_are_printed_beside() {
         for version in [TemplateVersion::V2019, TemplateVersion::V2021] {
             let t = version.template();
-            let groups: std::collections::HashMap<&str, Option<&str>> = t
+            let marks: std::collections::HashMap<&str, MergedMarks> = t
                 .applications
                 .iter()
                 .map(|r| r.row_code)
-                .zip(t.application_groups())
+                .zip(t.application_marks())
                 .collect();
+            for (code, section) in [
+                ("new_received", None),
+                ("carried_over", None),
+                ("granted", Some("三、")),
+                ("denied_state_secret", Some("三、")),
+                ("total_handled", Some("三、")),
+                ("carried_forward", None),
+            ] {
+                assert_eq!(marks[code].section, section, "{version:?} {code}");
+            }
+            let groups: std::collections::HashMap<&str, Option<&str>> =
+                marks.iter().map(|(&c, m)| (c, m.group)).collect();
             for (code, group) in [
                 ("new_received", None),
                 ("granted", None),
