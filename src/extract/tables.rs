@@ -412,6 +412,12 @@ impl<'r, 'a> Numbered<'r, 'a> {
         })
     }
 
+    /// The values as the row of `width` columns they turned out to be.
+    fn placed(&self, width: usize, layout: Layout, grid: &Grid) -> RowResult<'r, 'a> {
+        let placed = align(self.row, self.values, width, layout, grid);
+        Placed::or_mismatch(placed, self.row.line, self.values, layout)
+    }
+
     /// Whether the form prints `spec`'s row with this number.
     fn names(&self, spec: &RowSpec) -> bool {
         !spec.alternative
@@ -860,8 +866,7 @@ fn read_labelled<'r, 'a>(
                 // The label below the numbered values names their row.
                 carry.clear();
                 finish(&mut pending, specs, &mut out);
-                let placed = align(n.row, n.values, specs[idx].width, layout, &grid);
-                out.results[idx] = Some(Placed::or_mismatch(placed, n.row.line, n.values, layout));
+                out.results[idx] = Some(n.placed(specs[idx].width, layout, &grid));
                 continue;
             }
             if parts.values.is_empty() && matched.is_none() && n.text_rows < 2 {
@@ -939,9 +944,7 @@ fn read_labelled<'r, 'a>(
                     carry.clear();
                     if let Some(n) = numbered.take_if(|n| n.names(&specs[idx])) {
                         // A label wrapped over lines below numbered values.
-                        let placed = align(n.row, n.values, specs[idx].width, layout, &grid);
-                        out.results[idx] =
-                            Some(Placed::or_mismatch(placed, n.row.line, n.values, layout));
+                        out.results[idx] = Some(n.placed(specs[idx].width, layout, &grid));
                         last_matched = Some(idx);
                         continue;
                     }
@@ -1069,11 +1072,11 @@ fn read_labelled<'r, 'a>(
                     .then_some(next - 1);
                     numbered =
                         Numbered::of(row, parts.label, parts.values, values_count, placeable);
-                    if numbered.is_some() {
-                    } else if let Some(i) = placeable {
-                        unlabelled.push(i);
-                    } else {
-                        orphan(&mut out, values_count, row.line);
+                    if numbered.is_none() {
+                        match placeable {
+                            Some(i) => unlabelled.push(i),
+                            None => orphan(&mut out, values_count, row.line),
+                        }
                     }
                 }
             }
