@@ -244,7 +244,7 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
     let mut i = 0usize;
     let mut table_rows = 0usize;
 
-    // One line of text with no tag in it, at byte `from`, as a row.
+    // Text at byte `from` as one row (a line, or a stretch with inline tags).
     let flush_line = |rows: &mut Vec<RawRow<'a>>, from: usize, raw: &'a str| {
         let text_content = inner_text(raw);
         if text_content.trim().is_empty() {
@@ -287,25 +287,7 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
             }
             return;
         }
-        let text_content = inner_text(raw);
-        if text_content.trim().is_empty() {
-            return;
-        }
-        let lead = raw.len() - raw.trim_start().len();
-        let offset = from + lead;
-        let cell = Cell {
-            raw: raw.trim(),
-            text: text_content,
-            offset: offset as u32,
-            line: text.line_of(offset),
-            value: std::cell::OnceCell::new(),
-        };
-        rows.push(RawRow {
-            line: text.line_of(offset),
-            kind: RowKind::Single,
-            cells: vec![cell],
-            gap_before: false,
-        });
+        flush_line(rows, from, raw);
     };
 
     // A tag ends at a `>`: past the last one no tag can be complete, and
