@@ -75,6 +75,9 @@ pub enum DiagCode {
     AmbiguousSplit,
     /// A row's label and its values could not be associated with certainty.
     UncertainRow,
+    /// The text's digits show misreads (an OCR'd page): a row that does not
+    /// add up to its own total was left NULL.
+    MisreadSuspected,
     /// The file could not be read; the payload is [`crate::error::FileError::code`].
     File(&'static str),
 }
@@ -105,6 +108,7 @@ impl DiagCode {
             Self::NotAReport => "not_a_report",
             Self::AmbiguousSplit => "ambiguous_split",
             Self::UncertainRow => "uncertain_row",
+            Self::MisreadSuspected => "misread_suspected",
             Self::File(code) => code,
         }
     }

@@ -418,6 +418,10 @@ pub const DIAGNOSTIC_CODES: &[Label] = &[
         l("uncertain_row", "行与数值对应不确定"),
         "a row's label and its values could not be associated with certainty",
     ),
+    n(
+        l("misread_suspected", "疑似识别错误"),
+        "the text's digits show misreads (OCR): a row that does not add up to its own total is left NULL",
+    ),
     n(l("empty_file", "空文件"), "the file has zero bytes"),
     n(
         l("blank_file", "无文本"),
@@ -593,6 +597,7 @@ mod tests {
             DiagCode::ColumnCountMismatch,
             DiagCode::AmbiguousSplit,
             DiagCode::UncertainRow,
+            DiagCode::MisreadSuspected,
         ] {
             assert!(codes(DIAGNOSTIC_CODES).contains(&c.code()));
         }

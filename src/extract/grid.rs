@@ -274,9 +274,15 @@ impl Grid {
         let label_only = row.cells[..values_from]
             .iter()
             .all(|c| !matches!(c.value(), crate::value::CellValue::Number(_)));
+        // Nor is a lone character right before them (`只  工  0 … 1`: an
+        // OCR'd `1`): a label cut at the edge ends in its label's text.
+        let label_before = row.cells[..values_from]
+            .last()
+            .is_none_or(|c| c.text.trim().chars().nth(1).is_some());
         (follows_label
             && capped
             && label_only
+            && label_before
             && row.cells.len() == self.max_cells
             && !values.is_empty()
             && values.len() < width

@@ -4,6 +4,7 @@
 
 pub mod grid;
 pub mod header;
+pub mod misread;
 pub mod narrative;
 pub mod split;
 pub mod tables;

@@ -6,7 +6,7 @@
 //! while a map keeps every matched number's source line and the sentence as
 //! written. A clause is the piece between commas, colons, semicolons and
 //! 、; each count in a clause is classified as a *total* (共/合计/总计/累计),
-//! a *category* (after 其中/具体内容为/包括 in the same sentence), a *channel*
+//! a *category* (after 其中/具体内容为/包括/按类别分, in the sentence of its total or the next), a *channel*
 //! count (政府网站, 微信, 抖音 …) or a plain count.
 
 use std::ops::Range;
@@ -67,6 +67,14 @@ const CATEGORY_MARKERS: &[&str] = &[
     "包括",
     "分别为",
     "内容为",
+    // `按类别分，人事信息404条，…`: the longer forms first, so a clause
+    // written without the comma loses the whole phrase.
+    "按类别划分",
+    "按类别分",
+    "按类别",
+    "分类别看",
+    "从类别看",
+    "按内容分",
 ];
 
 /// Platform keywords and the channel name they stand for, most specific first.
@@ -804,6 +812,26 @@ mod tests {
                 .all(|c| c.fact.subject == "政务信息" && !c.fact.is_total)
         );
         assert!(total.sentence.starts_with("全年在新绛县"));
+    }
+
+    #[test]
+    fn a_breakdown_by_category_in_the_sentence_after_the_total() {
+        let got = counts(
+            "2020年，我县累计发布信息1000条。按类别分，人事信息404条，政府工作报告信息595条，规划计划1条。\n",
+        );
+        assert!(got[0].fact.is_total);
+        let cats: Vec<_> = got[1..]
+            .iter()
+            .map(|c| (c.fact.category.as_deref().unwrap(), c.fact.count, c.part_of))
+            .collect();
+        assert_eq!(
+            cats,
+            vec![
+                ("人事信息", 404, Some(0)),
+                ("政府工作报告信息", 595, Some(0)),
+                ("规划计划", 1, Some(0))
+            ]
+        );
     }
 
     #[test]

@@ -259,6 +259,11 @@ enum RowResult<'r, 'a> {
     Withdrawn {
         line: u32,
     },
+    /// A row of an OCR'd text ([`super::misread`]) whose applicant columns
+    /// do not add up to its 总计: a digit was misread.
+    Misread {
+        line: u32,
+    },
     /// A label printed apart from its values, whose value row cannot be
     /// told with certainty.
     Detached {
@@ -281,6 +286,7 @@ impl<'a> RowResult<'_, 'a> {
             Self::Glued { certain, .. } => certain.iter().map(Option::as_ref).collect(),
             Self::Mismatch { .. }
             | Self::Withdrawn { .. }
+            | Self::Misread { .. }
             | Self::Detached { .. }
             | Self::Conflicting { .. } => Vec::new(),
         };
@@ -294,6 +300,7 @@ impl<'a> RowResult<'_, 'a> {
             | Self::Mismatch { line, .. }
             | Self::Glued { line, .. }
             | Self::Withdrawn { line }
+            | Self::Misread { line }
             | Self::Detached { line }
             | Self::Conflicting { line, .. } => *line,
         }
@@ -644,6 +651,8 @@ struct Mode {
     padded_rows: bool,
     /// Markdown whose rows all put their values right after their labels.
     values_follow_label: bool,
+    /// A value cell shows an OCR mark ([`super::misread`]).
+    misread_marks: bool,
 }
 
 impl Mode {
@@ -654,6 +663,7 @@ impl Mode {
             padded_rows: doc.padded_rows,
             values_follow_label: doc.layout == Layout::MarkdownTable
                 && values_follow_labels(&doc.rows),
+            misread_marks: super::misread::has_marks(&doc.rows),
         }
     }
 }
@@ -755,6 +765,7 @@ fn read_labelled<'r, 'a>(
         blocks,
         padded_rows,
         values_follow_label,
+        ..
     } = mode;
     let mut grid = learn_grid(rows, specs, labels, layout, header);
     grid.values_follow_label = values_follow_label;
@@ -912,6 +923,13 @@ fn read_labelled<'r, 'a>(
                 let width = specs[idx].width;
                 let placed = align(row, parts.values, width, layout, &grid)
                     .or_else(|| {
+                        // A cap at a fixed number of columns shows only
+                        // where cells are delimited; in space-aligned text
+                        // (OCR, `pdftotext -layout`) a short row lost a
+                        // cell somewhere, its last value may be the total.
+                        if !(layout.has_explicit_empty_cells() || layout == Layout::Mixed) {
+                            return None;
+                        }
                         grid.cut_at_edge(row, parts.values, width)
                             .map(|cells| Placed::new(cells, false))
                     })
@@ -1265,7 +1283,14 @@ pub fn extract_tables(
         }
         Some(range) => {
             outcome.tables_found += 1;
-            outcome.complete &= extract_reviews(&doc.rows[range], layout, doc.blocks, report);
+            // A text with OCR marks, or whose table 三 showed misreads.
+            let misread = mode.misread_marks
+                || report
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.code == DiagCode::MisreadSuspected);
+            outcome.complete &=
+                extract_reviews(&doc.rows[range], layout, doc.blocks, misread, report);
         }
         None => outcome.not_read(report, doc, None, "table 四", "行政复议、行政诉讼"),
     }
@@ -1493,6 +1518,12 @@ fn explain(
                 "table {table} row {code}: printed on lines {line} and {again} with different values; which is this report's cannot be told: values left NULL"
             ),
         ),
+        RowResult::Misread { .. } => (
+            DiagCode::MisreadSuspected,
+            format!(
+                "table {table} row {code}: the text shows OCR misreads and the row's applicant columns do not add up to its 总计; values left NULL"
+            ),
+        ),
         RowResult::Withdrawn { .. } => (
             DiagCode::UncertainRow,
             format!(
@@ -1543,6 +1574,22 @@ fn withdraw_contradicted(template: &Template, results: &mut [Option<RowResult<'_
             let line = results[i].as_ref().map_or(0, RowResult::line);
             results[i] = Some(RowResult::Withdrawn { line });
         }
+    }
+}
+
+/// Leaves NULL the table 三 rows that break their own totals in a text that
+/// shows OCR marks or has two such rows or more ([`super::misread`]).
+fn withdraw_misread(results: &mut [Option<RowResult<'_, '_>>], marks: bool) {
+    let rows = read_values(results);
+    let broken: Vec<usize> = (0..results.len())
+        .filter(|&i| rows[i].as_deref().is_some_and(super::misread::breaks_total))
+        .collect();
+    if !(marks || broken.len() >= 2) {
+        return;
+    }
+    for i in broken {
+        let line = results[i].as_ref().map_or(0, RowResult::line);
+        results[i] = Some(RowResult::Misread { line });
     }
 }
 
@@ -2071,6 +2118,7 @@ fn extract_applications(
     );
     resolve_glued(template, &mut read.results);
     withdraw_contradicted(template, &mut read.results);
+    withdraw_misread(&mut read.results, mode.misread_marks);
     let refused = report_table_issues(TableId::Applications, &read, &specs, layout, report);
     let mut complete = !refused;
 
@@ -2162,7 +2210,13 @@ fn extract_applications(
     complete
 }
 
-fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, blocks: bool, report: &mut Report) -> bool {
+fn extract_reviews(
+    rows: &[RawRow<'_>],
+    layout: Layout,
+    blocks: bool,
+    misread: bool,
+    report: &mut Report,
+) -> bool {
     let width = REVIEW_CELLS.len();
     let mut run: Vec<&Cell<'_>> = Vec::new();
     let mut run_line = 0;
@@ -2191,6 +2245,7 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, blocks: bool, report: &m
                 }
                 RowResult::Mismatch { .. }
                 | RowResult::Withdrawn { .. }
+                | RowResult::Misread { .. }
                 | RowResult::Detached { .. }
                 | RowResult::Conflicting { .. } => Err(parts.values.len()),
             });
@@ -2319,9 +2374,35 @@ fn extract_reviews(rows: &[RawRow<'_>], layout: Layout, blocks: bool, report: &m
         }
         Some(Ok(cells)) => {
             let mut complete = true;
-            for ((proceeding, outcome), cell) in REVIEW_CELLS.iter().zip(&cells) {
+            // Per proceeding (five cells, 总计 last): misread in an OCR'd text.
+            let numbers = numbers(cells.iter().map(|c| &**c));
+            let misread_at = |i: usize| {
+                misread && super::misread::breaks_total(&numbers[i / 5 * 5..(i / 5 + 1) * 5])
+            };
+            for (i, ((proceeding, outcome), cell)) in REVIEW_CELLS.iter().zip(&cells).enumerate() {
                 let what = || format!("table 四 {proceeding} {outcome}");
                 let line = cell.line;
+                if misread_at(i) {
+                    if i % 5 == 0 {
+                        report.diag(
+                            Severity::Warning,
+                            DiagCode::MisreadSuspected,
+                            Some(line),
+                            format!(
+                                "table 四 {proceeding}: the text shows OCR misreads and the four outcomes do not add up to its 总计; values left NULL"
+                            ),
+                        );
+                    }
+                    complete = false;
+                    report.reviews.push(ReviewFact {
+                        proceeding,
+                        outcome,
+                        count: None,
+                        raw: Some(span_of(cell)),
+                        source_line: line,
+                    });
+                    continue;
+                }
                 let (count, ok) = count_value(cell, &what, line, report);
                 complete &= ok;
                 report.reviews.push(ReviewFact {

@@ -474,6 +474,12 @@ fn close_cell<'a>(
     {
         raw = &raw[pos..pos + visible.len()];
         offset += pos;
+    } else if visible.is_empty() && raw.contains('<') {
+        // A blank cell (`<p><br/></p>`, `<p>&nbsp;</p>`): its raw text is
+        // what it holds between the tags, not the markup.
+        let (pos, held) = text_between_tags(raw);
+        raw = held;
+        offset += pos;
     }
     row_cells.push(Cell {
         raw,
@@ -482,6 +488,27 @@ fn close_cell<'a>(
         line: text.line_of(offset),
         value: std::cell::OnceCell::new(),
     });
+}
+
+/// The first text between the tags of `raw` that is not whitespace
+/// (`&nbsp;`), with its offset; else an empty text where the cell starts.
+fn text_between_tags(raw: &str) -> (usize, &str) {
+    let mut pos = 0;
+    while pos < raw.len() {
+        let rest = &raw[pos..];
+        let next_tag = memchr::memchr(b'<', rest.as_bytes()).unwrap_or(rest.len());
+        let run = &rest[..next_tag];
+        let held = run.trim();
+        if !held.is_empty() {
+            return (pos + (run.len() - run.trim_start().len()), held);
+        }
+        pos += next_tag;
+        match memchr::memchr(b'>', &raw.as_bytes()[pos..]) {
+            Some(end) => pos += end + 1,
+            None => break,
+        }
+    }
+    (0, &raw[..0])
 }
 
 /// Where `visible` is written verbatim in `raw`: first where the text
@@ -591,6 +618,19 @@ mod tests {
         // Not verbatim at all: the whole cell.
         assert_eq!(cells[2].text, "23");
         assert_eq!(cells[2].raw, "2<br>3");
+    }
+
+    #[test]
+    fn a_blank_cells_raw_text_is_what_it_holds_not_its_markup() {
+        // LibreOffice's HTML export of an empty Word cell, and a CMS's `&nbsp;`.
+        let html = "<table><tr><td><p style=\"orphans: 0\">\n\t<br/>\n</p></td><td><p><span>&nbsp;</span></p></td></tr></table>";
+        let text = Text::from_utf8_text(html);
+        let doc = read(&text);
+        let cells = &doc.rows[0].cells;
+        assert_eq!((cells[0].text.as_ref(), cells[0].raw), ("", ""));
+        assert_eq!(&html[cells[0].offset as usize..][..2], "<p");
+        assert_eq!(cells[1].raw, "&nbsp;");
+        assert_eq!(&html[cells[1].offset as usize..][..6], "&nbsp;");
     }
 
     #[test]
