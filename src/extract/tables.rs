@@ -765,7 +765,7 @@ fn read_labelled<'r, 'a>(
         blocks,
         padded_rows,
         values_follow_label,
-        ..
+        misread_marks,
     } = mode;
     let mut grid = learn_grid(rows, specs, labels, layout, header);
     grid.values_follow_label = values_follow_label;
@@ -924,10 +924,12 @@ fn read_labelled<'r, 'a>(
                 let placed = align(row, parts.values, width, layout, &grid)
                     .or_else(|| {
                         // A cap at a fixed number of columns shows only
-                        // where cells are delimited; in space-aligned text
-                        // (OCR, `pdftotext -layout`) a short row lost a
-                        // cell somewhere, its last value may be the total.
-                        if !(layout.has_explicit_empty_cells() || layout == Layout::Mixed) {
+                        // where cells are delimited, and never in OCR'd
+                        // text: there a short row lost a cell somewhere,
+                        // its last value may be the total.
+                        let delimited =
+                            layout.has_explicit_empty_cells() || layout == Layout::Mixed;
+                        if !delimited || misread_marks {
                             return None;
                         }
                         grid.cut_at_edge(row, parts.values, width)
