@@ -27,12 +27,15 @@ each to PDF with one producer in turn:
     DIR/corpus/p2t_layout/<p>_<id>.txt   each printed PDF as `pdftotext -layout` writes it (wrapped labels
                                          around their values, merged cells written down narrow columns)
     DIR/corpus/docx_pandoc_<t>/<id>.*    each .docx through pandoc: gfm pipe tables, pandoc markdown and plain
+    DIR/corpus/ocr_tess/<p>_<id>.txt     with --ocr N: N printed PDFs rendered at 200 dpi and read by
+                                         tesseract (chi_sim), the text a user gets by OCR'ing a scan
     DIR/truth.jsonl                      one object per file in the genreports.py format, with `family`,
                                          `features` (docx:vmerge_continue, pdf:tbl_header ...) and
                                          gen_layout = the folder name
 
 Producers that are not installed are skipped with a note; `--install` installs them first
-(apt-get: libreoffice-writer-nogui, fonts-noto-cjk, chromium, qpdf, poppler-utils; pip: reportlab,
+(apt-get: libreoffice-writer-nogui, fonts-noto-cjk, chromium, qpdf, poppler-utils, tesseract-ocr,
+tesseract-ocr-chi-sim; pip: reportlab,
 pillow — into ~/.cache/venv when run by another Python).
 
 --gen is the older mode: every html_table report with status ok of a genreports.py output becomes a
@@ -50,6 +53,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections import Counter
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -447,7 +451,9 @@ def shows_tables(pdf):
 def install():
     """Installs what --make uses (Debian packages and the Python ones)."""
     need = [p for p, b in (("libreoffice-writer-nogui", "soffice"), ("chromium", "chromium"), ("qpdf", "qpdf"),
-                           ("poppler-utils", "pdftoppm")) if not shutil.which(b)]
+                           ("poppler-utils", "pdftoppm"), ("tesseract-ocr", "tesseract")) if not shutil.which(b)]
+    if not os.path.exists("/usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata"):
+        need.append("tesseract-ocr-chi-sim")
     if not os.path.exists("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"):
         need.append("fonts-noto-cjk")
     if need:
@@ -593,6 +599,7 @@ def make(args):
     produced = len(kept)
     kept += text_dumps(corpus, kept)
     kept += word_dumps(corpus, kept)
+    kept += ocr_dumps(corpus, kept, args.ocr)
     with open(os.path.join(args.out, "truth.jsonl"), "a" if args.append else "w", encoding="utf-8") as f:
         for t in kept:
             f.write(json.dumps(t, ensure_ascii=False) + "\n")
@@ -695,6 +702,64 @@ def word_dumps(corpus, truth):
     return out
 
 
+def ocr_dumps(corpus, truth, limit):
+    """The first `limit` printed PDFs (pdf_<producer>, not the variants) as OCR reads them:
+    ocr_tess/<producer>_<id>.txt, every page rendered at 200 dpi (`pdftoppm -gray`) and read by
+    `tesseract -l chi_sim`, pages concatenated: the text a user gets by OCR'ing a scanned report.
+    tesseract misreads digits (a 0 touching a cell border as 5, a 1 as 工 or I, a border glued to a
+    digit as ”0) and loses cells. The truth is the PDF's; a value whose written form occurs fewer
+    times, as a whole token, in the OCR text than in `pdftotext -layout`'s text of the same PDF may
+    have been lost, and its cells are ambiguous (the tool may write NULL there). A misread value
+    still counts as wrong: precision here is the wrong numbers OCR'd text gives. ~5 s a report on
+    one core. Nothing without tesseract (tesseract-ocr, tesseract-ocr-chi-sim) and poppler-utils."""
+    if limit <= 0:
+        return []
+    if not (shutil.which("tesseract") and shutil.which("pdftoppm") and shutil.which("pdftotext")):
+        print("note: tesseract or poppler-utils not installed: no ocr_tess text", file=sys.stderr)
+        return []
+    os.makedirs(os.path.join(corpus, "ocr_tess"), exist_ok=True)
+    token = re.compile(r"[0-9][0-9.,]*")
+    out = []
+    for t in truth:
+        if len(out) >= limit:
+            break
+        if t["format"] != "pdf" or not t["gen_layout"].startswith("pdf_") or t["status"] == "failed" \
+                or t["gen_layout"] in ("pdf_encrypted", "pdf_locked", "pdf_scanned"):
+            continue
+        pdf = os.path.join(corpus, t["source_path"])
+        prod, name = t["gen_layout"][4:], os.path.splitext(os.path.basename(t["source_path"]))[0]
+        rel = "ocr_tess/%s_%s.txt" % (prod, name)
+        with tempfile.TemporaryDirectory() as tmp:
+            if subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", pdf, os.path.join(tmp, "p")],
+                              capture_output=True).returncode != 0:
+                continue
+            pages = sorted(os.listdir(tmp), key=lambda f: int(re.sub(r"\D", "", f) or 0))
+            text = "".join(subprocess.run(["tesseract", os.path.join(tmp, pg), "-", "-l", "chi_sim"],
+                                          capture_output=True, text=True,
+                                          env=dict(os.environ, OMP_THREAD_LIMIT="1")).stdout
+                           for pg in pages)
+        with open(os.path.join(corpus, rel), "w", encoding="utf-8") as f:
+            f.write(text)
+        layout_text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True,
+                                     text=True).stdout
+        seen, printed = Counter(token.findall(text)), Counter(token.findall(layout_text))
+        d = json.loads(json.dumps(t))
+        d.update(source_path=rel, gen_layout="ocr_tess", format="text", encoding="utf-8",
+                 layout="none" if t["layout"] == "none" else "space_aligned",
+                 features=t["features"] + ["ocr:tesseract"])
+        lost = False
+        for tbl in ("active_disclosure", "applications", "reviews_litigation"):
+            for c in d.get(tbl) or []:
+                raw = (c.get("raw") or "").strip()
+                if raw and seen[raw] < printed[raw]:
+                    lost |= not c.get("ambiguous")
+                    c["ambiguous"] = True
+        if lost and d["status"] == "ok":
+            d["status"], d["status_alt"] = "partial", "ok"
+        out.append(d)
+    return out
+
+
 # ----------------------------------------------------------------------------- --gen: the older mode
 
 def from_gen(args):
@@ -755,6 +820,8 @@ def main(argv=None):
                     help="--make: share of PDFs also written encrypted (this share), scanned (0.6x), locked (0.4x)")
     ap.add_argument("--jobs", type=int, default=2, help="--make: Chromium processes at once")
     ap.add_argument("--install", action="store_true", help="--make: install the producers first (apt-get, pip)")
+    ap.add_argument("--ocr", type=int, default=0, metavar="N",
+                    help="--make: also OCR the first N printed PDFs with tesseract (ocr_tess/, ~5 s each)")
     ap.add_argument("--gen", help="genreports.py output directory (older mode)")
     ap.add_argument("--pdf", action="store_true", help="--gen: also print each .docx to PDF with LibreOffice")
     ap.add_argument("--limit", type=int, default=0, help="--gen: at most this many reports (0 = all)")

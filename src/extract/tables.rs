@@ -1159,18 +1159,22 @@ fn fill_gaps<'r, 'a>(
                 out.results[k] = Some(Placed::or_mismatch(placed, vrow.line, values, layout));
             }
         } else {
+            // The numbers left over: a header row padded with `&nbsp;`
+            // cells (`信息内容 | 上一年项目数量 | 本年增/减 | &nbsp;`) leaves none.
             let n: usize = run
                 .iter()
                 .map(|&r| {
                     rows[r]
                         .cells
                         .iter()
-                        .filter(|c| !c.raw.trim().is_empty())
+                        .filter(|c| matches!(c.value(), CellValue::Number(_)))
                         .count()
                 })
                 .sum();
-            out.orphans += n;
-            out.first_orphan_line.get_or_insert(first);
+            if n > 0 {
+                out.orphans += n;
+                out.first_orphan_line.get_or_insert(first);
+            }
         }
     }
 }
@@ -2225,6 +2229,7 @@ fn extract_reviews(
     let mut result: Option<Result<Vec<Cow<'_, Cell<'_>>>, usize>> = None;
     let mut ambiguous = false;
     let mut certain: Vec<Option<Cell<'_>>> = Vec::new();
+    let mut blank_row: Option<(u32, &[Cell<'_>])> = None;
     let mut label = String::new();
     for row in rows {
         let parts = split_row(row, &mut label);
@@ -2285,7 +2290,17 @@ fn extract_reviews(
                 .iter()
                 .filter(|c| !c.text.trim().is_empty())
                 .count();
-            // An all-empty row is header padding (markdown `| | | |`), not 15 blanks.
+            // An all-empty row is header padding (markdown `| | | |`), not 15
+            // blanks; but when no row of values follows, a table row of
+            // exactly 15 empty cells (`<td>`, a Word or PDF cell) is the
+            // values row, every cell blank.
+            if written == 0
+                && layout == Layout::HtmlTable
+                && parts.label.is_empty()
+                && parts.values.len() == width
+            {
+                blank_row.get_or_insert((row.line, parts.values));
+            }
             if written == 0 || (numbers < 5 && parts.values.len() < width) {
                 continue;
             }
@@ -2318,6 +2333,12 @@ fn extract_reviews(
         } else {
             Err(run.len())
         });
+    }
+    if result.is_none()
+        && let Some((line, cells)) = blank_row
+    {
+        run_line = line;
+        result = Some(Ok(borrowed(cells.iter().collect())));
     }
     if !matches!(result, Some(Ok(_)))
         && let Some(cells) = three_sub_tables(rows)
@@ -2544,6 +2565,7 @@ pub fn normalized(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use crate::diagnostics::DiagCode;
     use crate::parse::parse_bytes;
     use crate::template::{APPLICANT_LABELS, ApplicationRow, TemplateVersion};
 
@@ -2588,6 +2610,51 @@ mod tests {
             .filter(|f| f.row_code == row_code)
             .map(|f| f.count)
             .collect()
+    }
+
+    #[test]
+    fn a_table_four_row_of_fifteen_empty_cells_is_fifteen_blanks() {
+        let outcomes =
+            "<td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td>";
+        let html = format!(
+            "<html><body><h1>某县人民政府2023年政府信息公开工作年度报告</h1>\n<p>四、政府信息公开行政复议、行政诉讼情况</p>\n<table>\n<tr><td colspan=\"5\">行政复议</td><td colspan=\"10\">行政诉讼</td></tr>\n<tr>{outcomes}{outcomes}{outcomes}</tr>\n<tr>{}</tr>\n</table>\n<p>五、存在的主要问题及改进情况</p></body></html>",
+            "<td>&nbsp;</td>".repeat(15)
+        );
+        let r = parse_bytes("r.html", html.as_bytes());
+        assert_eq!(r.reviews.len(), 15);
+        assert!(
+            r.reviews
+                .iter()
+                .all(|f| f.count.is_none() && f.raw.is_some())
+        );
+        assert!(
+            !r.diagnostics
+                .iter()
+                .any(|d| d.code == DiagCode::TableMissing && d.message.contains("table 四"))
+        );
+        // Above a row of values, it is padding.
+        let padded = html.replace(
+            "<tr><td colspan=\"5\">",
+            &format!(
+                "<tr>{}</tr>\n<tr><td colspan=\"5\">",
+                "<td></td>".repeat(15)
+            ),
+        );
+        let padded = padded.replace(&"<td>&nbsp;</td>".repeat(15), &"<td>1</td>".repeat(15));
+        let r = parse_bytes("r.html", padded.as_bytes());
+        assert!(
+            r.reviews.iter().all(|f| f.count == Some(1)),
+            "{:?}",
+            r.reviews
+        );
+        // Markdown's empty rows stay header padding.
+        let md = format!(
+            "某县人民政府2023年政府信息公开工作年度报告\n四、政府信息公开行政复议、行政诉讼情况\n\n|{}\n|{}\n",
+            " |".repeat(15),
+            "---|".repeat(15)
+        );
+        let r = parse_bytes("r.md", md.as_bytes());
+        assert!(r.reviews.iter().all(|f| f.raw.is_none()), "{:?}", r.reviews);
     }
 
     #[test]
