@@ -78,6 +78,9 @@ pub enum DiagCode {
     /// The text's digits show misreads (an OCR'd page): a row that does not
     /// add up to its own total was left NULL.
     MisreadSuspected,
+    /// Every cell read of tables 二/三/四 is blank, not one number: an
+    /// unfilled form.
+    FormUnfilled,
     /// The file could not be read; the payload is [`crate::error::FileError::code`].
     File(&'static str),
 }
@@ -109,6 +112,7 @@ impl DiagCode {
             Self::AmbiguousSplit => "ambiguous_split",
             Self::UncertainRow => "uncertain_row",
             Self::MisreadSuspected => "misread_suspected",
+            Self::FormUnfilled => "form_unfilled",
             Self::File(code) => code,
         }
     }

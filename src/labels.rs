@@ -422,6 +422,10 @@ pub const DIAGNOSTIC_CODES: &[Label] = &[
         l("misread_suspected", "疑似识别错误"),
         "the text's digits show misreads (OCR): a row that does not add up to its own total is left NULL",
     ),
+    n(
+        l("form_unfilled", "表格未填写"),
+        "every cell read of tables 二/三/四 is blank, not one number: an unfilled form (status partial)",
+    ),
     n(l("empty_file", "空文件"), "the file has zero bytes"),
     n(
         l("blank_file", "无文本"),

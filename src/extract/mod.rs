@@ -183,7 +183,25 @@ pub fn extract(text: &Text, report: &mut Report) {
     report.checks.extend(check_narrative(&counted));
     report.narrative = counted.into_iter().map(|c| c.fact).collect();
 
-    report.status = if outcome.complete && outcome.tables_found == 3 && versions.report.is_some() {
+    // Blank cells, most of the form, and not one number: the form as
+    // published unfilled (the official template itself), not a report of
+    // zeros. (A table refused as scrambled reads no cell, blank or not.)
+    let unfilled = report.cells_found == 0
+        && report.cells_blank > 0
+        && report.cells_blank * 2 >= report.cells_expected;
+    if unfilled {
+        report.diag(
+            Severity::Warning,
+            DiagCode::FormUnfilled,
+            None,
+            "every cell of tables 二/三/四 read is blank, not one number: the form unfilled, or a report that wrote no number at all",
+        );
+    }
+    report.status = if outcome.complete
+        && outcome.tables_found == 3
+        && versions.report.is_some()
+        && !unfilled
+    {
         Status::Ok
     } else {
         Status::Partial

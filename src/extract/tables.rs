@@ -1811,6 +1811,50 @@ fn missing_rows(table: TableId, codes: &[&str], first_line: Option<u32>, report:
     );
 }
 
+/// The line of a table 二 row read before the caption of its article
+/// (`第二十条第（五）项` after `行政许可`): the text runs out of the form's
+/// order, as `pdftotext` without `-layout` writes a table whose row lost its
+/// empty cells (`规章 / 18 / 11 / 66 / 行政规范性文件`: the next row's values
+/// come before its label). Only articles whose caption is printed count.
+fn before_caption(
+    rows: &[RawRow<'_>],
+    template: &Template,
+    read: &TableRead<'_, '_>,
+) -> Option<u32> {
+    const NUMERALS: &str = "一二三四五六七八九";
+    let mut captions: Vec<(String, u32)> = Vec::new();
+    let mut norm = String::new();
+    for row in rows {
+        for cell in &row.cells {
+            if !cell.text.contains("第二十条") {
+                continue;
+            }
+            norm.clear();
+            normalize_into(&cell.text, &mut norm);
+            let Some(at) = norm.find("第二十条第(") else {
+                continue;
+            };
+            let numeral = norm[at + "第二十条第(".len()..].chars().next();
+            if let Some(n) = numeral.and_then(|c| NUMERALS.chars().position(|d| d == c)) {
+                let article = format!("20.{}", n + 1);
+                if !captions.iter().any(|(a, _)| *a == article) {
+                    captions.push((article, row.line));
+                }
+            }
+        }
+    }
+    template
+        .proactive
+        .iter()
+        .zip(&read.results)
+        .filter_map(|(row, result)| {
+            let line = result.as_ref()?.line();
+            let (_, caption) = captions.iter().find(|(a, _)| a == row.article)?;
+            (line < *caption).then_some(line)
+        })
+        .min()
+}
+
 fn extract_proactive(
     rows: &[RawRow<'_>],
     region_norm: &str,
@@ -1835,7 +1879,16 @@ fn extract_proactive(
         .active
         .reserve(template.proactive.iter().map(|r| r.metrics.len()).sum());
     let read = read_labelled(rows, &specs, &template.proactive_labels, mode, None);
-    let refused = report_table_issues(TableId::Proactive, &read, &specs, layout, report);
+    let mut refused = report_table_issues(TableId::Proactive, &read, &specs, layout, report);
+    if !refused && let Some(line) = before_caption(rows, template, &read) {
+        report.diag(
+            Severity::Warning,
+            DiagCode::ReadingOrderScrambled,
+            Some(line),
+            "table 二: a row's label comes before its 第二十条第（X）项 caption (text extracted without layout); no value of this table is trusted",
+        );
+        refused = true;
+    }
     let money_unit_stated = region_norm.contains("万元");
     let yuan_stated = region_norm.contains("(元)") || region_norm.contains("单位:元");
     let mut complete = !refused;

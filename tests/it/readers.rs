@@ -117,6 +117,11 @@ fn the_blank_2021_form_as_docx_is_partial_without_a_single_number() {
         r.error
     );
     assert_eq!(r.status, Status::Partial);
+    assert!(
+        r.diagnostics
+            .iter()
+            .any(|d| d.code.code() == "form_unfilled")
+    );
     let cells = cells(&r);
     assert!(!cells.is_empty(), "the form's tables are found");
     assert!(

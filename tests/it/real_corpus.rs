@@ -489,28 +489,34 @@ fn govnianbao_1_city_report_with_vertical_group_labels() {
 #[test]
 fn scrambled_reading_order_is_refused_not_guessed() {
     for (rel, truth) in [
-        ("real/kiro_3.txt", "real/kiro_1.txt"),
-        ("real/govnianbao_2.txt", "real/govnianbao_1.txt"),
+        ("real/kiro_3.txt", Some("real/kiro_1.txt")),
+        ("real/govnianbao_2.txt", Some("real/govnianbao_1.txt")),
+        // Generated: what table 二 read in this order was 规章 = 18 / 11 / 66,
+        // the next row's values (`pdftotext/README.md`); now neither table
+        // 二 nor 三 reads anything.
+        ("pdftotext/lo_000115.txt", None),
     ] {
         let r = parse(rel);
-        let t = parse(truth);
+        let twin = truth.map(parse);
         assert_eq!(r.status, Status::Partial, "{rel}");
         assert_eq!(r.layout, Some("cell_per_line"));
         assert!(has_diag(&r, "reading_order_scrambled"), "{rel}");
         // Whatever is read agrees with the layout-preserving twin.
         for f in r.applications.iter().filter(|f| f.count.is_some()) {
+            let t = twin.as_ref().expect("a twin for what table 三 reads");
             assert_eq!(
                 f.count,
-                app(&t, f.row_code, f.applicant),
+                app(t, f.row_code, f.applicant),
                 "{rel}: {}/{}",
                 f.row_code,
                 f.applicant
             );
         }
         for f in r.active.iter().filter(|f| f.value.is_some()) {
+            let t = twin.as_ref().expect("a twin for what table 二 reads");
             assert_eq!(
                 f.value,
-                active(&t, f.item_code, f.metric_code),
+                active(t, f.item_code, f.metric_code),
                 "{rel}: {}/{}",
                 f.item_code,
                 f.metric_code
