@@ -67,9 +67,12 @@ TOOLS = {
     "inscriptis": ("py", "inscriptis", "txt"),
     "bs4_lines": ("py", "bs4_lines", "txt"),
     "markitdown": ("py", "markitdown", "md"),
+    # a researcher's script: every <table> through pandas.read_html(header=None) and
+    # DataFrame.to_markdown() (tabulate), the text between tables as paragraphs
+    "pandas_md": ("py", "pandas_md", "md"),
 }
 APT = {"w3m": "w3m", "lynx": "lynx", "pandoc": "pandoc", "elinks": "elinks", "links": "links"}
-PIP = ("html2text", "markdownify", "inscriptis", "beautifulsoup4", "markitdown")
+PIP = ("html2text", "markdownify", "inscriptis", "beautifulsoup4", "markitdown", "pandas", "lxml", "tabulate")
 
 # The pip converters, run by a Python that has them: reads [[in, out, mode], ...] on stdin.
 PY_WORKER = r"""
@@ -93,6 +96,22 @@ for src, dst, mode in jobs:
     elif mode == "markitdown":
         import markitdown
         out = markitdown.MarkItDown().convert(src).text_content
+    elif mode == "pandas_md":
+        # tables headed by their column index (`| 0 | 1 | 2 |`), a merged cell's text repeated in
+        # every column and row it covers
+        import io, bs4, pandas
+        soup = bs4.BeautifulSoup(text, "html.parser")
+        parts = []
+        for el in soup.body.descendants:
+            if getattr(el, "name", None) == "table":
+                df = pandas.read_html(io.StringIO(str(el)), header=None, keep_default_na=False)[0]
+                parts.append(df.astype(str).to_markdown(index=False))
+            elif getattr(el, "name", None) in ("p", "h1", "h2", "h3", "div") and not el.find_parent("table") \
+                    and not el.find(["table", "p", "div"]):
+                t = el.get_text().strip()
+                if t:
+                    parts.append(t)
+        out = "\n\n".join(parts) + "\n"
     else:
         import markdownify
         out = markdownify.markdownify(text)
@@ -210,7 +229,7 @@ def ensure_tools(wanted, install):
 def python_with_pip_tools(explicit, venv, install):
     """A Python interpreter that imports html2text and markdownify, or None."""
     def works(py):
-        return py and subprocess.run([py, "-c", "import html2text, markdownify, inscriptis, bs4, markitdown"],
+        return py and subprocess.run([py, "-c", "import html2text, markdownify, inscriptis, bs4, markitdown, pandas, tabulate, lxml"],
                                      stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL).returncode == 0
     for py in (explicit, sys.executable, os.path.join(venv, "bin", "python")):

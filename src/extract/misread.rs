@@ -39,11 +39,33 @@ pub fn has_marks(rows: &[RawRow<'_>]) -> bool {
         let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
         !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
     };
+    // Bytes a mark holds: the letters, the ASCII quotes and `|`, and the
+    // lead bytes of `”“‘’` (E2) and `〈` (E3). A cell without one is skipped
+    // unsplit: every document's rows pass here.
+    let may_mark = |text: &str| {
+        text.bytes().any(|b| {
+            matches!(
+                b,
+                b'I' | b'l' | b'L' | b'O' | b'"' | b'\'' | b'|' | 0xE2 | 0xE3
+            )
+        })
+    };
     rows.iter()
         .filter(|r| r.kind == RowKind::Physical && r.cells.len() > 1)
         .any(|row| {
-            let tokens = || row.cells.iter().flat_map(|c| c.text.split_whitespace());
-            tokens().any(is_mark) && tokens().filter(|t| is_number(t)).nth(1).is_some()
+            let marked = row
+                .cells
+                .iter()
+                .filter(|c| may_mark(&c.text))
+                .any(|c| c.text.split_whitespace().any(is_mark));
+            marked
+                && row
+                    .cells
+                    .iter()
+                    .flat_map(|c| c.text.split_whitespace())
+                    .filter(|t| is_number(t))
+                    .nth(1)
+                    .is_some()
         })
 }
 

@@ -67,15 +67,31 @@ const CATEGORY_MARKERS: &[&str] = &[
     "包括",
     "分别为",
     "内容为",
+    "按内容分",
     // `按类别分，人事信息404条，…`: the longer forms first, so a clause
-    // written without the comma loses the whole phrase.
+    // written without the comma loses the whole phrase. Looked for only
+    // where `类别` occurs ([`markers_in`]).
     "按类别划分",
     "按类别分",
     "按类别",
     "分类别看",
     "从类别看",
-    "按内容分",
 ];
+
+/// How many of [`CATEGORY_MARKERS`] come first and do not hold `类别`.
+const PLAIN_MARKERS: usize = 8;
+
+/// The category markers `text` contains: one search for `类别` stands for
+/// the five that hold it (every marker costs a scan of every clause).
+fn markers_in(text: &str) -> impl Iterator<Item = &'static str> + '_ {
+    let by_category = contains_short(text, "类别");
+    let markers = if by_category {
+        CATEGORY_MARKERS
+    } else {
+        &CATEGORY_MARKERS[..PLAIN_MARKERS]
+    };
+    markers.iter().copied().filter(|m| contains_short(text, m))
+}
 
 /// Platform keywords and the channel name they stand for, most specific first.
 const CHANNELS: &[(&str, &str)] = &[
@@ -570,11 +586,7 @@ fn read_sentence(
     let opening = sentence.trim_start_matches(|c: char| !c.is_alphanumeric());
     // A piece after a semicolon goes on with the list unless it opens a
     // breakdown of its own (`…；政府信息公开行政诉讼46件，其中…`).
-    let own_breakdown = || {
-        CATEGORY_MARKERS
-            .iter()
-            .any(|m| contains_short(sentence, m) && !opening.starts_with(m))
-    };
+    let own_breakdown = || markers_in(sentence).any(|m| !opening.starts_with(m));
     let breakdown = before.filter(|_| {
         (continues && !own_breakdown()) || CATEGORY_MARKERS.iter().any(|m| opening.starts_with(m))
     });
@@ -594,7 +606,7 @@ fn read_sentence(
     let mut last: Option<usize> = None;
     for clause in clauses(sentence) {
         let text = &sentence[clause.clone()];
-        if CATEGORY_MARKERS.iter().any(|m| contains_short(text, m)) {
+        if markers_in(text).next().is_some() {
             if total.is_none()
                 && let Some(l) = last
             {
@@ -812,6 +824,13 @@ mod tests {
                 .all(|c| c.fact.subject == "政务信息" && !c.fact.is_total)
         );
         assert!(total.sentence.starts_with("全年在新绛县"));
+    }
+
+    #[test]
+    fn the_plain_markers_come_first() {
+        let (plain, by_category) = CATEGORY_MARKERS.split_at(PLAIN_MARKERS);
+        assert!(plain.iter().all(|m| !m.contains("类别")));
+        assert!(by_category.iter().all(|m| m.contains("类别")));
     }
 
     #[test]

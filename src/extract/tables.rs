@@ -645,25 +645,49 @@ fn last_label_numbered(row: &RawRow<'_>) -> bool {
 
 /// How a document's rows are to be read (see [`Document`]).
 #[derive(Debug, Clone, Copy)]
-struct Mode {
+struct Mode<'d> {
     layout: Layout,
     blocks: bool,
     padded_rows: bool,
     /// Markdown whose rows all put their values right after their labels.
     values_follow_label: bool,
-    /// A value cell shows an OCR mark ([`super::misread`]).
-    misread_marks: bool,
+    /// Whether a value cell shows an OCR mark ([`super::misread`]).
+    misread: &'d Misread<'d>,
 }
 
-impl Mode {
-    fn of(doc: &Document<'_>) -> Self {
+/// Whether the document's rows show OCR marks, looked for only when a rule
+/// asks (a row that breaks its total, a row that looks cut at the edge):
+/// most documents never need it.
+#[derive(Debug)]
+struct Misread<'d> {
+    rows: &'d [RawRow<'d>],
+    marks: std::cell::OnceCell<bool>,
+}
+
+impl<'d> Misread<'d> {
+    fn new(rows: &'d [RawRow<'d>]) -> Self {
+        Self {
+            rows,
+            marks: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn marks(&self) -> bool {
+        *self
+            .marks
+            .get_or_init(|| super::misread::has_marks(self.rows))
+    }
+}
+
+impl<'d> Mode<'d> {
+    fn of(doc: &Document<'_>, misread: &'d Misread<'d>) -> Self {
         Self {
             layout: doc.layout,
             blocks: doc.blocks,
             padded_rows: doc.padded_rows,
             values_follow_label: doc.layout == Layout::MarkdownTable
                 && values_follow_labels(&doc.rows),
-            misread_marks: super::misread::has_marks(&doc.rows),
+            misread,
         }
     }
 }
@@ -757,7 +781,7 @@ fn read_labelled<'r, 'a>(
     rows: &'r [RawRow<'a>],
     specs: &[RowSpec],
     labels: &LabelMatcher,
-    mode: Mode,
+    mode: Mode<'_>,
     header: Option<(&str, &str)>,
 ) -> TableRead<'r, 'a> {
     let Mode {
@@ -765,7 +789,7 @@ fn read_labelled<'r, 'a>(
         blocks,
         padded_rows,
         values_follow_label,
-        misread_marks,
+        misread,
     } = mode;
     let mut grid = learn_grid(rows, specs, labels, layout, header);
     grid.values_follow_label = values_follow_label;
@@ -929,7 +953,7 @@ fn read_labelled<'r, 'a>(
                         // its last value may be the total.
                         let delimited =
                             layout.has_explicit_empty_cells() || layout == Layout::Mixed;
-                        if !delimited || misread_marks {
+                        if !delimited || misread.marks() {
                             return None;
                         }
                         grid.cut_at_edge(row, parts.values, width)
@@ -940,7 +964,8 @@ fn read_labelled<'r, 'a>(
                             wrapped_values(rows.get(next)?, parts.values.len(), width, layout)?;
                         next += 1; // the continuation line is this row's
                         Some(Placed::new(parts.values.iter().chain(rest), false))
-                    });
+                    })
+                    .or_else(|| spanned_copies(parts.values, width, layout));
                 out.results[idx] =
                     Some(Placed::or_mismatch(placed, row.line, parts.values, layout));
             }
@@ -999,11 +1024,16 @@ fn read_labelled<'r, 'a>(
             continue;
         }
         carry.clear();
-        let values_count = parts
-            .values
-            .iter()
-            .filter(|c| !c.raw.trim().is_empty() || row.kind == RowKind::BlankCell)
-            .count();
+        // A converter's column index (`| 0 | 1 | 2 | 3 |`) holds no values.
+        let values_count = if parts.label.is_empty() && column_numbering(parts.values) {
+            0
+        } else {
+            parts
+                .values
+                .iter()
+                .filter(|c| !c.raw.trim().is_empty() || row.kind == RowKind::BlankCell)
+                .count()
+        };
         match pending.as_mut() {
             Some(p)
                 if row.kind == RowKind::Physical && p.cells.is_empty() && !waiting.is_empty() =>
@@ -1233,7 +1263,8 @@ pub fn extract_tables(
         tables_found: 0,
     };
     let layout = doc.layout;
-    let mode = Mode::of(doc);
+    let misread = Misread::new(&doc.rows);
+    let mode = Mode::of(doc, &misread);
 
     match (regions.proactive.clone(), versions.proactive) {
         (Some(range), Some(v)) => {
@@ -1289,14 +1320,14 @@ pub fn extract_tables(
         }
         Some(range) => {
             outcome.tables_found += 1;
-            // A text with OCR marks, or whose table 三 showed misreads.
-            let misread = mode.misread_marks
-                || report
-                    .diagnostics
-                    .iter()
-                    .any(|d| d.code == DiagCode::MisreadSuspected);
+            // A text whose table 三 showed misreads, or with OCR marks.
+            let shown = report
+                .diagnostics
+                .iter()
+                .any(|d| d.code == DiagCode::MisreadSuspected);
+            let misread = || shown || mode.misread.marks();
             outcome.complete &=
-                extract_reviews(&doc.rows[range], layout, doc.blocks, misread, report);
+                extract_reviews(&doc.rows[range], layout, doc.blocks, &misread, report);
         }
         None => outcome.not_read(report, doc, None, "table 四", "行政复议、行政诉讼"),
     }
@@ -1585,12 +1616,23 @@ fn withdraw_contradicted(template: &Template, results: &mut [Option<RowResult<'_
 
 /// Leaves NULL the table 三 rows that break their own totals in a text that
 /// shows OCR marks or has two such rows or more ([`super::misread`]).
-fn withdraw_misread(results: &mut [Option<RowResult<'_, '_>>], marks: bool) {
-    let rows = read_values(results);
+fn withdraw_misread(results: &mut [Option<RowResult<'_, '_>>], misread: &Misread<'_>) {
+    let breaks = |r: &Option<RowResult<'_, '_>>| match r {
+        Some(RowResult::Aligned { cells, .. }) if cells.len() == APPLICANTS.len() => {
+            let mut parts = [None; APPLICANTS.len()];
+            for (part, cell) in parts.iter_mut().zip(cells) {
+                if let CellValue::Number(n) = cell.value() {
+                    *part = Some(n.value);
+                }
+            }
+            super::misread::breaks_total(&parts)
+        }
+        _ => false,
+    };
     let broken: Vec<usize> = (0..results.len())
-        .filter(|&i| rows[i].as_deref().is_some_and(super::misread::breaks_total))
+        .filter(|&i| breaks(&results[i]))
         .collect();
-    if !(marks || broken.len() >= 2) {
+    if broken.is_empty() || (broken.len() < 2 && !misread.marks()) {
         return;
     }
     for i in broken {
@@ -1822,11 +1864,14 @@ fn before_caption(
     read: &TableRead<'_, '_>,
 ) -> Option<u32> {
     const NUMERALS: &str = "一二三四五六七八九";
-    let mut captions: Vec<(String, u32)> = Vec::new();
+    static ARTICLE: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new("第二十条".as_bytes()));
+    // (the article's number after `20.`, the caption's line)
+    let mut captions: Vec<(usize, u32)> = Vec::new();
     let mut norm = String::new();
     for row in rows {
         for cell in &row.cells {
-            if !cell.text.contains("第二十条") {
+            if ARTICLE.find(cell.text.as_bytes()).is_none() {
                 continue;
             }
             norm.clear();
@@ -1835,11 +1880,10 @@ fn before_caption(
                 continue;
             };
             let numeral = norm[at + "第二十条第(".len()..].chars().next();
-            if let Some(n) = numeral.and_then(|c| NUMERALS.chars().position(|d| d == c)) {
-                let article = format!("20.{}", n + 1);
-                if !captions.iter().any(|(a, _)| *a == article) {
-                    captions.push((article, row.line));
-                }
+            if let Some(n) = numeral.and_then(|c| NUMERALS.chars().position(|d| d == c))
+                && !captions.iter().any(|&(a, _)| a == n + 1)
+            {
+                captions.push((n + 1, row.line));
             }
         }
     }
@@ -1849,8 +1893,9 @@ fn before_caption(
         .zip(&read.results)
         .filter_map(|(row, result)| {
             let line = result.as_ref()?.line();
-            let (_, caption) = captions.iter().find(|(a, _)| a == row.article)?;
-            (line < *caption).then_some(line)
+            let article: usize = row.article.strip_prefix("20.")?.parse().ok()?;
+            let &(_, caption) = captions.iter().find(|&&(a, _)| a == article)?;
+            (line < caption).then_some(line)
         })
         .min()
 }
@@ -1859,7 +1904,7 @@ fn extract_proactive(
     rows: &[RawRow<'_>],
     region_norm: &str,
     template: &Template,
-    mode: Mode,
+    mode: Mode<'_>,
     report: &mut Report,
 ) -> bool {
     let layout = mode.layout;
@@ -2148,7 +2193,7 @@ fn count_value(
 fn extract_applications(
     rows: &[RawRow<'_>],
     template: &Template,
-    mode: Mode,
+    mode: Mode<'_>,
     report: &mut Report,
 ) -> bool {
     let layout = mode.layout;
@@ -2177,7 +2222,7 @@ fn extract_applications(
     );
     resolve_glued(template, &mut read.results);
     withdraw_contradicted(template, &mut read.results);
-    withdraw_misread(&mut read.results, mode.misread_marks);
+    withdraw_misread(&mut read.results, mode.misread);
     let refused = report_table_issues(TableId::Applications, &read, &specs, layout, report);
     let mut complete = !refused;
 
@@ -2273,7 +2318,7 @@ fn extract_reviews(
     rows: &[RawRow<'_>],
     layout: Layout,
     blocks: bool,
-    misread: bool,
+    misread: &dyn Fn() -> bool,
     report: &mut Report,
 ) -> bool {
     let width = REVIEW_CELLS.len();
@@ -2354,7 +2399,10 @@ fn extract_reviews(
             {
                 blank_row.get_or_insert((row.line, parts.values));
             }
-            if written == 0 || (numbers < 5 && parts.values.len() < width) {
+            if written == 0
+                || (numbers < 5 && parts.values.len() < width)
+                || column_numbering(parts.values)
+            {
                 continue;
             }
             let aligned = if layout.has_explicit_empty_cells()
@@ -2453,7 +2501,7 @@ fn extract_reviews(
             // Per proceeding (five cells, 总计 last): misread in an OCR'd text.
             let numbers = numbers(cells.iter().map(|c| &**c));
             let misread_at = |i: usize| {
-                misread && super::misread::breaks_total(&numbers[i / 5 * 5..(i / 5 + 1) * 5])
+                super::misread::breaks_total(&numbers[i / 5 * 5..(i / 5 + 1) * 5]) && misread()
             };
             for (i, ((proceeding, outcome), cell)) in REVIEW_CELLS.iter().zip(&cells).enumerate() {
                 let what = || format!("table 四 {proceeding} {outcome}");
@@ -2492,6 +2540,48 @@ fn extract_reviews(
             complete
         }
     }
+}
+
+/// A one-value row whose cell spans the table's columns, written once per
+/// column it covers (`| 行政许可 | 8922 | 8922 | 8922 |`: pandas'
+/// `read_html` and the converters that unroll spans repeat a merged cell's
+/// text): every cell the same number or placeholder, in a layout whose
+/// cells are delimited.
+fn spanned_copies<'r, 'a>(
+    values: &'r [Cell<'a>],
+    width: usize,
+    layout: Layout,
+) -> Option<Placed<'r, 'a>> {
+    let delimited = layout.has_explicit_empty_cells() || layout == Layout::Mixed;
+    let first = values.first()?;
+    (delimited
+        && width == 1
+        && values.len() > 1
+        && !first.raw.trim().is_empty()
+        && first.value().is_value_like()
+        && values.iter().all(|c| c.raw.trim() == first.raw.trim()))
+    .then(|| Placed::new([first], false))
+}
+
+/// Cells numbered 0, 1, 2, … or 1, 2, 3, …: a converter's column index
+/// (pandas' `to_markdown` heads a table with `| 0 | 1 | … | 14 |`), not
+/// counts — whose totals they would all break (0 + 1 + 2 + 3 ≠ 4).
+fn column_numbering(cells: &[Cell<'_>]) -> bool {
+    let mut numbers = cells.iter().map(|c| match c.value() {
+        CellValue::Number(n) if n.value.fract() == 0.0 => Some(n.value),
+        _ => None,
+    });
+    let Some(Some(first)) = numbers.next() else {
+        return false;
+    };
+    let mut expect = first + 1.0;
+    (first == 0.0 || first == 1.0)
+        && cells.len() > 2
+        && numbers.all(|n| {
+            let ok = n == Some(expect);
+            expect += 1.0;
+            ok
+        })
 }
 
 /// Table 四 printed as three small tables, one per proceeding, each under a

@@ -219,3 +219,40 @@ fn ocr_text_gives_no_number_its_page_does_not_print() {
             .all(|f| f.count.is_none())
     );
 }
+
+/// pandas' `read_html` + `to_markdown` (`tests/fixtures/corpus/pandas`): the
+/// column index heading every table is no row of values (table 四 read
+/// `0 1 2 … 14` before), and a merged cell repeated across its columns is
+/// one value. Every cell equals the printed one, blanks NULL.
+#[test]
+fn pandas_markdown_gives_every_printed_cell() {
+    let dir = fixture("pandas");
+    let truth = std::fs::read_to_string(dir.join("truth.jsonl")).expect("truth");
+    for line in truth.lines() {
+        let t: Value = serde_json::from_str(line).expect("truth json");
+        let rel = t["source_path"].as_str().expect("source_path");
+        let r = parse_file(&dir.join(rel), rel, u64::MAX);
+        let mut printed = HashMap::new();
+        for (table, list, a, b, v) in [
+            (
+                "t2",
+                "active_disclosure",
+                "item_code",
+                "metric_code",
+                "value",
+            ),
+            ("t3", "applications", "row_code", "applicant", "count"),
+            ("t4", "reviews_litigation", "proceeding", "outcome", "count"),
+        ] {
+            for c in t[list].as_array().expect("cells") {
+                let key = (
+                    table.to_owned(),
+                    c[a].as_str().unwrap().to_owned(),
+                    c[b].as_str().unwrap().to_owned(),
+                );
+                printed.insert(key, c[v].as_f64());
+            }
+        }
+        assert_eq!(output_cells(&r), printed, "{rel}");
+    }
+}
