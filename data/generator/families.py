@@ -431,6 +431,11 @@ def crawler_header(rng, d, idx, pub_org):
     return "\n".join(lines) + "\n"
 
 
+def site_of(d):
+    """The site a page footer names: the county's or city's government, else the body itself."""
+    return (d.o["county"] or d.o["city"] or d.o["nm"]) + ("人民政府" if d.o["county"] or d.o["city"] else "")
+
+
 def fam_web_meta(rng, idx, args):
     gl = rng.choice(("tabbed", "markdown_table", "cell_per_line_tab", "html_table", "html_table"))
     level = rng.choice(("township", "township", "county", "county", "department"))
@@ -467,6 +472,17 @@ def fam_web_meta(rng, idx, args):
             feats.append("html:meta_only_date")
         text = text[:i] + bar + text[j:]
         feats.append("html:meta")
+        if rng.random() < 0.4:
+            # An old site laid out in a table: banner, a menu that is a table of its own, the
+            # article in a cell, the footer in the last row.
+            text = text.replace("<body>\n", '<body>\n<table width="980" border="0" cellpadding="0" '
+                                'cellspacing="0" align="center"><tr><td colspan="2"><img src="/images/banner.jpg">'
+                                '</td></tr>\n<tr><td width="200" valign="top"><table><tr><td><a href="/">首页</a>'
+                                '</td></tr><tr><td><a href="/zwgk/">政务公开</a></td></tr><tr><td>访问量：%d</td></tr>'
+                                '</table></td>\n<td valign="top">\n' % rng.randint(1000, 99999), 1)
+            text = text.replace("</body>", '</td></tr>\n<tr><td colspan="2">版权所有：%s 备案号：ICP备%08d号'
+                                '</td></tr></table>\n</body>' % (site_of(d), rng.randint(0, 99999999)), 1)
+            feats.append("html:layout_table")
     else:
         text = G.RENDER[gl](d, rng)
         if gl == "markdown_table":

@@ -43,6 +43,10 @@ const BLOCK_TAGS: &[&str] = &[
     "span_block",
 ];
 
+/// How many page-layout tables deep a page may nest its article: each level
+/// reads its cell's text once more.
+const MAX_LAYOUT_DEPTH: usize = 4;
+
 struct Tag<'a> {
     name: &'a str,
     closing: bool,
@@ -239,6 +243,10 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
     let mut row_line = 0u32;
     let mut open: Option<OpenCell> = None;
     let mut table_depth = 0usize;
+    // Tables at this depth and above lay out the page (an old site's
+    // `<table>` of banner, menu and article): their cells are prose, and
+    // the tables inside them hold the data.
+    let mut layout_depth = 0usize;
     let mut prose_start = 0usize;
     let mut result_rowspan = None;
     let mut i = 0usize;
@@ -322,7 +330,7 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
             let close = format!("</{name}");
             let end = find_ci(s, tag.end, &close)
                 .map_or(s.len(), |e| s[e..].find('>').map_or(s.len(), |g| e + g + 1));
-            if open.is_none() && table_depth == 0 {
+            if open.is_none() && table_depth == layout_depth {
                 flush_prose(&mut rows, prose_start, start);
                 prose_start = end;
             }
@@ -330,6 +338,19 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
             continue;
         }
         match (name, tag.closing) {
+            ("table", false) if open.is_some() && layout_depth < MAX_LAYOUT_DEPTH => {
+                // A table inside a cell: the cell's table lays out the page.
+                // Its cells read so far are the page's (a menu, a banner):
+                // their text is prose; the cell is read again as prose.
+                let cell = open.take().map_or(start, |c| c.content_start);
+                for c in std::mem::take(&mut row_cells) {
+                    flush_line(&mut rows, c.offset as usize, c.raw);
+                }
+                layout_depth = table_depth;
+                prose_start = cell;
+                i = cell;
+                continue;
+            }
             ("table", false) => {
                 if open.is_none() {
                     flush_prose(&mut rows, prose_start, start);
@@ -339,6 +360,12 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
                     prose_start = tag.end;
                 }
                 table_depth += 1;
+            }
+            ("table", true) if table_depth <= layout_depth => {
+                flush_prose(&mut rows, prose_start, start);
+                table_depth = table_depth.saturating_sub(1);
+                layout_depth = table_depth;
+                prose_start = tag.end;
             }
             ("table", true) => {
                 close_cell(
@@ -353,7 +380,7 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
                 table_depth = table_depth.saturating_sub(1);
                 prose_start = tag.end;
             }
-            ("tr", false) => {
+            ("tr", false) if table_depth > layout_depth => {
                 close_cell(
                     s,
                     text,
@@ -365,7 +392,7 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
                 emit_row(&mut rows, &mut row_cells, row_line, &mut table_rows);
                 row_line = text.line_of(start);
             }
-            ("tr", true) => {
+            ("tr", true) if table_depth > layout_depth => {
                 close_cell(
                     s,
                     text,
@@ -376,7 +403,7 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
                 );
                 emit_row(&mut rows, &mut row_cells, row_line, &mut table_rows);
             }
-            ("td" | "th", false) if table_depth > 0 => {
+            ("td" | "th", false) if table_depth > layout_depth => {
                 close_cell(
                     s,
                     text,
@@ -393,7 +420,7 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
                     rowspan: attr_u32(tag.attrs, "rowspan").unwrap_or(1),
                 });
             }
-            ("td" | "th", true) if table_depth > 0 => {
+            ("td" | "th", true) if table_depth > layout_depth => {
                 close_cell(
                     s,
                     text,
@@ -409,7 +436,7 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
                 }
             }
             _ => {
-                if table_depth == 0 && BLOCK_TAGS.contains(&name) {
+                if table_depth == layout_depth && BLOCK_TAGS.contains(&name) {
                     flush_prose(&mut rows, prose_start, start);
                     prose_start = tag.end;
                 }
@@ -417,7 +444,7 @@ pub(super) fn read<'a>(text: &'a Text) -> Document<'a> {
         }
         i = tag.end;
     }
-    if overflow.is_none() && table_depth == 0 {
+    if overflow.is_none() && table_depth == layout_depth {
         flush_prose(&mut rows, prose_start, s.len());
     }
     if overflow.is_none() && count.over(&rows, row_cells.len()) {
@@ -673,6 +700,33 @@ mod tests {
             "{bytes} bytes of cells from {} bytes",
             html.len()
         );
+    }
+
+    #[test]
+    fn a_page_laid_out_in_a_table_reads_its_article_as_prose_and_its_tables_as_data() {
+        // An old site's layout: banner, menu (a table of its own) and the
+        // article in the cells of one `<table>`.
+        let html = "<table><tr><td colspan=\"2\"><img src=\"b.jpg\"></td></tr>\n<tr><td><table><tr><td>首页</td></tr></table></td>\n<td>\n<h1>某县2023年政府信息公开工作年度报告</h1>\n<p>全年公开信息\n共 30 条。</p>\n<table><tr><td>规章</td><td>0</td><td>1</td></tr></table>\n<p>某县人民政府</p>\n</td></tr>\n<tr><td colspan=\"2\">版权所有</td></tr></table>";
+        let text = Text::from_utf8_text(html);
+        let doc = read(&text);
+        let texts = texts(&doc);
+        let at = |t: &str| texts.iter().position(|r| r.len() == 1 && r[0] == t);
+        let title =
+            at("某县2023年政府信息公开工作年度报告").expect("the title is a row of its own");
+        let signed = at("某县人民政府").expect("the signature is a row of its own");
+        let table = texts
+            .iter()
+            .position(|r| r == &["规章", "0", "1"])
+            .expect("the data row");
+        assert!(title < table && table < signed, "{texts:?}");
+        // A paragraph over two lines keeps a row a line.
+        let count = doc
+            .rows
+            .iter()
+            .find(|r| r.cells[0].text.contains("30"))
+            .unwrap();
+        assert_eq!(count.line, 6);
+        assert_eq!(doc.layout, Layout::HtmlTable);
     }
 
     #[test]
