@@ -341,32 +341,10 @@ fn generated_documents_of_every_producer_give_their_truth_cell_for_cell() {
             .map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}"));
         assert_eq!(published.as_deref(), t["published_on"].as_str(), "{rel}");
         // Truth cells: key → number, or None for a blank cell.
-        let mut want = BTreeMap::new();
-        for (tag, table, a, b, v) in [
-            (
-                "二",
-                "active_disclosure",
-                "item_code",
-                "metric_code",
-                "value",
-            ),
-            ("三", "applications", "row_code", "applicant", "count"),
-            ("四", "reviews_litigation", "proceeding", "outcome", "count"),
-        ] {
-            for c in t[table].as_array().unwrap() {
-                let key = format!(
-                    "{tag} {}/{}",
-                    c[a].as_str().unwrap(),
-                    c[b].as_str().unwrap()
-                );
-                let value = if c["blank"] == true {
-                    None
-                } else {
-                    c[v].as_f64()
-                };
-                want.insert(key, value);
-            }
-        }
+        let want: BTreeMap<_, _> = crate::support::printed_cells(&t, ["二", "三", "四"])
+            .into_iter()
+            .map(|((tag, a, b), v)| (format!("{tag} {a}/{b}"), v))
+            .collect();
         let got: BTreeMap<_, _> = cells(&r).into_iter().collect();
         let wrong: Vec<_> = want
             .iter()

@@ -18,6 +18,36 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The cells a truth object of `data/generator/genreports.py` says are
+/// printed, keyed (table tag, row, column) with `tags` naming tables
+/// 二/三/四: the number, or `None` for a blank cell.
+pub fn printed_cells(
+    t: &serde_json::Value,
+    tags: [&str; 3],
+) -> std::collections::BTreeMap<(String, String, String), Option<f64>> {
+    let mut cells = std::collections::BTreeMap::new();
+    for (tag, (table, a, b, v)) in tags.into_iter().zip([
+        ("active_disclosure", "item_code", "metric_code", "value"),
+        ("applications", "row_code", "applicant", "count"),
+        ("reviews_litigation", "proceeding", "outcome", "count"),
+    ]) {
+        for c in t[table].as_array().into_iter().flatten() {
+            let key = (
+                tag.to_owned(),
+                c[a].as_str().expect("row").to_owned(),
+                c[b].as_str().expect("column").to_owned(),
+            );
+            let value = if c["blank"] == true {
+                None
+            } else {
+                c[v].as_f64()
+            };
+            cells.insert(key, value);
+        }
+    }
+    cells
+}
+
 /// A fixture file.
 pub fn fixture(rel: &str) -> PathBuf {
     repo().join("tests/fixtures/corpus").join(rel)
