@@ -49,6 +49,13 @@ static BODY_ORG: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^20\d\d年[,，]?(\p{Han}{2,30}?(?:人民政府|办事处|管委会|委员会|办公室|局))(?:认真|坚持|深入|严格|按照|围绕|全面|积极|始终|紧紧)")
         .expect("valid regex")
 });
+/// The intro that publishes the report names its body
+/// (`现公布三岔河镇人民政府2023年政府信息公开工作年度报告`, `现将归州镇人民政府
+/// 2019年度政府信息公开工作报告如下`); `我局`, `本镇` name none.
+static INTRO_ORG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"现(?:将|公布|予以公布|向社会公布)(\p{Han}{2,30}?(?:人民政府|办事处|管委会|委员会|办公室|局|厅))20\d\d年度?政府信息公开")
+        .expect("valid regex")
+});
 static CN_DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(20\d\d)年(\d{1,2})月(\d{1,2})日$").expect("valid regex"));
 static HEADER_DATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -234,11 +241,14 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &RowNorms) -> Metadata {
         ),
         None => candidates.first().map(|c| (*c).to_owned()).or_else(|| {
             // No title and no signature: the body names itself where the
-            // report starts (`2022年,二道区房屋征收工作管理办公室认真贯彻…`).
-            norms
-                .iter()
-                .take(20)
-                .find_map(|n| BODY_ORG.captures(n).map(|c| c[1].to_owned()))
+            // report starts (`2022年,二道区房屋征收工作管理办公室认真贯彻…`,
+            // `…规定，现公布三岔河镇人民政府2023年政府信息公开工作年度报告`).
+            norms.iter().take(20).find_map(|n| {
+                BODY_ORG
+                    .captures(n)
+                    .or_else(|| INTRO_ORG.captures(n))
+                    .map(|c| c[1].to_owned())
+            })
         }),
     };
     if let Some(org) = meta.organization.clone() {
@@ -522,6 +532,21 @@ mod tests {
             places("三明市沙县区凤岗街道办事处"),
             (None, s("三明市"), s("沙县区"), s("凤岗街道"), "township")
         );
+    }
+
+    #[test]
+    fn an_intro_that_publishes_the_report_names_its_body() {
+        let org = |n: &str| INTRO_ORG.captures(n).map(|c| c[1].to_owned());
+        assert_eq!(
+            org("根据《中华人民共和国政府信息公开条例》(以下简称《条例》)规定,现公布三岔河镇人民政府2023年政府信息公开工作年度报告。").as_deref(),
+            Some("三岔河镇人民政府")
+        );
+        assert_eq!(
+            org("现将归州镇人民政府2019年度政府信息公开工作报告如下").as_deref(),
+            Some("归州镇人民政府")
+        );
+        assert_eq!(org("现公布我局2022年政府信息公开工作年度报告"), None);
+        assert_eq!(org("现公布本镇2022年政府信息公开工作年度报告"), None);
     }
 
     #[test]
