@@ -2328,6 +2328,7 @@ fn extract_reviews(
     let mut ambiguous = false;
     let mut certain: Vec<Option<Cell<'_>>> = Vec::new();
     let mut blank_row: Option<(u32, &[Cell<'_>])> = None;
+    let mut header_seen = false;
     let mut label = String::new();
     for row in rows {
         let parts = split_row(row, &mut label);
@@ -2389,11 +2390,16 @@ fn extract_reviews(
                 .filter(|c| !c.text.trim().is_empty())
                 .count();
             // An all-empty row is header padding (markdown `| | | |`), not 15
-            // blanks; but when no row of values follows, a table row of
-            // exactly 15 empty cells (`<td>`, a Word or PDF cell) is the
-            // values row, every cell blank.
+            // blanks; but below the header's words, when no row of values
+            // follows, a table row of exactly 15 empty cells (`<td>`, a Word
+            // or PDF cell, a pipe row) is the values row, every cell blank.
+            header_seen |= !parts.label.is_empty();
             if written == 0
-                && layout == Layout::HtmlTable
+                && header_seen
+                && matches!(
+                    layout,
+                    Layout::HtmlTable | Layout::MarkdownTable | Layout::Mixed
+                )
                 && parts.label.is_empty()
                 && parts.values.len() == width
             {
@@ -2798,6 +2804,20 @@ mod tests {
         );
         let r = parse_bytes("r.md", md.as_bytes());
         assert!(r.reviews.iter().all(|f| f.raw.is_none()), "{:?}", r.reviews);
+        // Below the header's words (pandas' `to_markdown` of an all-blank
+        // table 四), the empty row is the values row.
+        let words = format!("|{}\n", " 结果维持 |".repeat(15));
+        let md = md.replace(
+            &format!("|{}\n", "---|".repeat(15)),
+            &format!("|{}\n{words}|{}\n", "---|".repeat(15), " |".repeat(15)),
+        );
+        let r = parse_bytes("r.md", md.as_bytes());
+        assert_eq!(r.reviews.len(), 15, "{:?}", r.diagnostics);
+        assert!(
+            r.reviews
+                .iter()
+                .all(|f| f.count.is_none() && f.raw.is_some())
+        );
     }
 
     #[test]
