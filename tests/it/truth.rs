@@ -166,16 +166,13 @@ fn seeds_match_their_truth_cell_by_cell() {
     check_dir("seeds");
 }
 
+/// (table, row, column) → the printed number, `None` for a blank cell.
+type Printed = HashMap<(String, String, String), Option<f64>>;
+
 /// The files of a fixture folder with a `truth.jsonl` in genreports.py's
 /// format, each parsed, with the values its truth says are printed
 /// (`None` for a blank cell), keyed as [`output_cells`] keys them.
-fn generated_cases(
-    dir: &str,
-) -> Vec<(
-    String,
-    Report,
-    HashMap<(String, String, String), Option<f64>>,
-)> {
+fn generated_cases(dir: &str) -> Vec<(String, Report, Printed)> {
     let dir = fixture(dir);
     let truth = std::fs::read_to_string(dir.join("truth.jsonl")).expect("truth");
     let mut cases = Vec::new();
