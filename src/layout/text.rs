@@ -774,8 +774,8 @@ fn split_markdown<'a>(line: &'a str, content: &'a str, base: usize, line_no: u32
 /// `（七）总计 0 1 / / 0 / 1`: lynx and other converters set a row's cells
 /// one space apart when the page is wide enough): `Some(0)` when the whole
 /// chunk is values, `Some(i)` when a label ends at `i - 1` — a label that ends
-/// in an ideograph or a closing bracket or quote, as every label of the form
-/// does, never in a digit — and `None` when it does not end in values or they
+/// in an ideograph, a closing bracket or quote, as every label of the form
+/// does, or a comma it wrapped after, never in a digit — and `None` when it does not end in values or they
 /// hold no number (a run of placeholders alone stays text).
 fn value_tail(chunk: &str) -> Option<usize> {
     let mut start = chunk.len();
@@ -803,8 +803,10 @@ fn value_tail(chunk: &str) -> Option<usize> {
     // `start` is the byte after the space that ends the label.
     let label = &chunk[..start - 1];
     let last = label.chars().next_back()?;
+    // A comma: a label wrapped in its cell after one (`(二)部分公开（区分处理的，`,
+    // the rest on the lines below), as pdfplumber joins a row's words.
     let ends_like_a_label = ('\u{4E00}'..='\u{9FFF}').contains(&last)
-        || matches!(last, '）' | ')' | '”' | '"' | '】' | '」');
+        || matches!(last, '）' | ')' | '”' | '"' | '】' | '」' | '，');
     ends_like_a_label.then_some(start)
 }
 
@@ -940,6 +942,11 @@ mod tests {
         assert_eq!(split("   / / /"), ["/ / /"]);
         assert_eq!(split("   附件1 2 3"), ["附件1 2 3"]);
         assert_eq!(split("   Table 2 3"), ["Table 2 3"]);
+        // pdfplumber: a label wrapped after its comma, values one space on.
+        assert_eq!(
+            split("、 (二)部分公开（区分处理的， 3 0 0 0 0 0 3")[..2],
+            ["、 (二)部分公开（区分处理的，", "3"]
+        );
     }
 
     #[test]

@@ -189,11 +189,26 @@ impl MergedMarks {
 /// text of a merged cell beside the row (a PDF's text dump puts a line of
 /// that cell on the row's line): its group's mark (`(三)4.保护第三方合法权`)
 /// or a fragment of up to three ideographs and brackets (`不予5.属于三类内部事`,
-/// `(六1.申请人无正当理由`). The fragment and the rest, or None.
+/// `(六1.申请人无正当理由`), or of the section's cell before the row's group
+/// mark (`、(二)部分公开`). The fragment and the rest, or None.
 #[must_use]
 pub fn split_group_mark(label: &str) -> Option<(&str, &str)> {
     if let Some(split) = split_paren_mark(label) {
         return Some(split);
+    }
+    // A piece of the section's merged cell (`三、本年度办理结果` a character
+    // a line) before the row's own group mark: `、(二)部分公开(区分处理的,`.
+    if let Some(open) = label.find('(')
+        && open > 0
+        && label[..open].chars().count() <= 3
+        && label[..open]
+            .chars()
+            .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || c == '、')
+        && label[open + 1..]
+            .split_once(')')
+            .is_some_and(|(numeral, _)| !numeral.is_empty() && numeral.chars().all(is_numeral))
+    {
+        return Some(label.split_at(open));
     }
     // A merged cell's text written down its column, a character or two a
     // line (`不予5.属于三类内部事`), or its group mark cut by the column's
@@ -820,6 +835,11 @@ mod tests {
             Some(("不予", "5.属于三类内部事"))
         );
         assert_eq!(split_group_mark("行政法规5.x"), None);
+        assert_eq!(
+            split_group_mark("、(二)部分公开(区分处理的,"),
+            Some(("、", "(二)部分公开(区分处理的,"))
+        );
+        assert_eq!(split_group_mark("不予公开(三)"), None);
         assert_eq!(
             split_group_mark("(六1.申请人无正当理由"),
             Some(("(六", "1.申请人无正当理由"))
