@@ -651,7 +651,7 @@ struct Mode<'d> {
     padded_rows: bool,
     /// Markdown whose rows all put their values right after their labels.
     values_follow_label: bool,
-    /// Whether a value cell shows an OCR mark ([`super::misread`]).
+    /// The document's OCR marks ([`super::misread`]), looked for on demand.
     misread: &'d Misread<'d>,
 }
 
