@@ -287,7 +287,7 @@ impl Report {
                     DiagCode::YearMissing,
                 ];
                 RANK.iter()
-                    .find(|code| self.diagnostics.iter().any(|d| d.code == **code))
+                    .find(|&&code| self.has_diag(code))
                     .map(|c| c.code())
                     .or_else(|| first(Severity::Warning))
                     .or(Some("incomplete"))
@@ -311,6 +311,12 @@ impl Report {
     ) {
         self.diagnostics
             .push(Diagnostic::new(severity, code, line, message));
+    }
+
+    /// Whether a finding with `code` was recorded.
+    #[must_use]
+    pub fn has_diag(&self, code: DiagCode) -> bool {
+        self.diagnostics.iter().any(|d| d.code == code)
     }
 
     /// Marks the report failed with a one-line reason.

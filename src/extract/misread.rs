@@ -30,11 +30,35 @@ fn is_mark(token: &str) -> bool {
             .all(|c| c.is_ascii_digit() || GLUED.contains(&c))
 }
 
+/// Whether a document's rows show OCR marks, looked for only when a rule
+/// asks (a row that breaks its total, a row that looks cut at the edge):
+/// most documents never need it.
+#[derive(Debug)]
+pub struct OcrMarks<'d> {
+    rows: &'d [RawRow<'d>],
+    seen: std::cell::OnceCell<bool>,
+}
+
+impl<'d> OcrMarks<'d> {
+    /// The marks of `rows`, not looked for yet.
+    #[must_use]
+    pub fn new(rows: &'d [RawRow<'d>]) -> Self {
+        Self {
+            rows,
+            seen: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Whether a row shows an OCR mark ([`has_marks`]), looked for once.
+    pub fn seen(&self) -> bool {
+        *self.seen.get_or_init(|| has_marks(self.rows))
+    }
+}
+
 /// Whether a row of the document (a table row holding two numbers or more)
 /// has a token with an OCR mark. Tokens, not cells: a converter's `|` and
 /// OCR's spacing split a row's cells in ways of their own.
-#[must_use]
-pub fn has_marks(rows: &[RawRow<'_>]) -> bool {
+fn has_marks(rows: &[RawRow<'_>]) -> bool {
     let is_number = |t: &str| {
         let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
         !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')

@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 
 use memchr::memmem;
 
+use super::misread::OcrMarks;
 use crate::diagnostics::{DiagCode, Severity};
 use crate::layout::{Cell, Document, Layout, RawRow, RowKind};
 use crate::normalize::{normalize, normalize_into};
@@ -425,6 +426,16 @@ impl<'r, 'a> Numbered<'r, 'a> {
         Placed::or_mismatch(placed, self.row.line, self.values, layout)
     }
 
+    /// No label below named the row: a row of a table whose empty cells
+    /// are written goes back to the template's order ([`fill_gaps`]), any
+    /// other's values are orphans.
+    fn expire(self, out: &mut TableRead<'_, '_>, unlabelled: &mut Vec<usize>) {
+        match self.unlabelled {
+            Some(i) => unlabelled.push(i),
+            None => out.orphan(self.count, self.row.line),
+        }
+    }
+
     /// Whether the form prints `spec`'s row with this number.
     fn names(&self, spec: &RowSpec) -> bool {
         !spec.alternative
@@ -455,6 +466,14 @@ struct TableRead<'r, 'a> {
     orphans: usize,
     first_orphan_line: Option<u32>,
     duplicates: Vec<(usize, u32)>,
+}
+
+impl TableRead<'_, '_> {
+    /// Counts `n` numbers that belong to no row, the first seen on `line`.
+    fn orphan(&mut self, n: usize, line: u32) {
+        self.orphans += n;
+        self.first_orphan_line.get_or_insert(line);
+    }
 }
 
 /// A row's value cells as placed on its columns.
@@ -651,36 +670,12 @@ struct Mode<'d> {
     padded_rows: bool,
     /// Markdown whose rows all put their values right after their labels.
     values_follow_label: bool,
-    /// The document's OCR marks ([`super::misread`]), looked for on demand.
-    misread: &'d Misread<'d>,
-}
-
-/// Whether the document's rows show OCR marks, looked for only when a rule
-/// asks (a row that breaks its total, a row that looks cut at the edge):
-/// most documents never need it.
-#[derive(Debug)]
-struct Misread<'d> {
-    rows: &'d [RawRow<'d>],
-    marks: std::cell::OnceCell<bool>,
-}
-
-impl<'d> Misread<'d> {
-    fn new(rows: &'d [RawRow<'d>]) -> Self {
-        Self {
-            rows,
-            marks: std::cell::OnceCell::new(),
-        }
-    }
-
-    fn marks(&self) -> bool {
-        *self
-            .marks
-            .get_or_init(|| super::misread::has_marks(self.rows))
-    }
+    /// The document's OCR marks, looked for on demand.
+    misread: &'d OcrMarks<'d>,
 }
 
 impl<'d> Mode<'d> {
-    fn of(doc: &Document<'_>, misread: &'d Misread<'d>) -> Self {
+    fn of(doc: &Document<'_>, misread: &'d OcrMarks<'d>) -> Self {
         Self {
             layout: doc.layout,
             blocks: doc.blocks,
@@ -833,10 +828,6 @@ fn read_labelled<'r, 'a>(
                 });
             }
         };
-    let orphan = |out: &mut TableRead<'r, 'a>, n: usize, line: u32| {
-        out.orphans += n;
-        out.first_orphan_line.get_or_insert(line);
-    };
 
     // Row labels printed one after another with no values yet (converter
     // markdown prints a group's labels, then its value rows).
@@ -846,20 +837,6 @@ fn read_labelled<'r, 'a>(
     // A value row labelled by its number alone (`2\.  0  0 …`, pandoc's
     // multiline tables), waiting for the text below it to name its row.
     let mut numbered: Option<Numbered<'r, 'a>> = None;
-    let expire = |numbered: &mut Option<Numbered<'r, 'a>>,
-                  out: &mut TableRead<'r, 'a>,
-                  unlabelled: &mut Vec<usize>| {
-        match numbered.take() {
-            // A row of a table whose empty cells are written: the template's
-            // order may still place it ([`fill_gaps`]).
-            Some(n) if n.unlabelled.is_some() => unlabelled.extend(n.unlabelled),
-            Some(n) => {
-                out.orphans += n.count;
-                out.first_orphan_line.get_or_insert(n.row.line);
-            }
-            None => {}
-        }
-    };
     let mut next = 0;
     while next < rows.len() {
         let row = &rows[next];
@@ -911,7 +888,7 @@ fn read_labelled<'r, 'a>(
                     ..n
                 });
             } else {
-                expire(&mut Some(n), &mut out, &mut unlabelled);
+                n.expire(&mut out, &mut unlabelled);
             }
         }
         if let Some(idx) = matched {
@@ -951,9 +928,7 @@ fn read_labelled<'r, 'a>(
                         // where cells are delimited, and never in OCR'd
                         // text: there a short row lost a cell somewhere,
                         // its last value may be the total.
-                        let delimited =
-                            layout.has_explicit_empty_cells() || layout == Layout::Mixed;
-                        if !delimited || misread.marks() {
+                        if !delimited(layout) || misread.seen() {
                             return None;
                         }
                         grid.cut_at_edge(row, parts.values, width)
@@ -1083,7 +1058,7 @@ fn read_labelled<'r, 'a>(
                     finish(&mut pending, specs, &mut out);
                     numbered = Numbered::of(row, parts.label, parts.values, values_count, None);
                     if numbered.is_none() {
-                        orphan(&mut out, values_count, row.line);
+                        out.orphan(values_count, row.line);
                     }
                 } else if p.cells.is_empty() {
                     let width = specs[p.row].width;
@@ -1103,7 +1078,7 @@ fn read_labelled<'r, 'a>(
                     ));
                 } else {
                     finish(&mut pending, specs, &mut out);
-                    orphan(&mut out, values_count, row.line);
+                    out.orphan(values_count, row.line);
                 }
             }
             Some(p) => {
@@ -1125,7 +1100,7 @@ fn read_labelled<'r, 'a>(
                     if numbered.is_none() {
                         match placeable {
                             Some(i) => unlabelled.push(i),
-                            None => orphan(&mut out, values_count, row.line),
+                            None => out.orphan(values_count, row.line),
                         }
                     }
                 }
@@ -1133,7 +1108,9 @@ fn read_labelled<'r, 'a>(
         }
     }
     finish(&mut pending, specs, &mut out);
-    expire(&mut numbered, &mut out, &mut unlabelled);
+    if let Some(n) = numbered {
+        n.expire(&mut out, &mut unlabelled);
+    }
     fill_gaps(rows, &unlabelled, specs, layout, &grid, &mut out);
     out
 }
@@ -1202,8 +1179,7 @@ fn fill_gaps<'r, 'a>(
                 })
                 .sum();
             if n > 0 {
-                out.orphans += n;
-                out.first_orphan_line.get_or_insert(first);
+                out.orphan(n, first);
             }
         }
     }
@@ -1263,7 +1239,7 @@ pub fn extract_tables(
         tables_found: 0,
     };
     let layout = doc.layout;
-    let misread = Misread::new(&doc.rows);
+    let misread = OcrMarks::new(&doc.rows);
     let mode = Mode::of(doc, &misread);
 
     match (regions.proactive.clone(), versions.proactive) {
@@ -1302,11 +1278,7 @@ pub fn extract_tables(
     // same way: when table 二 or 三 showed it, table 四's run of values is no
     // more trustworthy (its count may come out right by chance).
     let line_by_line = matches!(layout, Layout::CellPerLine | Layout::None);
-    let scrambled = line_by_line
-        && report
-            .diagnostics
-            .iter()
-            .any(|d| d.code == DiagCode::ReadingOrderScrambled);
+    let scrambled = line_by_line && report.has_diag(DiagCode::ReadingOrderScrambled);
     match regions.reviews.clone() {
         Some(range) if scrambled => {
             outcome.tables_found += 1;
@@ -1321,11 +1293,8 @@ pub fn extract_tables(
         Some(range) => {
             outcome.tables_found += 1;
             // A text whose table 三 showed misreads, or with OCR marks.
-            let shown = report
-                .diagnostics
-                .iter()
-                .any(|d| d.code == DiagCode::MisreadSuspected);
-            let misread = || shown || mode.misread.marks();
+            let shown = report.has_diag(DiagCode::MisreadSuspected);
+            let misread = || shown || mode.misread.seen();
             outcome.complete &=
                 extract_reviews(&doc.rows[range], layout, doc.blocks, &misread, report);
         }
@@ -1616,7 +1585,7 @@ fn withdraw_contradicted(template: &Template, results: &mut [Option<RowResult<'_
 
 /// Leaves NULL the table 三 rows that break their own totals in a text that
 /// shows OCR marks or has two such rows or more ([`super::misread`]).
-fn withdraw_misread(results: &mut [Option<RowResult<'_, '_>>], misread: &Misread<'_>) {
+fn withdraw_misread(results: &mut [Option<RowResult<'_, '_>>], misread: &OcrMarks<'_>) {
     let breaks = |r: &Option<RowResult<'_, '_>>| match r {
         Some(RowResult::Aligned { cells, .. }) if cells.len() == APPLICANTS.len() => {
             let mut parts = [None; APPLICANTS.len()];
@@ -1632,7 +1601,7 @@ fn withdraw_misread(results: &mut [Option<RowResult<'_, '_>>], misread: &Misread
     let broken: Vec<usize> = (0..results.len())
         .filter(|&i| breaks(&results[i]))
         .collect();
-    if broken.is_empty() || (broken.len() < 2 && !misread.marks()) {
+    if broken.is_empty() || (broken.len() < 2 && !misread.seen()) {
         return;
     }
     for i in broken {
@@ -2548,6 +2517,12 @@ fn extract_reviews(
     }
 }
 
+/// Whether the layout sets a row's cells apart by separators (tabs, pipes,
+/// `<td>`; a mixed document has them too), not by position.
+fn delimited(layout: Layout) -> bool {
+    layout.has_explicit_empty_cells() || layout == Layout::Mixed
+}
+
 /// A one-value row whose cell spans the table's columns, written once per
 /// column it covers (`| 行政许可 | 8922 | 8922 | 8922 |`: pandas'
 /// `read_html` and the converters that unroll spans repeat a merged cell's
@@ -2558,9 +2533,8 @@ fn spanned_copies<'r, 'a>(
     width: usize,
     layout: Layout,
 ) -> Option<Placed<'r, 'a>> {
-    let delimited = layout.has_explicit_empty_cells() || layout == Layout::Mixed;
     let first = values.first()?;
-    (delimited
+    (delimited(layout)
         && width == 1
         && values.len() > 1
         && !first.raw.trim().is_empty()

@@ -775,8 +775,9 @@ fn split_markdown<'a>(line: &'a str, content: &'a str, base: usize, line_no: u32
 /// one space apart when the page is wide enough): `Some(0)` when the whole
 /// chunk is values, `Some(i)` when a label ends at `i - 1` — a label that ends
 /// in an ideograph, a closing bracket or quote, as every label of the form
-/// does, or a comma it wrapped after, never in a digit — and `None` when it does not end in values or they
-/// hold no number (a run of placeholders alone stays text).
+/// does, or a comma it wrapped after, never in a digit — and `None` when it
+/// does not end in values or they hold no number (a run of placeholders
+/// alone stays text).
 fn value_tail(chunk: &str) -> Option<usize> {
     let mut start = chunk.len();
     let mut number = false;
