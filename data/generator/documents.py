@@ -625,25 +625,38 @@ def text_dumps(corpus, truth):
         return []
     os.makedirs(os.path.join(corpus, "p2t_layout"), exist_ok=True)
     out = []
-    for t in truth:
-        if t["format"] != "pdf" or not t["gen_layout"].startswith("pdf_") or t["status"] == "failed" \
-                or t["gen_layout"] in ("pdf_encrypted", "pdf_locked", "pdf_scanned"):
-            continue
-        prod, name = t["gen_layout"][4:], os.path.splitext(os.path.basename(t["source_path"]))[0]
-        rel = "p2t_layout/%s_%s.txt" % (prod, name)
+    for t, stem in printed_pdfs(truth):
+        rel = "p2t_layout/%s.txt" % stem
         r = subprocess.run(["pdftotext", "-layout", os.path.join(corpus, t["source_path"]),
                             os.path.join(corpus, rel)], capture_output=True)
         if r.returncode != 0:
             continue
-        d = json.loads(json.dumps(t))
-        d.update(source_path=rel, gen_layout="p2t_layout", format="text", encoding="utf-8",
-                 layout="none" if t["layout"] == "none" else "space_aligned",
-                 features=t["features"] + ["p2t:layout"])
+        d = text_truth(t, rel, "p2t_layout", "p2t:layout")
         if uncertain_blank_rows(d) and d["status"] == "ok":
             d["status"], d["status_alt"] = "partial", "ok"
             d["features"].append("p2t:blank_cell")
         out.append(d)
     return out
+
+
+def printed_pdfs(truth):
+    """The printed PDFs of `truth` (pdf_<producer>, not the encrypted, locked or scanned variants, not
+    failed), each with the stem its text dumps are named by: `<producer>_<id>`."""
+    for t in truth:
+        if t["format"] != "pdf" or not t["gen_layout"].startswith("pdf_") or t["status"] == "failed" \
+                or t["gen_layout"] in ("pdf_encrypted", "pdf_locked", "pdf_scanned"):
+            continue
+        name = os.path.splitext(os.path.basename(t["source_path"]))[0]
+        yield t, "%s_%s" % (t["gen_layout"][4:], name)
+
+
+def text_truth(t, rel, gen_layout, feature):
+    """A copy of a PDF's truth for a text dump of it at `rel` (space-aligned text, UTF-8)."""
+    d = json.loads(json.dumps(t))
+    d.update(source_path=rel, gen_layout=gen_layout, format="text", encoding="utf-8",
+             layout="none" if t["layout"] == "none" else "space_aligned",
+             features=t["features"] + [feature])
+    return d
 
 
 def uncertain_blank_rows(d):
@@ -720,15 +733,11 @@ def ocr_dumps(corpus, truth, limit):
     os.makedirs(os.path.join(corpus, "ocr_tess"), exist_ok=True)
     token = re.compile(r"[0-9][0-9.,]*")
     out = []
-    for t in truth:
+    for t, stem in printed_pdfs(truth):
         if len(out) >= limit:
             break
-        if t["format"] != "pdf" or not t["gen_layout"].startswith("pdf_") or t["status"] == "failed" \
-                or t["gen_layout"] in ("pdf_encrypted", "pdf_locked", "pdf_scanned"):
-            continue
         pdf = os.path.join(corpus, t["source_path"])
-        prod, name = t["gen_layout"][4:], os.path.splitext(os.path.basename(t["source_path"]))[0]
-        rel = "ocr_tess/%s_%s.txt" % (prod, name)
+        rel = "ocr_tess/%s.txt" % stem
         with tempfile.TemporaryDirectory() as tmp:
             if subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", pdf, os.path.join(tmp, "p")],
                               capture_output=True).returncode != 0:
@@ -743,10 +752,7 @@ def ocr_dumps(corpus, truth, limit):
         layout_text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True,
                                      text=True).stdout
         seen, printed = Counter(token.findall(text)), Counter(token.findall(layout_text))
-        d = json.loads(json.dumps(t))
-        d.update(source_path=rel, gen_layout="ocr_tess", format="text", encoding="utf-8",
-                 layout="none" if t["layout"] == "none" else "space_aligned",
-                 features=t["features"] + ["ocr:tesseract"])
+        d = text_truth(t, rel, "ocr_tess", "ocr:tesseract")
         lost = False
         for tbl in ("active_disclosure", "applications", "reviews_litigation"):
             for c in d.get(tbl) or []:
