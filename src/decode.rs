@@ -29,6 +29,8 @@ pub struct Text {
     /// What was repaired in a UTF-8 file that was not quite UTF-8 (invalid
     /// bytes replaced, GB18030 runs decoded), as a diagnostic's message.
     pub repaired: Option<String>,
+    /// Read off images: a PDF's OCR layer ([`crate::readers::Rendered::ocr_layer`]).
+    pub ocr_layer: bool,
 }
 
 impl Text {
@@ -48,6 +50,7 @@ impl Text {
             encoding,
             guessed,
             repaired: None,
+            ocr_layer: false,
         }
     }
 

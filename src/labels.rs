@@ -420,7 +420,7 @@ pub const DIAGNOSTIC_CODES: &[Label] = &[
     ),
     n(
         l("misread_suspected", "疑似识别错误"),
-        "the text's digits show misreads (OCR): a row that does not add up to its own total is left NULL",
+        "the text was read off images (OCR): a table 三 row or table 四 proceeding that is incomplete or does not add up to its own total, and every table 二 value (no totals to check), is left NULL",
     ),
     n(
         l("form_unfilled", "表格未填写"),

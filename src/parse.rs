@@ -196,7 +196,8 @@ pub fn parse_bytes(source_path: &str, bytes: &[u8]) -> Report {
         // PDF and Word: read natively, rendered as text the layouts read.
         Some(container) => match catch_unwind(|| crate::readers::read(container, bytes)) {
             Ok(Ok(r)) => {
-                let text = Text::from_utf8_text(&r.text);
+                let mut text = Text::from_utf8_text(&r.text);
+                text.ocr_layer = r.ocr_layer;
                 rendered = Some(r);
                 text
             }

@@ -29,6 +29,8 @@ each to PDF with one producer in turn:
     DIR/corpus/docx_pandoc_<t>/<id>.*    each .docx through pandoc: gfm pipe tables, pandoc markdown and plain
     DIR/corpus/ocr_tess/<p>_<id>.txt     with --ocr N: N printed PDFs rendered at 200 dpi and read by
                                          tesseract (chi_sim), the text a user gets by OCR'ing a scan
+    DIR/corpus/ocr_pdf/<p>_<id>.pdf      ... and the searchable scan tesseract writes from the same
+                                         reading (page images, the text invisible over them)
     DIR/truth.jsonl                      one object per file in the genreports.py format, with `family`,
                                          `features` (docx:vmerge_continue, pdf:tbl_header ...) and
                                          gen_layout = the folder name
@@ -716,37 +718,48 @@ def word_dumps(corpus, truth):
 
 
 def ocr_dumps(corpus, truth, limit):
-    """The first `limit` printed PDFs (pdf_<producer>, not the variants) as OCR reads them:
+    """The first `limit` printed PDFs (pdf_<producer>, not the variants) as OCR reads them, twice:
     ocr_tess/<producer>_<id>.txt, every page rendered at 200 dpi (`pdftoppm -gray`) and read by
-    `tesseract -l chi_sim`, pages concatenated: the text a user gets by OCR'ing a scanned report.
-    tesseract misreads digits (a 0 touching a cell border as 5, a 1 as 工 or I, a border glued to a
-    digit as ”0) and loses cells. The truth is the PDF's; a value whose written form occurs fewer
-    times, as a whole token, in the OCR text than in `pdftotext -layout`'s text of the same PDF may
-    have been lost, and its cells are ambiguous (the tool may write NULL there). A misread value
-    still counts as wrong: precision here is the wrong numbers OCR'd text gives. ~5 s a report on
-    one core. Nothing without tesseract (tesseract-ocr, tesseract-ocr-chi-sim) and poppler-utils."""
+    `tesseract -l chi_sim`, pages concatenated: the text a user gets by OCR'ing a scanned report; and
+    ocr_pdf/<producer>_<id>.pdf, the searchable scan tesseract writes from the same reading (each page
+    image with the text drawn invisibly over it, `pdfunite`d): what a scanner's or Acrobat's OCR
+    publishes. tesseract misreads digits (a 0 touching a cell border as 5, a 1 as 工 or I, 33 as 3, a
+    border glued to a digit as ”0) and loses cells. The truth is the PDF's; a value whose written form
+    occurs fewer times, as a whole token, in the OCR text than in `pdftotext -layout`'s text of the
+    same PDF may have been lost, and its cells are ambiguous (the tool may write NULL there). A
+    misread value still counts as wrong: precision here is the wrong numbers OCR'd text gives. ~6 s a
+    report on one core. Nothing without tesseract (tesseract-ocr, tesseract-ocr-chi-sim) and
+    poppler-utils."""
     if limit <= 0:
         return []
-    if not (shutil.which("tesseract") and shutil.which("pdftoppm") and shutil.which("pdftotext")):
-        print("note: tesseract or poppler-utils not installed: no ocr_tess text", file=sys.stderr)
+    if not all(shutil.which(b) for b in ("tesseract", "pdftoppm", "pdftotext", "pdfunite")):
+        print("note: tesseract or poppler-utils not installed: no OCR'd text or scans", file=sys.stderr)
         return []
-    os.makedirs(os.path.join(corpus, "ocr_tess"), exist_ok=True)
+    for d in ("ocr_tess", "ocr_pdf"):
+        os.makedirs(os.path.join(corpus, d), exist_ok=True)
     token = re.compile(r"[0-9][0-9.,]*")
     out = []
     for t, stem in printed_pdfs(truth):
-        if len(out) >= limit:
+        if len(out) >= 2 * limit:
             break
         pdf = os.path.join(corpus, t["source_path"])
-        rel = "ocr_tess/%s.txt" % stem
+        rel, rel_pdf = "ocr_tess/%s.txt" % stem, "ocr_pdf/%s.pdf" % stem
         with tempfile.TemporaryDirectory() as tmp:
             if subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", pdf, os.path.join(tmp, "p")],
                               capture_output=True).returncode != 0:
                 continue
-            pages = sorted(os.listdir(tmp), key=lambda f: int(re.sub(r"\D", "", f) or 0))
-            text = "".join(subprocess.run(["tesseract", os.path.join(tmp, pg), "-", "-l", "chi_sim"],
-                                          capture_output=True, text=True,
-                                          env=dict(os.environ, OMP_THREAD_LIMIT="1")).stdout
-                           for pg in pages)
+            pages = sorted((f[:-4] for f in os.listdir(tmp)), key=lambda f: int(re.sub(r"\D", "", f) or 0))
+            for pg in pages:
+                subprocess.run(["tesseract", os.path.join(tmp, pg + ".png"), os.path.join(tmp, pg), "-l",
+                                "chi_sim", "txt", "pdf"], capture_output=True,
+                               env=dict(os.environ, OMP_THREAD_LIMIT="1"))
+            text = ""
+            for pg in pages:
+                with open(os.path.join(tmp, pg + ".txt"), encoding="utf-8") as f:
+                    text += f.read()
+            if subprocess.run(["pdfunite"] + [os.path.join(tmp, pg + ".pdf") for pg in pages]
+                              + [os.path.join(corpus, rel_pdf)], capture_output=True).returncode != 0:
+                continue
         with open(os.path.join(corpus, rel), "w", encoding="utf-8") as f:
             f.write(text)
         layout_text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True,
@@ -763,6 +776,10 @@ def ocr_dumps(corpus, truth, limit):
         if lost and d["status"] == "ok":
             d["status"], d["status_alt"] = "partial", "ok"
         out.append(d)
+        scan = json.loads(json.dumps(d))
+        scan.update(source_path=rel_pdf, gen_layout="ocr_pdf", format="pdf", encoding=t["encoding"],
+                    layout="none" if t["layout"] == "none" else "pdf_text", features=d["features"][:-1] + ["ocr:tesseract_pdf"])
+        out.append(scan)
     return out
 
 
@@ -827,7 +844,7 @@ def main(argv=None):
     ap.add_argument("--jobs", type=int, default=2, help="--make: Chromium processes at once")
     ap.add_argument("--install", action="store_true", help="--make: install the producers first (apt-get, pip)")
     ap.add_argument("--ocr", type=int, default=0, metavar="N",
-                    help="--make: also OCR the first N printed PDFs with tesseract (ocr_tess/, ~5 s each)")
+                    help="--make: also OCR the first N printed PDFs with tesseract (ocr_tess/, ocr_pdf/, ~6 s each)")
     ap.add_argument("--gen", help="genreports.py output directory (older mode)")
     ap.add_argument("--pdf", action="store_true", help="--gen: also print each .docx to PDF with LibreOffice")
     ap.add_argument("--limit", type=int, default=0, help="--gen: at most this many reports (0 = all)")

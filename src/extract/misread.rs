@@ -7,19 +7,22 @@
 //! In such a text a table 三 row whose six applicant columns do not sum to
 //! its 总计 (and a table 四 proceeding whose four outcomes do not sum to its
 //! 总计) is left NULL: a typed report may break an identity, an OCR'd one
-//! breaks them by misreading. The text counts as OCR'd when a value cell
-//! holds such a mark, or when two rows or more of table 三 break their
-//! totals (generated reports and real ones break at most one).
+//! breaks them by misreading. Table 二 has no totals to check, so in an
+//! OCR'd text its values are all left NULL. The text counts as OCR'd when
+//! its reader says so (a PDF's invisible text layer over page images), when
+//! its prose shows OCR's bracket misreads, when a value cell holds such a
+//! mark, or when two rows or more of table 三 break their totals
+//! (generated reports and real ones break at most one).
 
 use crate::layout::{RawRow, RowKind};
 
 /// Whether a token written among a row's numbers is an OCR mark: a digit
 /// glued to a quote, a bracket or a table border (`”0`, `|0`, `0|`), a
-/// digit read with Latin letters (`1I`), or a Latin letter standing for
-/// one (`I`, `l`, `O`).
+/// digit read with Latin letters (`1I`), or a character standing for one
+/// (`I`, `l`, `O`, `工` for 1, a curly quote for a digit it half saw).
 fn is_mark(token: &str) -> bool {
     const GLUED: &[char] = &['”', '“', '"', '\'', '‘', '’', '|', '〈', 'I', 'l', 'L', 'O'];
-    if matches!(token, "I" | "II" | "l" | "O") {
+    if matches!(token, "I" | "II" | "l" | "O" | "工" | "“" | "”") {
         return true;
     }
     token.len() <= 12
@@ -35,23 +38,36 @@ fn is_mark(token: &str) -> bool {
 /// most documents never need it.
 #[derive(Debug)]
 pub struct OcrMarks<'d> {
-    rows: &'d [RawRow<'d>],
+    tables: Vec<&'d [RawRow<'d>]>,
     seen: std::cell::OnceCell<bool>,
 }
 
 impl<'d> OcrMarks<'d> {
-    /// The marks of `rows`, not looked for yet.
+    /// The marks of the rows of `tables`, not looked for yet; `known`
+    /// when the reader knows the text was read off images (a PDF's OCR
+    /// layer).
     #[must_use]
-    pub fn new(rows: &'d [RawRow<'d>]) -> Self {
-        Self {
-            rows,
-            seen: std::cell::OnceCell::new(),
+    pub fn new(tables: Vec<&'d [RawRow<'d>]>, known: bool) -> Self {
+        let seen = std::cell::OnceCell::new();
+        if known {
+            let _ = seen.set(true);
         }
+        Self { tables, seen }
     }
 
-    /// Whether a row shows an OCR mark ([`has_marks`]), looked for once.
+    /// Whether the text is known OCR'd or a table row shows an OCR mark
+    /// ([`has_marks`]), looked for once.
     pub fn seen(&self) -> bool {
-        *self.seen.get_or_init(|| has_marks(self.rows))
+        *self
+            .seen
+            .get_or_init(|| self.tables.iter().any(|rows| has_marks(rows)))
+    }
+
+    /// Whether the text is known OCR'd, marks were seen already, or
+    /// `rows` show one: what a table asks that has no rule of its own to
+    /// make the whole search worth it.
+    pub fn seen_in(&self, rows: &[RawRow<'_>]) -> bool {
+        self.seen.get() == Some(&true) || has_marks(rows)
     }
 }
 
@@ -63,26 +79,22 @@ fn has_marks(rows: &[RawRow<'_>]) -> bool {
         let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
         !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
     };
-    // Bytes a mark holds: the letters, the ASCII quotes and `|`, and the
-    // lead bytes of `”“‘’` (E2) and `〈` (E3). A cell without one is skipped
-    // unsplit: every document's rows pass here.
-    let may_mark = |text: &str| {
-        text.bytes().any(|b| {
-            matches!(
-                b,
-                b'I' | b'l' | b'L' | b'O' | b'"' | b'\'' | b'|' | 0xE2 | 0xE3
-            )
-        })
+    // A plain number (most value cells) is no mark, and a mark is short:
+    // a longer cell (a label) is split only when it has a space in it.
+    let marked = |text: &str| {
+        if is_number(text) {
+            false
+        } else if text.len() <= 12 {
+            text.split_whitespace().any(is_mark)
+        } else {
+            memchr::memchr2(b' ', b'\t', text.as_bytes()).is_some()
+                && text.split_whitespace().any(is_mark)
+        }
     };
     rows.iter()
         .filter(|r| r.kind == RowKind::Physical && r.cells.len() > 1)
         .any(|row| {
-            let marked = row
-                .cells
-                .iter()
-                .filter(|c| may_mark(&c.text))
-                .any(|c| c.text.split_whitespace().any(is_mark));
-            marked
+            row.cells.iter().any(|c| marked(&c.text))
                 && row
                     .cells
                     .iter()
@@ -91,6 +103,22 @@ fn has_marks(rows: &[RawRow<'_>]) -> bool {
                     .nth(1)
                     .is_some()
         })
+}
+
+/// Whether a text's prose shows OCR's bracket misreads: an opening `〈`
+/// (OCR's reading of `（`; typed reports write `（` or `《`) closed by a
+/// round bracket a few characters on (a line break may come between),
+/// with no `〉` between
+/// (`〈国令第 711 号)`).
+#[must_use]
+pub fn misread_brackets(text: &str) -> bool {
+    memchr::memmem::find_iter(text.as_bytes(), "〈".as_bytes()).any(|at| {
+        text[at + "〈".len()..]
+            .chars()
+            .take(40)
+            .take_while(|c| !matches!(c, '〉' | '〈'))
+            .any(|c| matches!(c, ')' | '）'))
+    })
 }
 
 /// Whether `parts` (numbers in the form's order, the total last) break the
@@ -102,6 +130,15 @@ pub fn breaks_total(parts: &[Option<f64>]) -> bool {
     };
     let sum: Option<f64> = rest.iter().copied().sum();
     sum.is_some_and(|s| (s - total).abs() > 1e-9)
+}
+
+/// Whether `parts` (the total last) fail to prove themselves in an OCR'd
+/// text: they break the total, or some are blank where others are written
+/// (a digit OCR dropped). All blank says nothing.
+#[must_use]
+pub fn unverified(parts: &[Option<f64>]) -> bool {
+    let written = parts.iter().filter(|p| p.is_some()).count();
+    breaks_total(parts) || (written > 0 && written < parts.len())
 }
 
 #[cfg(test)]
@@ -126,6 +163,27 @@ mod tests {
             "6.属于四类过程性信  1   0   0   0   0   0   I\n(一)予以公开     9   1   0   0   0   0   10\n"
         ));
         assert!(marks("行政处罚      127      1I      18\n"));
+        // `1` read as 工, a digit as a curly quote (tesseract, 000045).
+        assert!(marks(
+            "一、本年新收政府信息公开申请数量     29      “       61\n-、上年结转政府信息公开申请数量      工      0      工\n"
+        ));
+    }
+
+    #[test]
+    fn ocr_brackets_are_an_angle_bracket_closed_by_a_round_one() {
+        assert!(misread_brackets(
+            "根据《中华人民共和国政府信息公开条例》 〈国令第 711\n号) 要求编制。"
+        ));
+        assert!(misread_brackets("第二十条第〈一) 项"));
+        // Typed text: full-width brackets, titles in 《》, a real 〈…〉 pair.
+        assert!(!misread_brackets(
+            "《中华人民共和国政府信息公开条例》（国务院令第711号）\n（一）主动公开"
+        ));
+        assert!(!misread_brackets("〈国令第711号〉）"));
+        assert!(!misread_brackets(&format!("〈{})", "一".repeat(40))));
+        assert!(misread_brackets(
+            "(二) 部分公开〈区分处理\n的，只计这一情形，不计其他情形)"
+        ));
     }
 
     #[test]
@@ -143,5 +201,14 @@ mod tests {
         assert!(!breaks_total(&[Some(1.0), Some(2.0), Some(3.0)]));
         assert!(!breaks_total(&[Some(1.0), None, Some(3.0)]));
         assert!(!breaks_total(&[Some(1.0), Some(2.0), None]));
+    }
+
+    #[test]
+    fn ocr_parts_prove_themselves_only_complete_and_adding_up() {
+        assert!(!unverified(&[Some(1.0), Some(2.0), Some(3.0)]));
+        assert!(!unverified(&[None, None, None]));
+        assert!(unverified(&[Some(1.0), Some(2.0), Some(4.0)]));
+        assert!(unverified(&[Some(0.0), Some(0.0), None]));
+        assert!(unverified(&[None, Some(0.0), Some(0.0)]));
     }
 }

@@ -146,7 +146,11 @@ pub fn extract(text: &Text, report: &mut Report) {
             "labels of both the 2019 and the 2021 format occur",
         );
     }
-    let outcome = tables::extract_tables(&doc, &norms, &regions, &versions, report);
+    let outcome = {
+        // Read off images: a PDF's OCR layer, or OCR's bracket misreads in the prose.
+        let ocr = text.ocr_layer || misread::misread_brackets(text.as_str());
+        tables::extract_tables(&doc, &norms, &regions, &versions, ocr, report)
+    };
     // Not one cell of the form, under a title that is no report's: a work
     // plan (`…政府信息公开工作要点`), or a heading or sentence taken for a title
     // (`（二）做好年度报告`, `根据《关于做好…年度报告`).

@@ -1232,6 +1232,7 @@ pub fn extract_tables(
     norms: &RowNorms,
     regions: &Regions,
     versions: &Versions,
+    ocr: bool,
     report: &mut Report,
 ) -> TablesOutcome {
     let mut outcome = TablesOutcome {
@@ -1239,7 +1240,12 @@ pub fn extract_tables(
         tables_found: 0,
     };
     let layout = doc.layout;
-    let misread = OcrMarks::new(&doc.rows);
+    let tables = [&regions.proactive, &regions.applications, &regions.reviews]
+        .into_iter()
+        .flatten()
+        .filter_map(|range| doc.rows.get(range.clone()))
+        .collect();
+    let misread = OcrMarks::new(tables, ocr);
     let mode = Mode::of(doc, &misread);
 
     match (regions.proactive.clone(), versions.proactive) {
@@ -1300,7 +1306,50 @@ pub fn extract_tables(
         }
         None => outcome.not_read(report, doc, None, "table 四", "行政复议、行政诉讼"),
     }
+    // Table 二 has no totals: in a text read off images, nothing tells a
+    // misread digit there (`33` read as `3`) from the one printed.
+    // Marks are looked for in table 二's rows, and in every table's only
+    // when something there went wrong already (most reports: nothing).
+    let ocr = report.has_diag(DiagCode::MisreadSuspected)
+        || regions
+            .proactive
+            .clone()
+            .and_then(|range| doc.rows.get(range))
+            .is_some_and(|rows| misread.seen_in(rows))
+        || (report
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Warning)
+            && misread.seen());
+    if ocr && withdraw_proactive(report) {
+        outcome.complete = false;
+    }
     outcome
+}
+
+/// Leaves NULL every table 二 value of a text read off images (OCR),
+/// their raw text kept; whether there was one.
+fn withdraw_proactive(report: &mut Report) -> bool {
+    let mut first = None;
+    let mut withdrawn = 0;
+    for fact in report.active.iter_mut().filter(|f| f.value.is_some()) {
+        fact.value = None;
+        first.get_or_insert(fact.source_line);
+        withdrawn += 1;
+    }
+    if withdrawn == 0 {
+        return false;
+    }
+    report.cells_found -= withdrawn;
+    report.diag(
+        Severity::Warning,
+        DiagCode::MisreadSuspected,
+        first,
+        format!(
+            "table 二: the text was read off images (OCR) and table 二 has no totals to check its digits against; its {withdrawn} values are left NULL"
+        ),
+    );
+    true
 }
 
 /// Whether a repeated row's `values` say other numbers than the cells read
@@ -1527,7 +1576,7 @@ fn explain(
         RowResult::Misread { .. } => (
             DiagCode::MisreadSuspected,
             format!(
-                "table {table} row {code}: the text shows OCR misreads and the row's applicant columns do not add up to its 总计; values left NULL"
+                "table {table} row {code}: the text was read off images (OCR) and the row's applicant columns are not all there or do not add up to its 总计; values left NULL"
             ),
         ),
         RowResult::Withdrawn { .. } => (
@@ -1583,10 +1632,11 @@ fn withdraw_contradicted(template: &Template, results: &mut [Option<RowResult<'_
     }
 }
 
-/// Leaves NULL the table 三 rows that break their own totals in a text that
-/// shows OCR marks or has two such rows or more ([`super::misread`]).
+/// Leaves NULL the table 三 rows of an OCR'd text ([`super::misread`])
+/// that do not prove themselves by adding up to their own totals. A text
+/// with two broken rows or more counts as OCR'd.
 fn withdraw_misread(results: &mut [Option<RowResult<'_, '_>>], misread: &OcrMarks<'_>) {
-    let breaks = |r: &Option<RowResult<'_, '_>>| match r {
+    let parts = |r: &Option<RowResult<'_, '_>>| match r {
         Some(RowResult::Aligned { cells, .. }) if cells.len() == APPLICANTS.len() => {
             let mut parts = [None; APPLICANTS.len()];
             for (part, cell) in parts.iter_mut().zip(cells) {
@@ -1594,19 +1644,29 @@ fn withdraw_misread(results: &mut [Option<RowResult<'_, '_>>], misread: &OcrMark
                     *part = Some(n.value);
                 }
             }
-            super::misread::breaks_total(&parts)
+            Some(parts)
         }
-        _ => false,
+        _ => None,
     };
-    let broken: Vec<usize> = (0..results.len())
-        .filter(|&i| breaks(&results[i]))
-        .collect();
-    if broken.is_empty() || (broken.len() < 2 && !misread.seen()) {
+    let broken = results
+        .iter()
+        .filter_map(parts)
+        .filter(|p| super::misread::breaks_total(p))
+        .count();
+    let unverified = || {
+        results
+            .iter()
+            .filter_map(parts)
+            .any(|p| super::misread::unverified(&p))
+    };
+    if broken < 2 && !(unverified() && misread.seen()) {
         return;
     }
-    for i in broken {
-        let line = results[i].as_ref().map_or(0, RowResult::line);
-        results[i] = Some(RowResult::Misread { line });
+    for result in results.iter_mut() {
+        if parts(result).is_some_and(|p| super::misread::unverified(&p)) {
+            let line = result.as_ref().map_or(0, RowResult::line);
+            *result = Some(RowResult::Misread { line });
+        }
     }
 }
 
@@ -2476,7 +2536,7 @@ fn extract_reviews(
             // Per proceeding (five cells, 总计 last): misread in an OCR'd text.
             let numbers = numbers(cells.iter().map(|c| &**c));
             let misread_at = |i: usize| {
-                super::misread::breaks_total(&numbers[i / 5 * 5..(i / 5 + 1) * 5]) && misread()
+                super::misread::unverified(&numbers[i / 5 * 5..(i / 5 + 1) * 5]) && misread()
             };
             for (i, ((proceeding, outcome), cell)) in REVIEW_CELLS.iter().zip(&cells).enumerate() {
                 let what = || format!("table 四 {proceeding} {outcome}");
@@ -2488,7 +2548,7 @@ fn extract_reviews(
                             DiagCode::MisreadSuspected,
                             Some(line),
                             format!(
-                                "table 四 {proceeding}: the text shows OCR misreads and the four outcomes do not add up to its 总计; values left NULL"
+                                "table 四 {proceeding}: the text was read off images (OCR) and the four outcomes are not all there or do not add up to its 总计; values left NULL"
                             ),
                         );
                     }

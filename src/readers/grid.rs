@@ -720,6 +720,7 @@ mod tests {
                 v(300.0, 0.0, 300.0),
             ],
             images: 0,
+            invisible: 0,
         }
     }
 

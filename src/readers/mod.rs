@@ -194,6 +194,10 @@ pub struct Rendered {
     pub layout: &'static str,
     /// Where each rendered line came from.
     pub provenance: Provenance,
+    /// The text is an OCR layer: a PDF that draws most of its glyphs
+    /// invisibly over page images (a searchable scan). Its digits were read
+    /// off the images, misreads and all.
+    pub ocr_layer: bool,
 }
 
 /// Renders blocks as HTML, one line per prose line and per cell.
@@ -244,6 +248,7 @@ pub fn render(blocks: &[Block], format: &'static str, layout: &'static str) -> R
         format,
         layout,
         provenance: Provenance { lines },
+        ocr_layer: false,
     }
 }
 
@@ -289,9 +294,15 @@ fn read_pdf(bytes: &[u8]) -> Result<Rendered, FileError> {
             reason,
         });
     }
+    let glyphs: usize = pages.iter().map(|p| p.glyphs.len()).sum();
+    let invisible: usize = pages.iter().map(|p| p.invisible).sum();
+    let ocr_layer = invisible * 2 > glyphs && pages.iter().any(|p| p.images > 0);
     let (blocks, tables) = grid::read(&pages);
     if tables {
-        return Ok(render(&blocks, "pdf", "pdf_grid"));
+        return Ok(Rendered {
+            ocr_layer,
+            ..render(&blocks, "pdf", "pdf_grid")
+        });
     }
     // No table rules anywhere: positioned text, read by the text layouts.
     let lines = grid::read_positioned(&pages);
@@ -309,6 +320,7 @@ fn read_pdf(bytes: &[u8]) -> Result<Rendered, FileError> {
         format: "pdf",
         layout: "pdf_text",
         provenance: Provenance { lines: origins },
+        ocr_layer,
     })
 }
 

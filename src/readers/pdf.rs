@@ -76,6 +76,9 @@ pub struct Page {
     pub rules: Vec<Rule>,
     /// Images drawn.
     pub images: usize,
+    /// Glyphs drawn invisibly (text render mode 3): the text layer OCR
+    /// lays over a scanned page's image.
+    pub invisible: usize,
 }
 
 /// Reads every page's glyphs and rules.
@@ -287,8 +290,9 @@ impl<'a> Device<'a> for Collector {
 
     fn push_transparency_group(&mut self, _: f32, _: Option<SoftMask<'a>>, _: BlendMode) {}
 
-    fn draw_glyph_run(&mut self, run: &GlyphRun<'_, 'a>, props: DrawProps<'a>, _: &DrawMode) {
+    fn draw_glyph_run(&mut self, run: &GlyphRun<'_, 'a>, props: DrawProps<'a>, mode: &DrawMode) {
         let vertical = run.writing_mode() == WritingMode::Vertical;
+        let invisible = matches!(mode, DrawMode::Invisible);
         for glyph in run.glyphs() {
             let Some(text) = glyph.as_unicode() else {
                 continue;
@@ -334,6 +338,7 @@ impl<'a> Device<'a> for Collector {
                 size,
                 vertical,
             });
+            self.page.invisible += usize::from(invisible);
         }
     }
 

@@ -81,6 +81,51 @@ fn real_report_pdfs_give_the_cells_of_their_text_twins_with_page_and_box() {
     }
 }
 
+/// A searchable scan (the page images, tesseract's reading of them drawn
+/// invisibly on top) was read off images: tesseract read table 二's `33`
+/// as `3`. Table 二 has no totals to catch that, so it gives no number;
+/// every number tables 三 and 四 give adds up to its total and is the one
+/// printed.
+#[test]
+fn a_searchable_scan_gives_only_the_numbers_its_totals_prove() {
+    use govreports::diagnostics::DiagCode;
+    let r = parse_doc("pdf/ocr_scan.pdf");
+    assert_eq!((r.format, r.layout), (Some("pdf"), Some("pdf_text")));
+    assert_eq!(r.status, Status::Partial);
+    assert!(r.active.iter().all(|f| f.value.is_none()));
+    let misread = r
+        .active
+        .iter()
+        .find(|f| f.item_code == "administrative_license" && f.metric_code == "decisions")
+        .and_then(|f| f.raw)
+        .map(|s| r.raw(s));
+    assert_eq!(misread, Some("3"), "printed 33");
+    assert!(
+        r.diagnostics
+            .iter()
+            .any(|d| d.code == DiagCode::MisreadSuspected && d.message.starts_with("table 二"))
+    );
+    let truth: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("tests/fixtures/pdf/ocr_scan.truth.json")).unwrap(),
+    )
+    .unwrap();
+    let want: std::collections::BTreeMap<_, _> =
+        crate::support::printed_cells(&truth, ["二", "三", "四"])
+            .into_iter()
+            .map(|((tag, a, b), v)| (format!("{tag} {a}/{b}"), v))
+            .collect();
+    let given: Vec<_> = cells(&r)
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect();
+    let wrong: Vec<_> = given
+        .iter()
+        .filter(|(k, v)| want.get(k) != Some(&Some(*v)))
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:?}");
+    assert!(given.len() >= 60, "{} numbers given", given.len());
+}
+
 #[test]
 fn encrypted_pdfs_with_an_empty_user_password_are_read() {
     let plain = cells(&parse_doc("pdf/kiro_2.pdf"));
