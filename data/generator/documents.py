@@ -21,6 +21,9 @@ each to PDF with one producer in turn:
                                          is not embedded (the reader must know the Adobe-GB1 mapping)
     DIR/corpus/pdf_encrypted/<id>.pdf    a printed PDF encrypted with an empty user password (read)
     DIR/corpus/pdf_locked/<id>.pdf       ... with a user password (refused: failed)
+    DIR/corpus/pdf_turned/<id>.pdf       a printed PDF whose pages' content is drawn turned 90° or 270° on
+                                         pages of swapped size, /Rotate showing it upright (printer drivers'
+                                         landscape pages)
     DIR/corpus/pdf_scanned/<id>.pdf      the pages as images only, no text layer (refused: failed,
                                          `scanned PDF, no text layer — OCR it first`)
     DIR/corpus/html_page/<id>.html       the HTML page the documents were made from (Chromium prints it)
@@ -38,7 +41,7 @@ each to PDF with one producer in turn:
 Producers that are not installed are skipped with a note; `--install` installs them first
 (apt-get: libreoffice-writer-nogui, fonts-noto-cjk, chromium, qpdf, poppler-utils, tesseract-ocr,
 tesseract-ocr-chi-sim; pip: reportlab,
-pillow — into ~/.cache/venv when run by another Python).
+pillow, pypdf — into ~/.cache/venv when run by another Python).
 
 --gen is the older mode: every html_table report with status ok of a genreports.py output becomes a
 .docx and (with --pdf) a LibreOffice PDF, truth appended to DIR/truth.jsonl.
@@ -440,6 +443,22 @@ def scanned_pdf(src_pdf, out_pdf, tmp):
     return True
 
 
+def turned_pdf(src_pdf, out_pdf, angle):
+    """The PDF as a printer driver writes landscape pages: each page's content drawn turned by `angle`
+    degrees (counter-clockwise) on a page of swapped width and height, with `/Rotate` showing it upright.
+    Read as drawn, every line is a column."""
+    import pypdf
+    writer = pypdf.PdfWriter(clone_from=src_pdf)
+    for page in writer.pages:
+        w, h = float(page.mediabox.width), float(page.mediabox.height)
+        shift = (h, 0) if angle == 90 else (0, w)
+        page.add_transformation(pypdf.Transformation().rotate(angle).translate(*shift))
+        page.mediabox.upper_right = (h, w)
+        page.cropbox.upper_right = (h, w)
+        page.rotation = angle
+    writer.write(out_pdf)
+
+
 def shows_tables(pdf):
     """Whether the PDF's text (pdftotext, reading order) holds the last row of table 三 and table 四's
     header: true unless a producer lost rows. Without pdftotext: assumed."""
@@ -463,9 +482,10 @@ def install():
         subprocess.run(["apt-get", "install", "-y", "-qq"] + need, check=True)
     try:
         import PIL  # noqa: F401
+        import pypdf  # noqa: F401
         import reportlab  # noqa: F401
     except ImportError:
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "reportlab", "pillow"], check=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "reportlab", "pillow", "pypdf"], check=True)
 
 
 def make(args):
@@ -491,9 +511,14 @@ def make(args):
         import PIL  # noqa: F401  (the scanned variant's image PDF)
     except ImportError:
         ppm = None
+    try:
+        import pypdf  # noqa: F401  (the turned variant)
+        have_pypdf = True
+    except ImportError:
+        have_pypdf = False
     rng = random.Random(args.seed * 7919 + 28)
     corpus = os.path.join(args.out, "corpus")
-    dirs = ["docx_table", "pdf_encrypted", "pdf_locked", "pdf_scanned"] + ["pdf_" + p for p in producers]
+    dirs = ["docx_table", "pdf_encrypted", "pdf_locked", "pdf_scanned", "pdf_turned"] + ["pdf_" + p for p in producers]
     for d in dirs + ["html_page"]:
         os.makedirs(os.path.join(corpus, d), exist_ok=True)
     truth = []
@@ -546,6 +571,8 @@ def make(args):
             variants.append(("pdf_scanned", row))
         elif x < args.p_variant * 2:
             variants.append(("pdf_locked", row))
+        elif x < args.p_variant * 2.5:
+            variants.append(("pdf_turned", row))
     if lo_jobs:
         with tempfile.TemporaryDirectory() as profile:
             for k in range(0, len(lo_jobs), 100):  # one LibreOffice process per 100 files bounds its memory
@@ -584,6 +611,9 @@ def make(args):
                     add(t, rel, folder, "none", "pdf", row["family"], vf)
                     truth[-1]["encoding"] = None
                     truth[-1]["error"] = "password"
+            elif folder == "pdf_turned" and have_pypdf:
+                turned_pdf(src, dst, rng.choice((90, 270)))
+                add(row, rel, folder, row["layout"], "pdf", row["family"], vf)
             elif folder == "pdf_scanned" and ppm and scanned_pdf(src, dst, tmp):
                 t = json.loads(G.odd_truth(rel, None, "failed", "pdf").decode("utf-8"))
                 add(t, rel, folder, "none", "pdf", row["family"], vf)
@@ -646,7 +676,7 @@ def printed_pdfs(truth):
     failed), each with the stem its text dumps are named by: `<producer>_<id>`."""
     for t in truth:
         if t["format"] != "pdf" or not t["gen_layout"].startswith("pdf_") or t["status"] == "failed" \
-                or t["gen_layout"] in ("pdf_encrypted", "pdf_locked", "pdf_scanned"):
+                or t["gen_layout"] in ("pdf_encrypted", "pdf_locked", "pdf_scanned", "pdf_turned"):
             continue
         name = os.path.splitext(os.path.basename(t["source_path"]))[0]
         yield t, "%s_%s" % (t["gen_layout"][4:], name)

@@ -90,7 +90,11 @@ fn read_document(xml: &str) -> Result<Vec<Block>, FileError> {
     let mut para: Option<String> = None;
     let (mut p_depth, mut r_depth) = (0u32, 0u32);
     let mut in_t = false;
-    // Inside `mc:Fallback` (a copy of `mc:Choice` for old readers) nothing is read.
+    // A run whose properties say `w:vanish`: hidden text, not printed.
+    let mut hidden = false;
+    // Inside `mc:Fallback` (a copy of `mc:Choice` for old readers) and
+    // `w:moveFrom` (text a tracked move took away: it stands where it went,
+    // in `w:moveTo`) nothing is read.
     let mut skip = 0u32;
     loop {
         let event = reader
@@ -105,7 +109,7 @@ fn read_document(xml: &str) -> Result<Vec<Block>, FileError> {
             Event::End(_) if skip > 0 => skip -= 1,
             _ if skip > 0 => {}
             Event::Start(e) => match e.local_name().as_ref() {
-                b"Fallback" => skip = 1,
+                b"Fallback" | b"moveFrom" => skip = 1,
                 b"p" => {
                     if p_depth == 0 {
                         para = Some(String::new());
@@ -127,17 +131,22 @@ fn read_document(xml: &str) -> Result<Vec<Block>, FileError> {
                 name => on_property(name, &e, &mut stack),
             },
             Event::Empty(e) => match e.local_name().as_ref() {
-                b"tab" if r_depth > 0 => push_text(&mut para, " "),
-                b"br" | b"cr" if r_depth > 0 => push_text(&mut para, "\n"),
+                b"tab" if r_depth > 0 && !hidden => push_text(&mut para, " "),
+                b"br" | b"cr" if r_depth > 0 && !hidden => push_text(&mut para, "\n"),
+                // A run's own property (a paragraph mark's `w:vanish` hides
+                // the mark only, not the text).
+                b"vanish" if r_depth > 0 => {
+                    hidden = !matches!(attr_val(&e).as_deref(), Some("0" | "false" | "off"));
+                }
                 name => on_property(name, &e, &mut stack),
             },
-            Event::Text(t) if in_t => {
+            Event::Text(t) if in_t && !hidden => {
                 let text = t
                     .decode()
                     .map_err(|e| damaged(format!("word/document.xml: {e}")))?;
                 push_text(&mut para, &text);
             }
-            Event::GeneralRef(r) if in_t => {
+            Event::GeneralRef(r) if in_t && !hidden => {
                 if let Ok(Some(c)) = r.resolve_char_ref() {
                     push_text(&mut para, c.encode_utf8(&mut [0; 4]));
                 } else if let Ok(name) = r.decode()
@@ -148,7 +157,10 @@ fn read_document(xml: &str) -> Result<Vec<Block>, FileError> {
             }
             Event::End(e) => match e.local_name().as_ref() {
                 b"t" => in_t = false,
-                b"r" => r_depth = r_depth.saturating_sub(1),
+                b"r" => {
+                    r_depth = r_depth.saturating_sub(1);
+                    hidden = false;
+                }
                 b"p" if p_depth > 0 => {
                     p_depth -= 1;
                     if p_depth == 0
@@ -431,6 +443,36 @@ mod tests {
             table(&blocks),
             [vec![("规章".to_owned(), 1, 1), ("3".to_owned(), 1, 1)]]
         );
+    }
+
+    /// Word shows a document with tracked changes as it will read once
+    /// they are accepted: an insertion in, a deletion out, moved text where
+    /// it went; hidden text (`w:vanish`) is not shown at all.
+    #[test]
+    fn only_the_text_word_shows_is_read() {
+        let cell = |runs: &str| format!("<w:tc><w:p>{runs}</w:p></w:tc>");
+        let run = |t: &str| format!("<w:r><w:t>{t}</w:t></w:r>");
+        let xml = doc(&format!(
+            "<w:p><w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr>{}</w:p><w:tbl><w:tr>{}{}{}{}</w:tr></w:tbl>",
+            run("规章"),
+            cell(&format!(
+                "<w:del><w:r><w:delText>5</w:delText></w:r></w:del><w:ins>{}</w:ins>",
+                run("6")
+            )),
+            cell(&format!("<w:moveFrom>{}</w:moveFrom>", run("7"))),
+            cell(&format!(
+                "<w:r><w:rPr><w:vanish/></w:rPr><w:t>9</w:t><w:tab/></w:r>{}",
+                run("8")
+            )),
+            cell(&format!(
+                "<w:moveTo>{}</w:moveTo><w:r><w:rPr><w:vanish w:val=\"0\"/></w:rPr><w:t>0</w:t></w:r>",
+                run("7")
+            )),
+        ));
+        let blocks = read_document(&xml).unwrap();
+        assert!(matches!(&blocks[0], Block::Line(t, _) if t == "规章"));
+        let texts: Vec<String> = table(&blocks)[0].iter().map(|c| c.0.clone()).collect();
+        assert_eq!(texts, ["6", "", "8", "70"]);
     }
 
     #[test]

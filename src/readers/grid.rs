@@ -721,6 +721,7 @@ mod tests {
             ],
             images: 0,
             invisible: 0,
+            turn: 0,
         }
     }
 

@@ -79,6 +79,53 @@ pub struct Page {
     /// Glyphs drawn invisibly (text render mode 3): the text layer OCR
     /// lays over a scanned page's image.
     pub invisible: usize,
+    /// Quarter turns the page's glyphs and rules were turned by so that
+    /// its text runs left to right ([`Page::turn_upright`]); 0 as drawn.
+    pub turn: u8,
+}
+
+impl Page {
+    /// Turns the page so that its text runs left to right, when most of
+    /// its glyphs run another way (`runs[k]`: glyphs whose baseline runs
+    /// `k` quarter turns counter-clockwise from left to right). A printer
+    /// driver draws a landscape page's content turned on a portrait page
+    /// (`/Rotate 90`): read as drawn, every line would be a column.
+    fn turn_upright(&mut self, runs: [usize; 4]) {
+        let total: usize = runs.iter().sum();
+        let Some((k, &n)) = runs.iter().enumerate().max_by_key(|&(_, n)| *n) else {
+            return;
+        };
+        if k == 0 || n * 2 <= total {
+            return;
+        }
+        self.turn = k as u8;
+        for g in &mut self.glyphs {
+            g.bbox = turn_box(g.bbox, self.turn);
+        }
+        for r in &mut self.rules {
+            r.rect = turn_box(r.rect, self.turn);
+        }
+    }
+
+    /// A box of the turned page ([`Page::turn`]) in the page's own space.
+    #[must_use]
+    pub fn to_source(&self, bbox: [f32; 4]) -> [f32; 4] {
+        turn_box(bbox, (4 - self.turn) % 4)
+    }
+}
+
+/// `b` turned `k` quarter turns clockwise (undoing text that runs `k`
+/// quarter turns counter-clockwise), as a box again.
+fn turn_box(b: [f32; 4], k: u8) -> [f32; 4] {
+    let turn = |x: f32, y: f32| match k % 4 {
+        1 => (y, -x),
+        2 => (-x, -y),
+        3 => (-y, x),
+        _ => (x, y),
+    };
+    let (ax, ay) = turn(b[0], b[1]);
+    let (bx, by) = turn(b[2], b[3]);
+    [ax.min(bx), ay.min(by), ax.max(bx), ay.max(by)]
 }
 
 /// Reads every page's glyphs and rules.
@@ -138,9 +185,12 @@ pub fn read_pages(bytes: &[u8]) -> Result<Vec<Page>, FileError> {
                 number: i as u32 + 1,
                 ..Page::default()
             },
+            runs: [0; 4],
         };
         interpret_page(page, &mut context, &mut device);
-        out.push(device.page);
+        let mut page = device.page;
+        page.turn_upright(device.runs);
+        out.push(page);
     }
     Ok(out)
 }
@@ -169,6 +219,8 @@ fn contents_intact(page: &hayro_interpret::hayro_syntax::page::Page<'_>) -> bool
 
 struct Collector {
     page: Page,
+    /// Glyphs per direction of their baseline ([`Page::turn_upright`]).
+    runs: [usize; 4],
 }
 
 impl Collector {
@@ -313,6 +365,14 @@ impl<'a> Device<'a> for Collector {
             .filter(|w| w.is_finite() && *w > 0.0)
             .unwrap_or(1000.0);
             let t = props.transform * glyph.transform();
+            let [a, b, ..] = t.as_coeffs();
+            let run = if a.abs() >= b.abs() {
+                if a >= 0.0 { 0 } else { 2 }
+            } else if b > 0.0 {
+                1
+            } else {
+                3
+            };
             let corners = [
                 t * Point::new(0.0, -120.0),
                 t * Point::new(f64::from(advance), -120.0),
@@ -339,6 +399,7 @@ impl<'a> Device<'a> for Collector {
                 vertical,
             });
             self.page.invisible += usize::from(invisible);
+            self.runs[run] += 1;
         }
     }
 
@@ -420,7 +481,7 @@ fn unify_radical(c: char) -> char {
 
 #[cfg(test)]
 mod tests {
-    use super::unify_radical;
+    use super::{Glyph, Page, turn_box, unify_radical};
 
     #[test]
     fn radicals_are_read_as_the_ideographs_they_stand_for() {
@@ -432,5 +493,42 @@ mod tests {
         // Not radicals: unchanged; a radical without an ideograph stays.
         assert_eq!(read("政府信息2021"), "政府信息2021");
         assert_eq!(read("\u{2E9A}\u{2E80}"), "\u{2E9A}\u{2E80}");
+    }
+
+    #[test]
+    fn a_page_whose_text_runs_up_or_down_is_read_turned_upright() {
+        // Two glyphs of one line drawn running up the page (x fixed, y
+        // growing), as a printer driver draws a landscape page.
+        let glyph = |y: f32| Glyph {
+            text: "1".into(),
+            bbox: [100.0, y, 110.0, y + 5.0],
+            size: 10.0,
+            vertical: false,
+        };
+        let mut page = Page {
+            glyphs: vec![glyph(200.0), glyph(206.0)],
+            ..Page::default()
+        };
+        page.turn_upright([1, 2, 0, 0]);
+        assert_eq!(page.turn, 1);
+        // Upright, the second glyph is to the right of the first, on one line.
+        let [a, b] = [&page.glyphs[0].bbox, &page.glyphs[1].bbox];
+        assert!(b[0] > a[2] - 0.01 && (a[1] - b[1]).abs() < 0.01);
+        // Boxes go back to the page's own space for provenance.
+        assert_eq!(
+            page.to_source(page.glyphs[0].bbox),
+            [100.0, 200.0, 110.0, 205.0]
+        );
+        for k in 1..4 {
+            let b = [1.0, 2.0, 3.0, 5.0];
+            assert_eq!(turn_box(turn_box(b, k), 4 - k), b);
+        }
+        // A few turned glyphs (a vertical header cell) leave the page as it is.
+        let mut page = Page {
+            glyphs: vec![glyph(0.0)],
+            ..Page::default()
+        };
+        page.turn_upright([3, 2, 0, 0]);
+        assert_eq!(page.turn, 0);
     }
 }

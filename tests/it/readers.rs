@@ -421,6 +421,7 @@ fn generated_documents_of_every_producer_give_their_truth_cell_for_cell() {
         "pdf_encrypted",
         "pdf_locked",
         "pdf_scanned",
+        "pdf_turned",
         "docx:vmerge_bare",
         "docx:vmerge_continue",
         "docx:flat_spans",
