@@ -156,7 +156,14 @@ def grid_of(rows):
     return placed, occupied, width
 
 
-DEFAULT_STYLE = {"vmerge": "bare", "flat": False, "header_rows": 0, "cant_split": False, "sz": 0}
+DEFAULT_STYLE = {"vmerge": "bare", "flat": False, "header_rows": 0, "cant_split": False, "sz": 0,
+                 "text_box": False}
+# The namespaces of a text box (docx_bytes with text_box).
+BOX_NS = (' xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+          ' xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"'
+          ' xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+          ' xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
+          ' xmlns:v="urn:schemas-microsoft-com:vml"')
 
 
 def table_xml(rows, style=None):
@@ -226,11 +233,20 @@ def docx_bytes(blocks, style=None, page=None):
             s = dict(st)
             if not is_t3(value):
                 s["header_rows"] = 0
-            body.append(table_xml(value, s) + "<w:p/>")
-    document = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="%s"><w:body>%s'
+            tbl = table_xml(value, s)
+            if st.get("text_box"):
+                # Pasted into a text box: the box as a drawing, and Word's VML copy for old readers.
+                box = "<w:txbxContent>%s<w:p/></w:txbxContent>" % tbl
+                tbl = ('<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor>'
+                       '<a:graphic><a:graphicData><wps:wsp><wps:txbx>%s</wps:txbx></wps:wsp></a:graphicData>'
+                       '</a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape>'
+                       '<v:textbox>%s</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent>'
+                       '</w:r></w:p>' % (box, box))
+            body.append(tbl + "<w:p/>")
+    document = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="%s"%s><w:body>%s'
                 '<w:sectPr><w:pgSz w:w="%d" w:h="%d"/><w:pgMar w:top="%d" w:right="1000" w:bottom="%d"'
                 ' w:left="1000" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr></w:body></w:document>'
-                % (W, "".join(body), pw, ph, mg, mg))
+                % (W, BOX_NS if st.get("text_box") else "", "".join(body), pw, ph, mg, mg))
     content_types = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                      '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
                      '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
@@ -540,6 +556,12 @@ def make(args):
         layout_doc = "none" if neg else "docx_table"
         layout_pdf = "none" if neg else "pdf_grid"
         st, pg, dfeats = docx_style(rng)
+        # One .docx in ten (not those LibreOffice prints) has its tables pasted into text boxes; a
+        # random stream of its own keeps every other draw of a seed as it was.
+        prod = producers[i % len(producers)] if producers else None
+        if prod != "lo" and not neg and random.Random(idx * 7919 + 31).random() < 0.1:
+            st["text_box"] = True
+            dfeats = dfeats + ["docx:text_box"]
         rel = "docx_table/%s.docx" % name
         with open(os.path.join(corpus, rel), "wb") as f:
             f.write(docx_bytes(blocks, st, pg))
@@ -552,7 +574,6 @@ def make(args):
         add(tr, rel, "html_page", "none" if neg else "html_table", "html", kind, feats)
         if not producers:
             continue
-        prod = producers[i % len(producers)]
         rel = "pdf_%s/%s.pdf" % (prod, name)
         pdf_path = os.path.join(corpus, rel)
         pfeats = list(feats)
@@ -723,7 +744,8 @@ def word_dumps(corpus, truth):
     for name, to, ext, layout, positional in targets:
         os.makedirs(os.path.join(corpus, "docx_pandoc_" + name), exist_ok=True)
     for t in truth:
-        if t["gen_layout"] != "docx_table":
+        # Text boxes are drawings to pandoc: its text of them is not the table's.
+        if t["gen_layout"] != "docx_table" or "docx:text_box" in t["features"]:
             continue
         stem = os.path.splitext(os.path.basename(t["source_path"]))[0]
         for name, to, ext, layout, positional in targets:

@@ -2,7 +2,8 @@
 //! prose lines; `w:tbl` becomes a table whose cells carry their spans:
 //! `w:gridSpan` as colspan, `w:vMerge` runs as rowspan, `w:gridBefore`
 //! skipping grid columns. A table whose cells hold tables is a layout
-//! frame, not data: its cells' contents are read in order instead.
+//! frame, not data: its cells' contents are read in order instead. A text
+//! box's paragraphs and tables are read where the box is anchored.
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
@@ -90,6 +91,10 @@ fn read_document(xml: &str) -> Result<Vec<Block>, FileError> {
     let mut para: Option<String> = None;
     let (mut p_depth, mut r_depth) = (0u32, 0u32);
     let mut in_t = false;
+    // A text box (`w:txbxContent`) sits inside a run of the paragraph that
+    // anchors it, and holds paragraphs and tables of its own: the
+    // anchoring paragraph's state waits here while they are read.
+    let mut boxes: Vec<(Option<String>, u32, u32)> = Vec::new();
     // A run whose properties say `w:vanish`: hidden text, not printed.
     let mut hidden = false;
     // Inside `mc:Fallback` (a copy of `mc:Choice` for old readers) and
@@ -110,6 +115,10 @@ fn read_document(xml: &str) -> Result<Vec<Block>, FileError> {
             _ if skip > 0 => {}
             Event::Start(e) => match e.local_name().as_ref() {
                 b"Fallback" | b"moveFrom" => skip = 1,
+                b"txbxContent" => {
+                    boxes.push((para.take(), p_depth, r_depth));
+                    (p_depth, r_depth, in_t) = (0, 0, false);
+                }
                 b"p" => {
                     if p_depth == 0 {
                         para = Some(String::new());
@@ -157,6 +166,11 @@ fn read_document(xml: &str) -> Result<Vec<Block>, FileError> {
             }
             Event::End(e) => match e.local_name().as_ref() {
                 b"t" => in_t = false,
+                b"txbxContent" => {
+                    if let Some((outer, p, r)) = boxes.pop() {
+                        (para, p_depth, r_depth, in_t) = (outer, p, r, false);
+                    }
+                }
                 b"r" => {
                     r_depth = r_depth.saturating_sub(1);
                     hidden = false;
@@ -473,6 +487,43 @@ mod tests {
         assert!(matches!(&blocks[0], Block::Line(t, _) if t == "规章"));
         let texts: Vec<String> = table(&blocks)[0].iter().map(|c| c.0.clone()).collect();
         assert_eq!(texts, ["6", "", "8", "70"]);
+    }
+
+    /// A table pasted into a text box: Word writes the box twice (the
+    /// drawing, and a VML copy in `mc:Fallback`); it is read once, as a
+    /// table, where the box is anchored.
+    #[test]
+    fn a_table_in_a_text_box_is_a_table() {
+        let tbl = format!(
+            "<w:tbl><w:tr>{}{}</w:tr></w:tbl>",
+            tc("", "规章"),
+            tc("", "3")
+        );
+        let xml = doc(&format!(
+            "<w:p><w:r><w:t>二、主动公开</w:t></w:r><w:r><mc:AlternateContent><mc:Choice><w:drawing><wps:txbx><w:txbxContent>{tbl}{}</w:txbxContent></wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict><v:textbox><w:txbxContent>{tbl}</w:txbxContent></v:textbox></w:pict></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>政府信息情况</w:t></w:r></w:p>{}",
+            p("说明"),
+            p("三、收到")
+        ));
+        let blocks = read_document(&xml).unwrap();
+        assert_eq!(
+            table(&blocks),
+            [vec![("规章".to_owned(), 1, 1), ("3".to_owned(), 1, 1)]]
+        );
+        let lines: Vec<&str> = blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Line(t, _) => Some(t.as_str()),
+                Block::Table(_) => None,
+            })
+            .collect();
+        assert_eq!(lines, ["说明", "二、主动公开政府信息情况", "三、收到"]);
+        assert_eq!(
+            blocks
+                .iter()
+                .filter(|b| matches!(b, Block::Table(_)))
+                .count(),
+            1
+        );
     }
 
     #[test]
