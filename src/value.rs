@@ -182,15 +182,16 @@ fn is_placeholder(s: &str) -> bool {
 /// Parses a number with optional sign, separators, decimals and unit.
 #[must_use]
 pub fn parse_number(s: &str) -> Option<Number> {
-    let mut chars = s
-        .chars()
-        .map(fold_char)
-        .filter(|c| !c.is_whitespace())
-        .peekable();
+    let mut chars = s.chars().map(fold_char).peekable();
+    let skip_space = |chars: &mut std::iter::Peekable<_>| {
+        while chars.next_if(|c: &char| c.is_whitespace()).is_some() {}
+    };
+    skip_space(&mut chars);
     let mut approximate = false;
     if chars.peek() == Some(&'约') {
         approximate = true;
         chars.next();
+        skip_space(&mut chars);
     }
     let mut negative = false;
     let mut signed = false;
@@ -200,6 +201,7 @@ pub fn parse_number(s: &str) -> Option<Number> {
         signed = true;
         negative = c == '-';
         chars.next();
+        skip_space(&mut chars);
     }
     let mut int_part: u64 = 0;
     let mut int_digits = 0usize;
@@ -226,6 +228,17 @@ pub fn parse_number(s: &str) -> Option<Number> {
                 group_len += 1;
             }
             chars.next();
+        } else if c.is_whitespace() {
+            skip_space(&mut chars);
+            // Between two digits a space can only be a thousands separator
+            // (`1 234`); `1 2` is two numbers or a typo, not 12.
+            if chars.peek().is_some_and(char::is_ascii_digit) {
+                if in_frac || (saw_separator && group_len != 3) || group_len > 3 {
+                    return None;
+                }
+                saw_separator = true;
+                group_len = 0;
+            }
         } else if c == ',' && !in_frac && int_digits > 0 {
             // A thousands separator must follow 1–3 digits and precede exactly 3.
             if (saw_separator && group_len != 3) || (!saw_separator && group_len > 3) {
@@ -238,7 +251,7 @@ pub fn parse_number(s: &str) -> Option<Number> {
             in_frac = true;
             chars.next();
         } else {
-            for c in chars.by_ref() {
+            for c in chars.by_ref().filter(|c| !c.is_whitespace()) {
                 let n = c.len_utf8();
                 if rest_len + n > rest_buf.len() {
                     return None; // longer than any unit: text, not a number
@@ -316,6 +329,15 @@ mod tests {
             ("251000元", Some(251_000.0)),
             ("25.1万元", Some(25.1)),
             ("12件", Some(12.0)),
+            // A space between digits is a thousands separator or nothing.
+            ("1 234", Some(1234.0)),
+            ("1 234 567", Some(1_234_567.0)),
+            ("12 件", Some(12.0)),
+            ("+ 5", Some(5.0)),
+            ("1 2", None),
+            ("0 0", None),
+            ("1234 567", None),
+            ("12. 5", None),
             ("1.", None),
             ("2.其他", None),
             ("0517-87222589", None),

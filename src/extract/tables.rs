@@ -1051,9 +1051,21 @@ fn read_labelled<'r, 'a>(
                 // beside (`三、` or `(四)` written down a narrow column) is
                 // no row's number.
                 let merged_cell = specs[p.row].marks.is_mark(parts.label);
+                // In OCR'd text, so is a line whose label is text the
+                // waiting row does not print (`2 重复中请`: OCR lost the
+                // numbering's point and misread 申): a row the matcher did
+                // not know. (Elsewhere such text is the rest of a wrapped
+                // label, written as a converter wrote it.)
+                let foreign = parts.label.chars().count() >= 2
+                    && specs[p.row]
+                        .printed
+                        .as_deref()
+                        .is_some_and(|printed| !printed.contains(parts.label))
+                    && misread.seen();
                 let own_row = !parts.label.is_empty()
                     && !merged_cell
-                    && crate::template::strip_numbering(parts.label).len() < parts.label.len();
+                    && (foreign
+                        || crate::template::strip_numbering(parts.label).len() < parts.label.len());
                 if p.cells.is_empty() && own_row {
                     finish(&mut pending, specs, &mut out);
                     numbered = Numbered::of(row, parts.label, parts.values, values_count, None);
@@ -2793,6 +2805,21 @@ mod tests {
             .filter(|f| f.row_code == row_code)
             .map(|f| f.count)
             .collect()
+    }
+
+    /// OCR'd text (its prose shows `〈…)`): a row label whose values were
+    /// lost, then a row the matcher does not know (`2 重复中请`, the point
+    /// and 申 misread): those values are that row's, not the waiting label's.
+    #[test]
+    fn in_ocr_text_an_unknown_row_keeps_its_values_from_the_label_above() {
+        let text = report(|code, values| match code {
+            "not_processed_petition" => Some("(五) 1. 信访举报投诉类申请".to_owned()),
+            "not_processed_repeat" => Some(format!("2 重复中请  {values}")),
+            _ => None,
+        });
+        let ocr = format!("根据《条例》〈国令第 711 号) 编制。\n{text}");
+        let petition = counts(&ocr, "not_processed_petition");
+        assert!(petition.iter().all(Option::is_none), "{petition:?}");
     }
 
     #[test]
