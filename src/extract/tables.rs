@@ -1648,37 +1648,31 @@ fn withdraw_contradicted(template: &Template, results: &mut [Option<RowResult<'_
 /// that do not prove themselves by adding up to their own totals. A text
 /// with two broken rows or more counts as OCR'd.
 fn withdraw_misread(results: &mut [Option<RowResult<'_, '_>>], misread: &OcrMarks<'_>) {
-    let parts = |r: &Option<RowResult<'_, '_>>| match r {
-        Some(RowResult::Aligned { cells, .. }) if cells.len() == APPLICANTS.len() => {
-            let mut parts = [None; APPLICANTS.len()];
-            for (part, cell) in parts.iter_mut().zip(cells) {
-                if let CellValue::Number(n) = cell.value() {
-                    *part = Some(n.value);
-                }
-            }
-            Some(parts)
-        }
-        _ => None,
-    };
-    let broken = results
+    // Per row, its seven numbers (total last), when it was read whole.
+    let parts: Vec<Option<Vec<Option<f64>>>> = results
         .iter()
-        .filter_map(parts)
+        .map(|r| match r {
+            Some(RowResult::Aligned { cells, .. }) if cells.len() == APPLICANTS.len() => {
+                Some(numbers(cells.iter().map(|c| &**c)))
+            }
+            _ => None,
+        })
+        .collect();
+    let broken = parts
+        .iter()
+        .flatten()
         .filter(|p| super::misread::breaks_total(p))
         .count();
-    let unverified = || {
-        results
-            .iter()
-            .filter_map(parts)
-            .any(|p| super::misread::unverified(&p))
-    };
-    if broken < 2 && !(unverified() && misread.seen()) {
+    let unverified: Vec<bool> = parts
+        .iter()
+        .map(|p| p.as_deref().is_some_and(super::misread::unverified))
+        .collect();
+    if broken < 2 && !(unverified.contains(&true) && misread.seen()) {
         return;
     }
-    for result in results.iter_mut() {
-        if parts(result).is_some_and(|p| super::misread::unverified(&p)) {
-            let line = result.as_ref().map_or(0, RowResult::line);
-            *result = Some(RowResult::Misread { line });
-        }
+    for (result, _) in results.iter_mut().zip(unverified).filter(|(_, u)| *u) {
+        let line = result.as_ref().map_or(0, RowResult::line);
+        *result = Some(RowResult::Misread { line });
     }
 }
 
@@ -2547,13 +2541,14 @@ fn extract_reviews(
             let mut complete = true;
             // Per proceeding (five cells, 总计 last): misread in an OCR'd text.
             let numbers = numbers(cells.iter().map(|c| &**c));
-            let misread_at = |i: usize| {
-                super::misread::unverified(&numbers[i / 5 * 5..(i / 5 + 1) * 5]) && misread()
-            };
+            let misread: Vec<bool> = numbers
+                .chunks(5)
+                .map(|parts| super::misread::unverified(parts) && misread())
+                .collect();
             for (i, ((proceeding, outcome), cell)) in REVIEW_CELLS.iter().zip(&cells).enumerate() {
                 let what = || format!("table 四 {proceeding} {outcome}");
                 let line = cell.line;
-                if misread_at(i) {
+                if misread[i / 5] {
                     if i % 5 == 0 {
                         report.diag(
                             Severity::Warning,

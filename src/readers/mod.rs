@@ -297,27 +297,27 @@ fn read_pdf(bytes: &[u8]) -> Result<Rendered, FileError> {
     let glyphs: usize = pages.iter().map(|p| p.glyphs.len()).sum();
     let invisible: usize = pages.iter().map(|p| p.invisible).sum();
     let ocr_layer = invisible * 2 > glyphs && pages.iter().any(|p| p.images > 0);
-    let (mut blocks, tables) = grid::read(&pages);
     // Boxes of turned pages back in their pages' own space.
     let to_source = |origin: &mut Origin| {
         if let (Some(n), Some(bbox)) = (origin.page, origin.bbox.as_mut())
-            && let Some(page) = pages.get(n as usize - 1)
+            && let Some(page) = (n as usize).checked_sub(1).and_then(|i| pages.get(i))
         {
             *bbox = page.to_source(*bbox);
         }
     };
-    if pages.iter().any(|p| p.turn != 0) {
-        for block in &mut blocks {
-            match block {
-                Block::Line(_, origin) => origin.iter_mut().for_each(to_source),
-                Block::Table(rows) => rows
-                    .iter_mut()
-                    .flatten()
-                    .for_each(|cell| cell.origin.iter_mut().for_each(to_source)),
+    let (mut blocks, tables) = grid::read(&pages);
+    if tables {
+        if pages.iter().any(|p| p.turn != 0) {
+            for block in &mut blocks {
+                match block {
+                    Block::Line(_, origin) => origin.iter_mut().for_each(to_source),
+                    Block::Table(rows) => rows
+                        .iter_mut()
+                        .flatten()
+                        .for_each(|cell| cell.origin.iter_mut().for_each(to_source)),
+                }
             }
         }
-    }
-    if tables {
         return Ok(Rendered {
             ocr_layer,
             ..render(&blocks, "pdf", "pdf_grid")
