@@ -14,6 +14,7 @@ accepts NULL or the intended value there, as for the base family's unrecoverable
 """
 
 import json
+import random
 import re
 
 G = None  # the genreports module, set by genreports.main
@@ -1116,7 +1117,7 @@ def md_table(header, rows):
     return out
 
 
-def render_md_detached(d, rng, unc, lost):
+def render_md_detached(d, rng, unc, lost, wr=None):
     """OCR/PDF-to-markdown output (kiro_shuyang_1): headings, one mini-table per row group of table 三 under
     placeholder headers 数据1..数据6/总计. In detached groups the labels are lines of their own, away from the
     value rows (`| 4 | 0 | … | 4 |`); when a label line was lost the rows of that group cannot be associated
@@ -1124,9 +1125,23 @@ def render_md_detached(d, rng, unc, lost):
     r = rng.random
     L = []
     a = L.append
-    a("# " + d.title)
-    a("")
-    a(d.intro)
+    # wr (a random stream of its own): a converter of a PDF wrote the title as the page's lines, wrapped
+    # anywhere (the Shanghai 2025 report: `正文` / `2025 年…政府信息公开` / `工作年度报告`), and wrapped the
+    # prose the same way.
+    if wr is not None:
+        if wr.random() < 0.5:
+            a("正文")
+        t = d.title
+        cut = wr.randint(max(2, t.find("年") + 1), len(t) - 2)
+        a(t[:cut])
+        a(t[cut:])
+        a("")
+        width = wr.randint(24, 34)
+        L.extend(d.intro[i:i + width] for i in range(0, len(d.intro), width))
+    else:
+        a("# " + d.title)
+        a("")
+        a(d.intro)
     a("")
     a("## " + d.heads[0])
     a("")
@@ -1237,12 +1252,18 @@ def fam_md_detached(rng, idx, args):
     set_date(rng, d)
     unc = set()
     lost = []
-    text = render_md_detached(d, rng, unc, lost)
+    # One file in three has its title and prose wrapped as a PDF converter wraps them; a random stream of its
+    # own keeps every other draw of a seed as it was.
+    wr = random.Random(idx * 6151 + 7)
+    wr = wr if wr.random() < 0.3 else None
+    text = render_md_detached(d, rng, unc, lost, wr)
     data, enc = G.encode(rng, text, d, {"enc": "utf-8", "crlf": False})
     rel = "%s/%06d.md" % (gl, idx)
     tr = truth_of(d, rel, enc, "ok")
     tr["layout"] = "markdown_table"
     feats = ["md:detached"]
+    if wr is not None:
+        feats.append("title:wrapped")
     if unc:
         mark_ambiguous(tr, (), sorted(unc), ())
         for r_ in lost:  # the lost row keeps its intended values, with raw "" (as a lost cell in the base mix)

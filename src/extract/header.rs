@@ -39,7 +39,7 @@ const ORG_SUFFIXES: &[&str] = &[
 static YEAR_IN_TITLE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(20\d\d|19\d\d)年度?").expect("valid regex"));
 static PERIOD_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(20\d\d)年1月1日(?:起)?至(20\d\d)年12月31日").expect("valid regex")
+    Regex::new(r"(20\d\d)年1月1日(?:起)?至(?:(20\d\d)年)?12月31日").expect("valid regex")
 });
 static PROSE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(20\d\d)年度?(?:政府信息公开工作年度报告|政府信息公开年度报告|政府信息公开工作报告|政府信息公开情况的报告|政府信息公开工作情况的报告)")
@@ -135,19 +135,30 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &RowNorms) -> Metadata {
             .filter(|t| t.contains("政府信息公开") || t.contains("年度报告") || t.contains("年报"))
             .map(|_| i)
     });
-    let title_idx = crawler_title.or_else(|| {
-        (0..head).find(|&i| {
-            let n = &norms[i];
-            n.contains("政府信息公开")
-                && (n.contains("年度报告") || n.contains("年报"))
-                && n.chars().count() <= 80
-                && !is_field(n)
-                && !is_breadcrumb(n)
+    let title_at = |i: usize| {
+        let n = &norms[i];
+        names_report(n) && n.chars().count() <= 80 && !is_field(n) && !is_breadcrumb(n)
+    };
+    // The title on one line; else wrapped over two or three (converters
+    // wrap it anywhere: `2025 年上海市人民政府办公厅政府信息公开` / `工作年度报告`).
+    let title_span = crawler_title.map(|i| (i, 1)).or_else(|| {
+        (0..head).find_map(|i| {
+            if title_at(i) {
+                return Some((i, 1));
+            }
+            (2..=3)
+                .filter(|&lines| i + lines <= head)
+                .take_while(|&lines| !title_at(i + lines - 1))
+                .find(|&lines| wrapped_title(rows, norms, i, lines))
+                .map(|lines| (i, lines))
         })
     });
     let mut title_org = None;
-    if let Some(i) = title_idx {
-        let mut title = cut_title(strip_title_marks(&row_text(&rows[i])));
+    if let Some((i, lines)) = title_span {
+        let joined = (i..i + lines)
+            .map(|k| row_text(&rows[k]))
+            .collect::<String>();
+        let mut title = cut_title(strip_title_marks(&joined));
         let mut norm = normalize(&title);
         // A title split over two lines: `淮安市人民政府` / `2024 年政府信息公开工作年度报告`.
         if let Some(year) = YEAR_IN_TITLE.find(&norm)
@@ -171,6 +182,19 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &RowNorms) -> Metadata {
                 norm = normalize(&title);
             }
         }
+        // Wrapped after the year or the body's first characters: `…医疗保障局 2019 年`
+        // / `政府信息公开工作年度报告`, `2022 年广州市人` / `民政府政府信息公开…`.
+        if !YEAR_IN_TITLE.is_match(&norm) && i > 0 && rows[i - 1].kind == RowKind::Single {
+            let prev = &norms[i - 1];
+            if YEAR_IN_TITLE.is_match(prev)
+                && prev.chars().count() <= 40
+                && !prev.contains(['。', '，', ',', ':', '；'])
+                && !is_field(prev)
+            {
+                title = format!("{}{}", row_text(&rows[i - 1]), title);
+                norm = normalize(&title);
+            }
+        }
         if let Some(m) = YEAR_IN_TITLE.captures(&norm) {
             meta.report_year = m[1].parse().ok();
             let org = norm[..m.get(0).map_or(0, |g| g.start())].trim_start_matches(['《', '"']);
@@ -189,10 +213,19 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &RowNorms) -> Metadata {
         meta.title = Some(title);
     }
     if meta.report_year.is_none() {
-        meta.report_year = norms.iter().take(80).find_map(|n| {
-            PERIOD_YEAR
-                .captures(n)
-                .and_then(|c| (c[1] == c[2]).then(|| c[1].parse().ok()).flatten())
+        // The statistics period, also when a converter wrapped it
+        // (`统计期限为 2025` / `年 1 月 1 日至 12 月 31 日`).
+        meta.report_year = (0..norms.len().min(80)).find_map(|i| {
+            let period_year = |n: &str| {
+                PERIOD_YEAR.captures(n).and_then(|c| {
+                    c.get(2)
+                        .is_none_or(|end| end.as_str() == &c[1])
+                        .then(|| c[1].parse().ok())
+                        .flatten()
+                })
+            };
+            period_year(&norms[i])
+                .or_else(|| (i + 1 < norms.len()).then(|| period_year(norms.joined(i..i + 2)))?)
         });
     }
     if meta.report_year.is_none() {
@@ -272,6 +305,36 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &RowNorms) -> Metadata {
             })
         });
     meta
+}
+
+/// A line that names a report: `…政府信息公开…年度报告` (or `年报`), not a
+/// sentence of the report about itself (`本年度报告根据《…政府信息公开条例》`).
+fn names_report(norm: &str) -> bool {
+    norm.contains("政府信息公开")
+        && (norm.contains("年度报告") || norm.contains("年报"))
+        && !norm.starts_with('本')
+        && !norm.contains("条例")
+}
+
+/// Lines `i..i + lines` are one title a converter wrapped: short single-cell
+/// lines with no sentence punctuation that only together name the report,
+/// the first holding the year or the body (not a heading like `正文`).
+fn wrapped_title(rows: &[RawRow<'_>], norms: &RowNorms, i: usize, lines: usize) -> bool {
+    let plain = |k: usize| {
+        let n = &norms[i + k];
+        let len = n.chars().count();
+        (2..=40).contains(&len)
+            && rows[i + k].kind == RowKind::Single
+            && !n.contains(['。', '，', ',', '；', ':'])
+            && !is_field(n)
+            && !is_breadcrumb(n)
+    };
+    let last = &norms[i + lines - 1];
+    (0..lines).all(plain)
+        && norms[i].chars().count() > 4
+        && (last.contains("报告") || last.contains("年报"))
+        && names_report(norms.joined(i..i + lines))
+        && !names_report(norms.joined(i..i + lines - 1))
 }
 
 /// A crawler header line or a page's metadata bar: `标题:`, `发布时间:`,
@@ -470,6 +533,49 @@ fn fill_places(org: &str, meta: &mut Metadata) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::parse_bytes;
+
+    /// Year, organization and title of a text's report.
+    fn meta_of(text: &str) -> (Option<i32>, Option<String>, Option<String>) {
+        let r = parse_bytes("t.md", text.as_bytes());
+        (r.meta.report_year, r.meta.organization, r.meta.title)
+    }
+
+    #[test]
+    fn a_title_a_converter_wrapped_is_read_whole() {
+        let body = "\n本年度报告根据《中华人民共和国政府信息公开条例》（以\n下简称《条例》）编制。\n一、总体情况\n";
+        let whole = || Some("2025 年上海市人民政府办公厅政府信息公开工作年度报告".to_owned());
+        // Wrapped inside a word, under a `正文` line, a sentence about the
+        // report (not its title) below.
+        let (year, org, title) = meta_of(&format!(
+            "正文\n2025 年上海市人民政府办公厅政府信息公开\n工作年度报告{body}"
+        ));
+        assert_eq!(year, Some(2025));
+        assert_eq!(org.as_deref(), Some("上海市人民政府办公厅"));
+        assert_eq!(title, whole());
+        // Wrapped after the year, and inside the body's name.
+        for (first, second) in [
+            ("上海市人民政府办公厅 2025 年", "政府信息公开工作年度报告"),
+            ("2025 年上海市人民政", "府办公厅政府信息公开工作年度报告"),
+        ] {
+            let (year, org, _) = meta_of(&format!("{first}\n{second}{body}"));
+            assert_eq!(year, Some(2025), "{first} / {second}");
+            assert_eq!(org.as_deref(), Some("上海市人民政府办公厅"), "{first}");
+        }
+        // A sentence that only mentions a report is no title.
+        let (year, org, _) = meta_of(&format!("正文{body}"));
+        assert_eq!((year, org), (None, None));
+    }
+
+    #[test]
+    fn a_wrapped_statistics_period_gives_the_year() {
+        let text =
+            "本年度报告中所列数据统计期限为 2024\n年 1 月 1 日至 12 月 31 日。\n一、总体情况\n";
+        assert_eq!(meta_of(text).0, Some(2024));
+        // A period over two years names no report year.
+        let text = "本报告所列数据统计期限为 2023 年 1 月 1 日至 2024 年 12 月 31 日。\n";
+        assert_eq!(meta_of(text).0, None);
+    }
 
     fn places(
         org: &str,

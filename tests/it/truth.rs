@@ -1,4 +1,5 @@
-//! Real reports against hand-made truth (`tests/fixtures/corpus/real2`, the
+//! Real reports against hand-made truth (`tests/fixtures/corpus/real2` and
+//! `real3`, the
 //! seeds 003 and 004; copied from `../shared/corpus`, format
 //! `../shared/eval/TRUTH_FORMAT.md`), cell by cell, as `real_check.py`
 //! scores them: no value that the truth does not list with that number,
@@ -159,6 +160,11 @@ fn check_dir(dir: &str) {
 #[test]
 fn real2_reports_match_their_truth_cell_by_cell() {
     check_dir("real2");
+}
+
+#[test]
+fn real3_reports_match_their_truth_cell_by_cell() {
+    check_dir("real3");
 }
 
 #[test]
