@@ -855,6 +855,14 @@ def render_glued(rng, d, idx, feats):
     a(d.intro)
     a(d.heads[0])
     a(" ".join(d.s1))
+    # A sentence opening with the year glued right after a table's last value (`行政事业性收费02025年，我局…`,
+    # the pingtan archive's 2025 reports) or before table 四's header; a random stream of its own keeps every
+    # other draw of a seed as it was.
+    ys = random.Random(idx * 7727 + 3)
+    prose = [ys.random() < 0.25 for _ in range(3)]
+    if any(prose):
+        feats.append("glued:year_prose")
+    Y = d.year
     # table 二
     t2u = []
     parts = [d.heads[1] + " "]
@@ -877,6 +885,8 @@ def render_glued(rng, d, idx, feats):
                 t2u.extend(range(k, k + len(raws)))
             parts.append(label + (" " if r() < lab_sp else "") + run + suffix)
             k += len(raws)
+    if prose[0]:
+        parts.append("%d年，我单位通过门户网站主动公开政府信息%d条。" % (Y, ys.randint(20, 900)))
     a("".join(parts))
     # table 三
     labels, spans, note = G.t3_labels(d.variant, d.sty)
@@ -887,6 +897,8 @@ def render_glued(rng, d, idx, feats):
         run = glue(rng, d.t3raw[i], p_space)
         runs.append(run)
         parts.append(L1 + L2 + L3 + (" " if r() < lab_sp else "") + run)
+    if prose[1]:
+        parts.append("%d年，我单位共收到政府信息公开申请%d件，均在法定期限内答复。" % (Y, d.t3[0][-1]))
     a(parts[0] + " " + "".join(parts[1:]))
     t3u, capped = t3_certainty(d, runs)
     if capped:
@@ -895,7 +907,8 @@ def render_glued(rng, d, idx, feats):
     run4 = glue(rng, d.t4raw, p_space)
     sp4 = enum_splits(run4, ["int"] * 15, t4_check, 2)
     t4u = [] if sp4 == [tuple(d.t4raw)] else list(range(15))
-    a(d.heads[3] + " 行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉" +
+    a(d.heads[3] + (" %d年，未有政府信息公开行政复议、行政诉讼情况。" % Y if prose[2] else "") +
+      " 行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉" +
       "".join(G.T4_OUTLBL) * 2 + run4)
     a(d.heads[4] + "".join(d.s5))
     a(d.heads[5] + "".join(d.s6))

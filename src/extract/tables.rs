@@ -1761,7 +1761,7 @@ impl ColumnChecks {
 fn numbers<'c, 'a: 'c>(cells: impl Iterator<Item = &'c Cell<'a>>) -> Vec<Option<f64>> {
     cells
         .map(|c| match c.value() {
-            CellValue::Number(n) => Some(n.value),
+            CellValue::Number(n) if n.value.is_finite() => Some(n.value),
             _ => None,
         })
         .collect()
@@ -2031,6 +2031,20 @@ fn extract_proactive(
                     );
                     None
                 }
+                // A glued run read as one cell: numbers, but no one number.
+                CellValue::Number(n) if !n.value.is_finite() => {
+                    complete = false;
+                    report.diag(
+                        Severity::Warning,
+                        DiagCode::InvalidValue,
+                        Some(*line),
+                        format!(
+                            "table 二 {} {}: {:?} is no single number",
+                            row.item_code, m.code, cell.raw
+                        ),
+                    );
+                    None
+                }
                 CellValue::Number(n) => proactive_value(
                     n,
                     m,
@@ -2193,6 +2207,16 @@ fn count_value(
                 DiagCode::InvalidValue,
                 Some(line),
                 format!("{}: {:?} is not a number → NULL", what(), cell.raw),
+            );
+            (None, false)
+        }
+        CellValue::Number(n) if !n.value.is_finite() => {
+            // A glued run read as one cell: numbers, but no one number.
+            report.diag(
+                Severity::Warning,
+                DiagCode::InvalidValue,
+                Some(line),
+                format!("{}: {:?} is no single number → NULL", what(), cell.raw),
             );
             (None, false)
         }

@@ -12,6 +12,7 @@
 use std::borrow::Cow;
 
 use super::{Cell, RawRow, RowKind};
+use crate::value::{CellValue, Number};
 
 /// Words of table 三's header that prose does not use: a line holding them
 /// together with table 三's first row holds the table itself.
@@ -34,6 +35,22 @@ const TABLES_END: [&str; 4] = [
     "五、本机关",
     "六、其他需要报告",
 ];
+
+/// True when the token `tok` ends with a year that opens a sentence of
+/// prose: four digits `19xx`/`20xx`, then `年` and what follows a year at
+/// the start of a sentence (`2025年，我局…`, `2024年度`, `2023年我局…`).
+/// No table label starts with `年`.
+fn opens_sentence_with_year(line: &str, tok: (usize, usize), end: usize) -> bool {
+    let (s, e) = tok;
+    let b = line.as_bytes();
+    e >= s + 4
+        && b[e - 4..e].iter().all(u8::is_ascii_digit)
+        && matches!(&b[e - 4..e - 2], b"19" | b"20")
+        && line[e..end]
+            .strip_prefix('年')
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(|c| matches!(c, '，' | ',' | '度' | '我' | '本' | '全' | '共' | '未'))
+}
 
 /// True for a line that holds the official tables glued into one line.
 pub(super) fn is_glued_tables(line: &str) -> bool {
@@ -72,8 +89,7 @@ pub(super) fn split_line<'a>(
         .filter_map(|w| line[start..].find(w).map(|p| start + p))
         .min()
         .unwrap_or(line.len());
-    // Pushes the text `s..e` as a row if it is not blank; the cells pushed.
-    let push_text = |rows: &mut Vec<RawRow<'a>>, s: usize, e: usize| -> usize {
+    let push_piece = |rows: &mut Vec<RawRow<'a>>, s: usize, e: usize| -> usize {
         let piece = &line[s..e];
         let trimmed = piece.trim_matches(is_blank);
         if trimmed.is_empty() {
@@ -88,6 +104,19 @@ pub(super) fn split_line<'a>(
         });
         1
     };
+    // Pushes the text `s..e` as rows, cut where a sentence ends and a section
+    // heading starts (`…均在法定期限内答复。四、政府信息公开行政复议…`: the
+    // heading starts a row, as a reader sees it start the section); blank
+    // text pushes nothing. The cells pushed.
+    let push_text = |rows: &mut Vec<RawRow<'a>>, s: usize, e: usize| -> usize {
+        let mut cells = 0;
+        let mut from = s;
+        for cut in section_starts(&line[s..e]) {
+            cells += push_piece(rows, from, s + cut);
+            from = s + cut;
+        }
+        cells + push_piece(rows, from, e)
+    };
     push_text(rows, 0, start);
     let b = line.as_bytes();
     let mut text_from = start;
@@ -97,14 +126,31 @@ pub(super) fn split_line<'a>(
         if cells > budget {
             return;
         }
-        if let Some(run) = number_run(line, i, end) {
+        if let Some(mut run) = number_run(line, i, end) {
+            let after = run.last().map_or(i, |&(_, e)| e);
+            // A sentence that starts right after a row's values with a year
+            // (`行政事业性收费02025年，我局…`, `2022年，未有…行政复议`): the
+            // year is prose, not the last digits of the values.
+            if let Some(last) = run.last_mut()
+                && opens_sentence_with_year(line, *last, end)
+            {
+                last.1 -= 4;
+                if last.1 == last.0 {
+                    run.pop();
+                }
+            }
+            if run.is_empty() || (run.len() == 1 && line[after..end].starts_with(['月', '日'])) {
+                // Only the year (or a date's 12月31日) of a sentence.
+                i = after;
+                continue;
+            }
             cells += push_text(rows, text_from, i) + run.len();
             rows.push(RawRow {
                 line: line_no,
                 kind: RowKind::Physical,
                 cells: run
                     .iter()
-                    .map(|&(s, e)| cell(line, base, line_no, s, e))
+                    .map(|&(s, e)| run_cell(line, base, line_no, s, e))
                     .collect(),
                 gap_before: false,
             });
@@ -118,6 +164,19 @@ pub(super) fn split_line<'a>(
     push_text(rows, end, line.len());
 }
 
+/// Where, in a piece of text, a section heading (`三、` … `六、`) starts
+/// right after a sentence's end (`。`, blanks allowed between).
+fn section_starts(piece: &str) -> impl Iterator<Item = usize> + '_ {
+    piece.match_indices('。').filter_map(move |(p, _)| {
+        let after = p + '。'.len_utf8();
+        let rest = piece[after..].trim_start_matches(is_blank);
+        ["二、", "三、", "四、", "五、", "六、"]
+            .iter()
+            .any(|h| rest.starts_with(h))
+            .then(|| piece.len() - rest.len())
+    })
+}
+
 fn utf8_len(x: u8) -> usize {
     match x {
         0xF0.. => 4,
@@ -129,6 +188,25 @@ fn utf8_len(x: u8) -> usize {
 
 fn is_blank(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\u{a0}' | '\u{3000}')
+}
+
+/// A cell of a run of numbers. A run longer than any one number (table
+/// 四's fifteen cells glued, `8030242415811103906116`) is still numbers to
+/// be split, not text: its cell says so, though no single value reads from
+/// it ([`crate::extract::split`] parses each piece).
+fn run_cell<'a>(line: &'a str, base: usize, line_no: u32, s: usize, e: usize) -> Cell<'a> {
+    let c = cell(line, base, line_no, s, e);
+    let digits = &line.as_bytes()[s..e];
+    if digits.len() > 15 && digits.iter().all(u8::is_ascii_digit) {
+        let _ = c.value.set(CellValue::Number(Number {
+            value: f64::NAN,
+            is_integer: true,
+            signed: false,
+            unit: None,
+            approximate: false,
+        }));
+    }
+    c
 }
 
 fn cell<'a>(line: &'a str, base: usize, line_no: u32, s: usize, e: usize) -> Cell<'a> {
@@ -229,6 +307,51 @@ mod tests {
         rows.iter()
             .map(|r| (r.kind, r.cells.iter().map(|c| c.raw).collect()))
             .collect()
+    }
+
+    #[test]
+    fn a_sentence_opening_with_a_year_is_no_rows_values() {
+        let p = pieces(
+            "二、主动公开政府信息情况行政事业性收费02025年，我局主动公开信息395条。四、结转下年度继续办理20000022025年，我局共收到申请21件。四、政府信息公开行政复议、行政诉讼情况2022年，未有行政复议。结果维持总计000000000000000五、存在的主要问题",
+        );
+        let runs: Vec<&Vec<&str>> = p
+            .iter()
+            .filter(|(k, _)| *k == RowKind::Physical)
+            .map(|(_, c)| c)
+            .collect();
+        assert_eq!(
+            runs,
+            [
+                &vec!["0"],
+                &vec!["395"],
+                &vec!["2000002"],
+                &vec!["21"],
+                &vec!["000000000000000"]
+            ]
+        );
+        assert!(p.contains(&(RowKind::Single, vec!["2025年，我局主动公开信息"])));
+        // A section heading after a sentence's end starts a row of its own;
+        // table 四's fifteen cells glued past any one number are still numbers.
+        let line = "申请人情况 本年新收四、结转下年度继续办理0000000共收到申请21件，均在法定期限内答复。四、政府信息公开行政复议、行政诉讼情况结果维持总计8030242415811103906116五、存在的问题";
+        let p = pieces(line);
+        assert!(p.contains(&(RowKind::Single, vec!["共收到申请"])), "{p:?}");
+        assert!(p.contains(&(RowKind::Single, vec!["件，均在法定期限内答复。"])));
+        assert!(p.contains(&(
+            RowKind::Single,
+            vec!["四、政府信息公开行政复议、行政诉讼情况结果维持总计"]
+        )));
+        let mut rows = Vec::new();
+        split_line(line, 0, 1, &mut rows, super::super::MAX_CELLS);
+        let long = rows
+            .iter()
+            .flat_map(|r| &r.cells)
+            .find(|c| c.raw == "8030242415811103906116")
+            .expect("the run");
+        assert!(matches!(long.value(), CellValue::Number(_)));
+        // A value that merely ends in a year's digits keeps them: `年`
+        // must open a sentence.
+        let p = pieces("申请人情况 本年新收政府集中采购12025年来共0五、存在");
+        assert!(p.contains(&(RowKind::Physical, vec!["12025"])));
     }
 
     #[test]
