@@ -2018,7 +2018,18 @@ fn extract_proactive(
                     );
                     None
                 }
-                CellValue::Text => {
+                CellValue::Number(n) if n.value.is_finite() => proactive_value(
+                    n,
+                    m,
+                    row.item_code,
+                    *line,
+                    money_unit_stated,
+                    yuan_stated,
+                    report,
+                ),
+                // Text, or a glued run read as one cell (numbers, but no
+                // one number).
+                CellValue::Text | CellValue::Number(_) => {
                     complete = false;
                     report.diag(
                         Severity::Warning,
@@ -2031,29 +2042,6 @@ fn extract_proactive(
                     );
                     None
                 }
-                // A glued run read as one cell: numbers, but no one number.
-                CellValue::Number(n) if !n.value.is_finite() => {
-                    complete = false;
-                    report.diag(
-                        Severity::Warning,
-                        DiagCode::InvalidValue,
-                        Some(*line),
-                        format!(
-                            "table 二 {} {}: {:?} is no single number",
-                            row.item_code, m.code, cell.raw
-                        ),
-                    );
-                    None
-                }
-                CellValue::Number(n) => proactive_value(
-                    n,
-                    m,
-                    row.item_code,
-                    *line,
-                    money_unit_stated,
-                    yuan_stated,
-                    report,
-                ),
             };
             if value.is_some() {
                 report.cells_found += 1;
