@@ -33,6 +33,25 @@ pub struct Number {
     pub approximate: bool,
 }
 
+impl Number {
+    /// A run of digits glued past any one number (crawler text writes
+    /// table 四's fifteen cells as one): numbers to be split
+    /// ([`crate::extract::split`]), with no value of its own.
+    pub const GLUED_RUN: Self = Self {
+        value: f64::NAN,
+        is_integer: true,
+        signed: false,
+        unit: None,
+        approximate: false,
+    };
+
+    /// True for a number that is a value, false for [`Self::GLUED_RUN`].
+    #[must_use]
+    pub fn is_single(&self) -> bool {
+        self.value.is_finite()
+    }
+}
+
 /// What a cell holds.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum CellValue {

@@ -160,40 +160,11 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &RowNorms) -> Metadata {
             .collect::<String>();
         let mut title = cut_title(strip_title_marks(&joined));
         let mut norm = normalize(&title);
-        // A title split over two lines: `淮安市人民政府` / `2024 年政府信息公开工作年度报告`.
-        if let Some(year) = YEAR_IN_TITLE.find(&norm)
-            && year.start() == 0
-            && i > 0
-        {
-            let prev = norms[i - 1].trim_start_matches('《');
-            // The line before names the body or the place (`重庆市巫山县`): short, Chinese only.
-            let cjk_only =
-                !prev.is_empty() && prev.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
-            let place_or_org = ends_with_org_suffix(prev)
-                || ["省", "市", "县", "区", "旗", "镇", "乡", "街道", "州"]
-                    .iter()
-                    .any(|s| prev.ends_with(s));
-            if prev.chars().count() <= 30
-                && cjk_only
-                && place_or_org
-                && rows[i - 1].kind == RowKind::Single
-            {
-                title = format!("{}{}", row_text(&rows[i - 1]), title);
-                norm = normalize(&title);
-            }
-        }
-        // Wrapped after the year or the body's first characters: `…医疗保障局 2019 年`
-        // / `政府信息公开工作年度报告`, `2022 年广州市人` / `民政府政府信息公开…`.
-        if !YEAR_IN_TITLE.is_match(&norm) && i > 0 && rows[i - 1].kind == RowKind::Single {
-            let prev = &norms[i - 1];
-            if YEAR_IN_TITLE.is_match(prev)
-                && prev.chars().count() <= 40
-                && !prev.contains(['。', '，', ',', ':', '；'])
-                && !is_field(prev)
-            {
-                title = format!("{}{}", row_text(&rows[i - 1]), title);
-                norm = normalize(&title);
-            }
+        // A title whose first line the search above did not take: the line
+        // before completes it ([`completes_title`]).
+        if i > 0 && rows[i - 1].kind == RowKind::Single && completes_title(&norms[i - 1], &norm) {
+            title = format!("{}{}", row_text(&rows[i - 1]), title);
+            norm = normalize(&title);
         }
         if let Some(m) = YEAR_IN_TITLE.captures(&norm) {
             meta.report_year = m[1].parse().ok();
@@ -215,17 +186,14 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &RowNorms) -> Metadata {
     if meta.report_year.is_none() {
         // The statistics period, also when a converter wrapped it
         // (`统计期限为 2025` / `年 1 月 1 日至 12 月 31 日`).
+        // Each line is read with the next one after it: a period on one
+        // line is found all the same.
         meta.report_year = (0..norms.len().min(80)).find_map(|i| {
-            let period_year = |n: &str| {
-                PERIOD_YEAR.captures(n).and_then(|c| {
-                    c.get(2)
-                        .is_none_or(|end| end.as_str() == &c[1])
-                        .then(|| c[1].parse().ok())
-                        .flatten()
-                })
-            };
-            period_year(&norms[i])
-                .or_else(|| (i + 1 < norms.len()).then(|| period_year(norms.joined(i..i + 2)))?)
+            let c = PERIOD_YEAR.captures(norms.joined(i..(i + 2).min(norms.len())))?;
+            c.get(2)
+                .is_none_or(|end| end.as_str() == &c[1])
+                .then(|| c[1].parse().ok())
+                .flatten()
         });
     }
     if meta.report_year.is_none() {
@@ -305,6 +273,32 @@ pub fn extract_metadata(rows: &[RawRow<'_>], norms: &RowNorms) -> Metadata {
             })
         });
     meta
+}
+
+/// The line before a title completes it: the body or place before a title
+/// that starts with its year (`淮安市人民政府` / `2024 年政府信息公开工作年度报告`,
+/// `重庆市巫山县` / …: short, Chinese only), or the body and the year before a
+/// title that holds no year (`…医疗保障局 2019 年` / `政府信息公开工作年度报告`,
+/// `2022 年广州市人` / `民政府政府信息公开…`).
+fn completes_title(prev: &str, title: &str) -> bool {
+    match YEAR_IN_TITLE.find(title) {
+        Some(year) => {
+            let prev = prev.trim_start_matches('《');
+            let cjk_only =
+                !prev.is_empty() && prev.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+            let place_or_org = ends_with_org_suffix(prev)
+                || ["省", "市", "县", "区", "旗", "镇", "乡", "街道", "州"]
+                    .iter()
+                    .any(|s| prev.ends_with(s));
+            year.start() == 0 && prev.chars().count() <= 30 && cjk_only && place_or_org
+        }
+        None => {
+            YEAR_IN_TITLE.is_match(prev)
+                && prev.chars().count() <= 40
+                && !prev.contains(['。', '，', ',', ':', '；'])
+                && !is_field(prev)
+        }
+    }
 }
 
 /// A line that names a report: `…政府信息公开…年度报告` (or `年报`), not a

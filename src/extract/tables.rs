@@ -1761,7 +1761,7 @@ impl ColumnChecks {
 fn numbers<'c, 'a: 'c>(cells: impl Iterator<Item = &'c Cell<'a>>) -> Vec<Option<f64>> {
     cells
         .map(|c| match c.value() {
-            CellValue::Number(n) if n.value.is_finite() => Some(n.value),
+            CellValue::Number(n) if n.is_single() => Some(n.value),
             _ => None,
         })
         .collect()
@@ -2018,7 +2018,7 @@ fn extract_proactive(
                     );
                     None
                 }
-                CellValue::Number(n) if n.value.is_finite() => proactive_value(
+                CellValue::Number(n) if n.is_single() => proactive_value(
                     n,
                     m,
                     row.item_code,
@@ -2189,26 +2189,7 @@ fn count_value(
             );
             (None, true)
         }
-        CellValue::Text => {
-            report.diag(
-                Severity::Warning,
-                DiagCode::InvalidValue,
-                Some(line),
-                format!("{}: {:?} is not a number → NULL", what(), cell.raw),
-            );
-            (None, false)
-        }
-        CellValue::Number(n) if !n.value.is_finite() => {
-            // A glued run read as one cell: numbers, but no one number.
-            report.diag(
-                Severity::Warning,
-                DiagCode::InvalidValue,
-                Some(line),
-                format!("{}: {:?} is no single number → NULL", what(), cell.raw),
-            );
-            (None, false)
-        }
-        CellValue::Number(n) => {
+        CellValue::Number(n) if n.is_single() => {
             if n.approximate {
                 report.diag(
                     Severity::Warning,
@@ -2233,6 +2214,16 @@ fn count_value(
                 report.cells_found += 1;
                 (Some(n.value as i64), true)
             }
+        }
+        // Text, or a glued run read as one cell (numbers, but no one number).
+        CellValue::Text | CellValue::Number(_) => {
+            report.diag(
+                Severity::Warning,
+                DiagCode::InvalidValue,
+                Some(line),
+                format!("{}: {:?} is not a number → NULL", what(), cell.raw),
+            );
+            (None, false)
         }
     }
 }

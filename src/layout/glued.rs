@@ -36,22 +36,6 @@ const TABLES_END: [&str; 4] = [
     "六、其他需要报告",
 ];
 
-/// True when the token `tok` ends with a year that opens a sentence of
-/// prose: four digits `19xx`/`20xx`, then `年` and what follows a year at
-/// the start of a sentence (`2025年，我局…`, `2024年度`, `2023年我局…`).
-/// No table label starts with `年`.
-fn opens_sentence_with_year(line: &str, tok: (usize, usize), end: usize) -> bool {
-    let (s, e) = tok;
-    let b = line.as_bytes();
-    e >= s + 4
-        && b[e - 4..e].iter().all(u8::is_ascii_digit)
-        && matches!(&b[e - 4..e - 2], b"19" | b"20")
-        && line[e..end]
-            .strip_prefix('年')
-            .and_then(|rest| rest.chars().next())
-            .is_some_and(|c| matches!(c, '，' | ',' | '度' | '我' | '本' | '全' | '共' | '未'))
-}
-
 /// True for a line that holds the official tables glued into one line.
 pub(super) fn is_glued_tables(line: &str) -> bool {
     line.len() >= 300 && line.contains("本年新收") && TABLE_HEADER.iter().any(|w| line.contains(w))
@@ -164,6 +148,22 @@ pub(super) fn split_line<'a>(
     push_text(rows, end, line.len());
 }
 
+/// True when the token `tok` ends with a year that opens a sentence of
+/// prose: four digits `19xx`/`20xx`, then `年` and what follows a year at
+/// the start of a sentence (`2025年，我局…`, `2024年度`, `2023年我局…`).
+/// No table label starts with `年`.
+fn opens_sentence_with_year(line: &str, tok: (usize, usize), end: usize) -> bool {
+    let (s, e) = tok;
+    let b = line.as_bytes();
+    e >= s + 4
+        && b[e - 4..e].iter().all(u8::is_ascii_digit)
+        && matches!(&b[e - 4..e - 2], b"19" | b"20")
+        && line[e..end]
+            .strip_prefix('年')
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(|c| matches!(c, '，' | ',' | '度' | '我' | '本' | '全' | '共' | '未'))
+}
+
 /// Where, in a piece of text, a section heading (`三、` … `六、`) starts
 /// right after a sentence's end (`。`, blanks allowed between).
 fn section_starts(piece: &str) -> impl Iterator<Item = usize> + '_ {
@@ -198,13 +198,7 @@ fn run_cell<'a>(line: &'a str, base: usize, line_no: u32, s: usize, e: usize) ->
     let c = cell(line, base, line_no, s, e);
     let digits = &line.as_bytes()[s..e];
     if digits.len() > 15 && digits.iter().all(u8::is_ascii_digit) {
-        let _ = c.value.set(CellValue::Number(Number {
-            value: f64::NAN,
-            is_integer: true,
-            signed: false,
-            unit: None,
-            approximate: false,
-        }));
+        let _ = c.value.set(CellValue::Number(Number::GLUED_RUN));
     }
     c
 }
